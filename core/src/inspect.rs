@@ -1,0 +1,1030 @@
+//! Reading an ELF file into [`Binary`] facts: segment-first, sections as optional extra.
+//!
+//! The verdict needs only the ELF header, the program headers, `PT_INTERP` and `PT_DYNAMIC`; those are read
+//! first and a failure there is an error. Everything after (section table, symbols, notes, build info) is
+//! best-effort: a failure is recorded as a [`Problem`] and the facts that depend on it stay unknown.
+
+use object::ReadRef;
+
+use crate::analyze;
+use crate::elf::*;
+use crate::error::InspectError;
+use crate::model::*;
+use crate::reader::Reader;
+use crate::sniff;
+
+/// At most this many dynamic entries are read (real files have well under a hundred).
+const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
+/// At most this many symbols are looked at per table.
+const MAX_SYMBOLS: u64 = 1 << 22;
+/// At most this many version-need records (files and versions together) are followed.
+const MAX_VERNEED_RECORDS: usize = 1 << 14;
+/// At most this many bytes of loadable segments are searched for marker strings.
+const MAX_STRING_SCAN: u64 = 256 * 1024 * 1024;
+
+/// A program header as read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment {
+    pub p_type: u32,
+    pub flags: u32,
+    pub offset: u64,
+    pub vaddr: u64,
+    pub filesz: u64,
+    pub memsz: u64,
+    pub align: u64,
+}
+
+/// A section header as read, with its name resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub name: String,
+    pub sh_type: u32,
+    pub flags: u64,
+    pub addr: u64,
+    pub offset: u64,
+    pub size: u64,
+    pub link: u32,
+    pub entsize: u64,
+}
+
+/// What the symbol tables say, gathered in one pass (names are not kept).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SymbolFacts {
+    /// Whether any symbol table could be read.
+    pub have_dynsym: bool,
+    pub have_symtab: bool,
+    /// Undefined (imported) dynamic symbols.
+    pub imports: Vec<String>,
+    /// Selected defined names from `.symtab` (libc markers, language markers).
+    pub markers: Vec<String>,
+    pub nss_symbols: usize,
+    pub rust_symbols: bool,
+    pub go_symbols: bool,
+}
+
+/// Everything read from the file before interpretation.
+pub(crate) struct Raw {
+    pub is64: bool,
+    pub big: bool,
+    pub elf_type: ElfType,
+    pub machine: u16,
+    pub os_abi: u8,
+    pub segments: Vec<Segment>,
+    pub sections: Option<Vec<Section>>,
+    pub dynamic: DynamicInfo,
+    pub dynamic_entries: Vec<(u64, u64)>,
+    pub versions: Vec<VersionNeed>,
+    pub notes: Vec<NoteInfo>,
+    pub build_id: Option<String>,
+    pub go_build_id: Option<String>,
+    pub gnu_abi_tag: bool,
+    pub x86_features: Option<u32>,
+    pub symbols: SymbolFacts,
+    pub problems: Vec<Problem>,
+}
+
+/// Inspect one file. `data` is any [`ReadRef`]: a byte slice, a lazily read file, a browser file read by
+/// slices.
+pub fn inspect<'a, R: ReadRef<'a>>(data: R) -> Result<Binary, InspectError> {
+    let len = data.len().map_err(|()| InspectError::Read {
+        what: "file length".into(),
+        offset: 0,
+    })?;
+    let head_len = len.min(512);
+    let head = data
+        .read_bytes_at(0, head_len)
+        .map_err(|()| InspectError::Read {
+            what: "file header".into(),
+            offset: 0,
+        })?;
+    if head.len() < 4 || &head[..4] != b"\x7fELF" {
+        return Err(InspectError::NotElf {
+            looks_like: sniff::describe(head, len),
+        });
+    }
+    if head.len() < 16 {
+        return Err(InspectError::malformed(
+            "ELF identification",
+            0,
+            format!("file is {len} bytes; the identification needs 16"),
+        ));
+    }
+    let is64 = match head[4] {
+        1 => false,
+        2 => true,
+        c => {
+            return Err(InspectError::malformed(
+                "ELF class (EI_CLASS)",
+                4,
+                format!("invalid class {c}"),
+            ))
+        }
+    };
+    let big = match head[5] {
+        1 => false,
+        2 => true,
+        d => {
+            return Err(InspectError::malformed(
+                "ELF data encoding (EI_DATA)",
+                5,
+                format!("invalid encoding {d}"),
+            ))
+        }
+    };
+    let r = Reader::new(data, len, is64, big);
+    let mut raw = read_raw(&r, head[7])?;
+    let analysis = analyze::analyze(&r, &mut raw);
+    let (arch, machine_description) = machine_names(raw.machine, is64, big);
+    let ehdr = r.bytes(0, if is64 { 64 } else { 52 }, "ELF header")?;
+    let entry = r.word(ehdr, 24);
+    let flags = r.u32(ehdr, if is64 { 48 } else { 36 });
+    let format = Format {
+        bits: if is64 { 64 } else { 32 },
+        endian: if big { Endian::Big } else { Endian::Little },
+        machine: raw.machine,
+        arch,
+        machine_description,
+        os_abi: raw.os_abi,
+        os_abi_name: os_abi_name(raw.os_abi),
+        elf_type: raw.elf_type,
+        entry,
+        file_size: len,
+        flags,
+    };
+    let detail = detail(&raw);
+    Ok(Binary {
+        format,
+        linkage: analysis.linkage,
+        dynamic: raw.dynamic.clone(),
+        libc: analysis.libc,
+        versions: analysis.versions,
+        hardening: analysis.hardening,
+        hazards: analysis.hazards,
+        toolchain: analysis.toolchain,
+        detail,
+        problems: std::mem::take(&mut raw.problems),
+    })
+}
+
+fn detail(raw: &Raw) -> Detail {
+    Detail {
+        program_headers: raw
+            .segments
+            .iter()
+            .map(|s| SegmentInfo {
+                kind: segment_type_name(s.p_type),
+                offset: s.offset,
+                vaddr: s.vaddr,
+                filesz: s.filesz,
+                memsz: s.memsz,
+                flags: segment_flags(s.flags),
+                align: s.align,
+            })
+            .collect(),
+        sections: raw
+            .sections
+            .iter()
+            .flatten()
+            .map(|s| SectionInfo {
+                name: s.name.clone(),
+                kind: section_type_name(s.sh_type),
+                addr: s.addr,
+                offset: s.offset,
+                size: s.size,
+                flags: section_flags(s.flags),
+            })
+            .collect(),
+        dynamic: raw
+            .dynamic_entries
+            .iter()
+            .map(|&(tag, value)| DynamicEntry {
+                tag: dynamic_tag_name(tag),
+                value,
+                text: dynamic_text(raw, tag, value),
+            })
+            .collect(),
+        notes: raw.notes.clone(),
+    }
+}
+
+fn dynamic_text(raw: &Raw, tag: u64, value: u64) -> Option<String> {
+    let d = &raw.dynamic;
+    match tag {
+        DT_FLAGS => Some(flags_names(value)),
+        DT_FLAGS_1 => Some(flags_1_names(value)),
+        DT_SONAME => d.soname.clone(),
+        _ => None,
+    }
+}
+
+fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, InspectError> {
+    let ehsize = if r.is64 { 64 } else { 52 };
+    let ehdr = r.bytes(0, ehsize, "ELF header").map_err(|_| {
+        InspectError::malformed(
+            "ELF header",
+            0,
+            format!(
+                "file is {} bytes; a {}-bit ELF header needs {ehsize}",
+                r.len,
+                if r.is64 { 64 } else { 32 }
+            ),
+        )
+    })?;
+    let e_type = r.u16(ehdr, 16);
+    let machine = r.u16(ehdr, 18);
+    let (phoff, shoff) = if r.is64 {
+        (r.u64(ehdr, 32), r.u64(ehdr, 40))
+    } else {
+        (u64::from(r.u32(ehdr, 28)), u64::from(r.u32(ehdr, 32)))
+    };
+    let base = if r.is64 { 52 } else { 40 };
+    let phentsize = u64::from(r.u16(ehdr, base + 2));
+    let mut phnum = u64::from(r.u16(ehdr, base + 4));
+    let shentsize = u64::from(r.u16(ehdr, base + 6));
+    let mut shnum = u64::from(r.u16(ehdr, base + 8));
+    let mut shstrndx = u32::from(r.u16(ehdr, base + 10));
+
+    let mut problems = Vec::new();
+    let want_shentsize = if r.is64 { 64 } else { 40 };
+    // Extended numbering lives in section 0; read it only when it is needed and readable.
+    if (phnum == 0xffff || shnum == 0 || shstrndx == 0xffff) && shoff != 0 {
+        if shentsize == want_shentsize {
+            if let Ok(s0) = r.bytes(shoff, shentsize, "section header 0") {
+                let (size, link, info) = if r.is64 {
+                    (r.u64(s0, 32), r.u32(s0, 40), r.u32(s0, 44))
+                } else {
+                    (u64::from(r.u32(s0, 20)), r.u32(s0, 24), r.u32(s0, 28))
+                };
+                if phnum == 0xffff {
+                    phnum = u64::from(info);
+                }
+                if shnum == 0 {
+                    shnum = size;
+                }
+                if shstrndx == 0xffff {
+                    shstrndx = link;
+                }
+            }
+        }
+    }
+
+    let mut segments = Vec::new();
+    if phoff != 0 && phnum != 0 {
+        let want = if r.is64 { 56 } else { 32 };
+        if phentsize < want {
+            return Err(InspectError::malformed(
+                "program header table",
+                phoff,
+                format!(
+                    "entry size {phentsize} is smaller than the {want} bytes of a program header"
+                ),
+            ));
+        }
+        let table = r.bytes(
+            phoff,
+            phnum.saturating_mul(phentsize),
+            "program header table",
+        )?;
+        for i in 0..phnum as usize {
+            let p = &table[i * phentsize as usize..];
+            segments.push(if r.is64 {
+                Segment {
+                    p_type: r.u32(p, 0),
+                    flags: r.u32(p, 4),
+                    offset: r.u64(p, 8),
+                    vaddr: r.u64(p, 16),
+                    filesz: r.u64(p, 32),
+                    memsz: r.u64(p, 40),
+                    align: r.u64(p, 48),
+                }
+            } else {
+                Segment {
+                    p_type: r.u32(p, 0),
+                    offset: u64::from(r.u32(p, 4)),
+                    vaddr: u64::from(r.u32(p, 8)),
+                    filesz: u64::from(r.u32(p, 16)),
+                    memsz: u64::from(r.u32(p, 20)),
+                    flags: r.u32(p, 24),
+                    align: u64::from(r.u32(p, 28)),
+                }
+            });
+        }
+    }
+
+    let mut raw = Raw {
+        is64: r.is64,
+        big: r.big,
+        elf_type: ElfType::from_raw(e_type),
+        machine,
+        os_abi,
+        segments,
+        sections: None,
+        dynamic: DynamicInfo::default(),
+        dynamic_entries: Vec::new(),
+        versions: Vec::new(),
+        notes: Vec::new(),
+        build_id: None,
+        go_build_id: None,
+        gnu_abi_tag: false,
+        x86_features: None,
+        symbols: SymbolFacts::default(),
+        problems: Vec::new(),
+    };
+
+    // PT_INTERP: its presence decides the verdict; its text is a fact we try hard to read.
+    if let Some(seg) = raw.segments.iter().find(|s| s.p_type == PT_INTERP).copied() {
+        match r.cstr(
+            seg.offset,
+            seg.filesz.max(1),
+            "program interpreter (PT_INTERP)",
+        ) {
+            Ok(s) => raw.dynamic.interpreter = Some(String::from_utf8_lossy(s).into_owned()),
+            Err(e) => problems.push(problem_from(&e, "program interpreter (PT_INTERP)")),
+        }
+    }
+
+    if let Some(seg) = raw
+        .segments
+        .iter()
+        .find(|s| s.p_type == PT_DYNAMIC)
+        .copied()
+    {
+        read_dynamic(r, &mut raw, seg, &mut problems)?;
+    }
+
+    read_notes(r, &mut raw, &mut problems);
+
+    if shoff != 0 && shnum != 0 {
+        match read_sections(r, shoff, shnum, shentsize, shstrndx) {
+            Ok(s) => raw.sections = Some(s),
+            Err(e) => problems.push(problem_from(&e, "section header table")),
+        }
+    }
+
+    read_symbols(r, &mut raw, &mut problems);
+    raw.problems = problems;
+    Ok(raw)
+}
+
+pub(crate) fn problem_from(e: &InspectError, what: &str) -> Problem {
+    match e {
+        InspectError::Malformed {
+            what: w,
+            offset,
+            message,
+        } => Problem {
+            what: w.clone(),
+            offset: Some(*offset),
+            message: message.clone(),
+        },
+        InspectError::Read { what: w, offset } => Problem {
+            what: w.clone(),
+            offset: Some(*offset),
+            message: "read failed".into(),
+        },
+        InspectError::NotElf { looks_like } => Problem {
+            what: what.into(),
+            offset: None,
+            message: looks_like.clone(),
+        },
+    }
+}
+
+/// Map a virtual address to a file offset through the PT_LOAD segments; `size` bytes must be in the file
+/// part of one segment.
+pub(crate) fn vaddr_to_offset(segments: &[Segment], vaddr: u64, size: u64) -> Option<u64> {
+    segments
+        .iter()
+        .filter(|s| s.p_type == PT_LOAD)
+        .find(|s| {
+            vaddr >= s.vaddr
+                && vaddr
+                    .checked_add(size)
+                    .is_some_and(|end| end <= s.vaddr.saturating_add(s.filesz))
+        })
+        .and_then(|s| s.offset.checked_add(vaddr - s.vaddr))
+}
+
+/// How many bytes of file data follow `vaddr` inside its PT_LOAD segment.
+pub(crate) fn bytes_after_vaddr(segments: &[Segment], vaddr: u64) -> Option<(u64, u64)> {
+    segments
+        .iter()
+        .filter(|s| s.p_type == PT_LOAD)
+        .find(|s| vaddr >= s.vaddr && vaddr < s.vaddr.saturating_add(s.filesz))
+        .and_then(|s| {
+            let delta = vaddr - s.vaddr;
+            Some((s.offset.checked_add(delta)?, s.filesz - delta))
+        })
+}
+
+fn read_dynamic<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &mut Raw,
+    seg: Segment,
+    problems: &mut Vec<Problem>,
+) -> Result<(), InspectError> {
+    let entsize = if r.is64 { 16 } else { 8 };
+    let count = (seg.filesz / entsize).min(MAX_DYNAMIC_ENTRIES);
+    let table = match r.bytes(seg.offset, count * entsize, "dynamic section (PT_DYNAMIC)") {
+        Ok(t) => t,
+        Err(e) => {
+            // The segment exists, so the verdict can still be given; its contents are unknown.
+            problems.push(problem_from(&e, "dynamic section (PT_DYNAMIC)"));
+            return Ok(());
+        }
+    };
+    let w = r.word_size();
+    for i in 0..count as usize {
+        let tag = r.word(table, i * 2 * w);
+        let val = r.word(table, i * 2 * w + w);
+        if tag == DT_NULL {
+            break;
+        }
+        raw.dynamic_entries.push((tag, val));
+    }
+    let find = |t: u64| {
+        raw.dynamic_entries
+            .iter()
+            .find(|(tag, _)| *tag == t)
+            .map(|&(_, v)| v)
+    };
+    let strtab = find(DT_STRTAB);
+    let strsz = find(DT_STRSZ).unwrap_or(0);
+    // DT_STRTAB is an address; map it through the loadable segments (works without any section table).
+    let strtab_off = strtab.and_then(|a| {
+        vaddr_to_offset(&raw.segments, a, strsz.max(1))
+            .or_else(|| vaddr_to_offset(&raw.segments, a, 1))
+            // Some tiny or hand-made files store a file offset here; accept it when it fits.
+            .or_else(|| (a.saturating_add(strsz) <= r.len && strsz > 0).then_some(a))
+    });
+    let mut string_problems: Vec<Problem> = Vec::new();
+    let mut string = |val: u64, what: &str| -> Option<String> {
+        let problems = &mut string_problems;
+        let Some(base) = strtab_off else {
+            problems.push(Problem {
+                what: what.into(),
+                offset: None,
+                message: "the dynamic string table (DT_STRTAB) is missing or outside the file"
+                    .into(),
+            });
+            return None;
+        };
+        if strsz != 0 && val >= strsz {
+            problems.push(Problem {
+                what: what.into(),
+                offset: Some(base),
+                message: format!("string index {val} is past DT_STRSZ {strsz}"),
+            });
+            return None;
+        }
+        let off = base.checked_add(val)?;
+        let limit = if strsz != 0 { strsz - val } else { 4096 };
+        match r.cstr(off, limit, what) {
+            Ok(s) => Some(String::from_utf8_lossy(s).into_owned()),
+            Err(e) => {
+                problems.push(problem_from(&e, what));
+                None
+            }
+        }
+    };
+    let mut d = std::mem::take(&mut raw.dynamic);
+    for &(tag, val) in &raw.dynamic_entries {
+        match tag {
+            DT_NEEDED => {
+                if let Some(s) = string(val, "DT_NEEDED string") {
+                    d.needed.push(s);
+                } else {
+                    d.needed.push(format!("<unreadable string {val:#x}>"));
+                }
+            }
+            DT_SONAME => d.soname = string(val, "DT_SONAME string"),
+            DT_RPATH => {
+                if let Some(s) = string(val, "DT_RPATH string") {
+                    d.rpath.push(s);
+                }
+            }
+            DT_RUNPATH => {
+                if let Some(s) = string(val, "DT_RUNPATH string") {
+                    d.runpath.push(s);
+                }
+            }
+            DT_FLAGS => d.flags = Some(val),
+            DT_FLAGS_1 => d.flags_1 = Some(val),
+            DT_DEBUG => d.has_debug = true,
+            DT_BIND_NOW => d.has_bind_now_tag = true,
+            DT_TEXTREL => d.has_textrel = true,
+            _ => {}
+        }
+    }
+    let mut verneed_problems = Vec::new();
+    if let (Some(vn), Some(num)) = (find(DT_VERNEED), find(DT_VERNEEDNUM)) {
+        match vaddr_to_offset(&raw.segments, vn, 16) {
+            Some(off) => {
+                raw.versions = read_verneed(r, off, num, &mut string, &mut verneed_problems)
+            }
+            None => verneed_problems.push(Problem {
+                what: "version needs (DT_VERNEED)".into(),
+                offset: None,
+                message: format!("address {vn:#x} is outside every loadable segment"),
+            }),
+        }
+    }
+    raw.dynamic = d;
+    problems.append(&mut string_problems);
+    problems.append(&mut verneed_problems);
+    Ok(())
+}
+
+fn read_verneed<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    start: u64,
+    count: u64,
+    string: &mut impl FnMut(u64, &str) -> Option<String>,
+    problems: &mut Vec<Problem>,
+) -> Vec<VersionNeed> {
+    let mut out: Vec<VersionNeed> = Vec::new();
+    let mut off = start;
+    let mut records = 0usize;
+    for _ in 0..count.min(MAX_VERNEED_RECORDS as u64) {
+        let Ok(vn) = r.bytes(off, 16, "version need record") else {
+            problems.push(Problem {
+                what: "version need record".into(),
+                offset: Some(off),
+                message: "past the end of the file".into(),
+            });
+            break;
+        };
+        let cnt = r.u16(vn, 2);
+        let file = r.u32(vn, 4);
+        let aux = r.u32(vn, 8);
+        let next = r.u32(vn, 12);
+        let file = string(u64::from(file), "version need file name")
+            .unwrap_or_else(|| "<unreadable>".into());
+        let mut versions = Vec::new();
+        let mut aoff = off.saturating_add(u64::from(aux));
+        for _ in 0..cnt {
+            records += 1;
+            if records > MAX_VERNEED_RECORDS {
+                break;
+            }
+            let Ok(a) = r.bytes(aoff, 16, "version need aux record") else {
+                problems.push(Problem {
+                    what: "version need aux record".into(),
+                    offset: Some(aoff),
+                    message: "past the end of the file".into(),
+                });
+                break;
+            };
+            let name = r.u32(a, 8);
+            let anext = r.u32(a, 12);
+            if let Some(n) = string(u64::from(name), "version name") {
+                if !versions.contains(&n) {
+                    versions.push(n);
+                }
+            }
+            if anext == 0 {
+                break;
+            }
+            aoff = aoff.saturating_add(u64::from(anext));
+        }
+        if let Some(existing) = out.iter_mut().find(|v| v.file == file) {
+            for v in versions {
+                if !existing.versions.contains(&v) {
+                    existing.versions.push(v);
+                }
+            }
+        } else {
+            out.push(VersionNeed { file, versions });
+        }
+        if next == 0 || records > MAX_VERNEED_RECORDS {
+            break;
+        }
+        off = off.saturating_add(u64::from(next));
+    }
+    out
+}
+
+fn read_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: &mut Vec<Problem>) {
+    let note_segments: Vec<Segment> = raw
+        .segments
+        .iter()
+        .filter(|s| s.p_type == PT_NOTE)
+        .copied()
+        .collect();
+    for seg in note_segments {
+        // Note segments are small; a huge one is malformed and read only in part.
+        let size = seg.filesz.min(1 << 20);
+        let data = match r.bytes(seg.offset, size, "note segment (PT_NOTE)") {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(problem_from(&e, "note segment (PT_NOTE)"));
+                continue;
+            }
+        };
+        let align = if seg.align == 8 { 8 } else { 4 };
+        parse_notes(r, raw, data, align);
+    }
+}
+
+fn pad(n: usize, align: usize) -> usize {
+    n.div_ceil(align).saturating_mul(align)
+}
+
+fn parse_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, data: &[u8], align: usize) {
+    let mut pos = 0usize;
+    while pos + 12 <= data.len() {
+        let namesz = r.u32(data, pos) as usize;
+        let descsz = r.u32(data, pos + 4) as usize;
+        let ntype = r.u32(data, pos + 8);
+        let name_start = pos + 12;
+        let Some(desc_start) = name_start.checked_add(pad(namesz, align)) else {
+            break;
+        };
+        let Some(end) = desc_start.checked_add(pad(descsz, align)) else {
+            break;
+        };
+        if desc_start > data.len() || desc_start.saturating_add(descsz) > data.len() {
+            break;
+        }
+        let name = &data[name_start..name_start + namesz.min(data.len() - name_start)];
+        let name = name.strip_suffix(&[0]).unwrap_or(name);
+        let desc = &data[desc_start..desc_start + descsz];
+        let owner = String::from_utf8_lossy(name).into_owned();
+        let kind = match (name, ntype) {
+            (b"GNU", NT_GNU_ABI_TAG) => {
+                raw.gnu_abi_tag = true;
+                "NT_GNU_ABI_TAG".to_string()
+            }
+            (b"GNU", NT_GNU_BUILD_ID) => {
+                raw.build_id = Some(hex(desc));
+                "NT_GNU_BUILD_ID".to_string()
+            }
+            (b"GNU", NT_GNU_PROPERTY_TYPE_0) => {
+                parse_gnu_properties(r, raw, desc);
+                "NT_GNU_PROPERTY_TYPE_0".to_string()
+            }
+            (b"Go", NT_GO_BUILD_ID) => {
+                raw.go_build_id = Some(String::from_utf8_lossy(desc).into_owned());
+                "GO_BUILDID".to_string()
+            }
+            (_, t) => format!("{t:#x}"),
+        };
+        if raw.notes.len() < 64 {
+            raw.notes.push(NoteInfo {
+                owner,
+                kind,
+                size: descsz as u64,
+            });
+        }
+        if end <= pos {
+            break;
+        }
+        pos = end;
+    }
+}
+
+fn parse_gnu_properties<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, desc: &[u8]) {
+    let align = if r.is64 { 8 } else { 4 };
+    let mut pos = 0usize;
+    while pos + 8 <= desc.len() {
+        let pr_type = r.u32(desc, pos);
+        let pr_size = r.u32(desc, pos + 4) as usize;
+        let data_start = pos + 8;
+        if data_start.saturating_add(pr_size) > desc.len() {
+            break;
+        }
+        if pr_type == GNU_PROPERTY_X86_FEATURE_1_AND && pr_size >= 4 {
+            raw.x86_features = Some(r.u32(desc, data_start));
+        }
+        pos = data_start + pad(pr_size, align);
+    }
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+fn read_sections<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    shoff: u64,
+    shnum: u64,
+    shentsize: u64,
+    shstrndx: u32,
+) -> Result<Vec<Section>, InspectError> {
+    let want = if r.is64 { 64 } else { 40 };
+    if shentsize != want {
+        return Err(InspectError::malformed(
+            "section header table",
+            shoff,
+            format!("entry size {shentsize}, expected {want}"),
+        ));
+    }
+    let table = r.bytes(
+        shoff,
+        shnum.saturating_mul(shentsize),
+        "section header table",
+    )?;
+    let mut sections = Vec::with_capacity(shnum as usize);
+    let mut names = Vec::with_capacity(shnum as usize);
+    for i in 0..shnum as usize {
+        let s = &table[i * shentsize as usize..];
+        let sec = if r.is64 {
+            Section {
+                name: String::new(),
+                sh_type: r.u32(s, 4),
+                flags: r.u64(s, 8),
+                addr: r.u64(s, 16),
+                offset: r.u64(s, 24),
+                size: r.u64(s, 32),
+                link: r.u32(s, 40),
+                entsize: r.u64(s, 56),
+            }
+        } else {
+            Section {
+                name: String::new(),
+                sh_type: r.u32(s, 4),
+                flags: u64::from(r.u32(s, 8)),
+                addr: u64::from(r.u32(s, 12)),
+                offset: u64::from(r.u32(s, 16)),
+                size: u64::from(r.u32(s, 20)),
+                link: r.u32(s, 24),
+                entsize: u64::from(r.u32(s, 36)),
+            }
+        };
+        names.push(r.u32(s, 0));
+        sections.push(sec);
+    }
+    let strtab = sections.get(shstrndx as usize).cloned().ok_or_else(|| {
+        InspectError::malformed(
+            "section name table (e_shstrndx)",
+            shoff,
+            format!("index {shstrndx} is past the {shnum} sections"),
+        )
+    })?;
+    if strtab.sh_type == SHT_NOBITS || strtab.offset.saturating_add(strtab.size) > r.len {
+        return Err(InspectError::malformed(
+            "section name table (e_shstrndx)",
+            strtab.offset,
+            "the section name table lies outside the file",
+        ));
+    }
+    for (sec, name) in sections.iter_mut().zip(names) {
+        if u64::from(name) < strtab.size {
+            if let Ok(s) = r.cstr(
+                strtab.offset + u64::from(name),
+                strtab.size - u64::from(name),
+                "section name",
+            ) {
+                sec.name = String::from_utf8_lossy(s).into_owned();
+            }
+        }
+    }
+    Ok(sections)
+}
+
+/// Symbol names that tell libc family or language in static binaries.
+const MARKER_SYMBOLS: &[&str] = &[
+    "__libc_setup_tls",
+    "_dl_relocate_static_pie",
+    "_dl_non_dynamic_init",
+    "__libc_start_main",
+    "__init_libc",
+    "__libc_start_init",
+    "__init_tls",
+    "__dls2",
+    "__uClibc_main",
+    "__stack_chk_fail",
+    "rust_begin_unwind",
+    "runtime.main",
+    "main.main",
+];
+
+fn read_symbols<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: &mut Vec<Problem>) {
+    let mut facts = SymbolFacts::default();
+    let tables: Vec<(Section, Option<Section>)> = raw
+        .sections
+        .iter()
+        .flatten()
+        .filter(|s| s.sh_type == SHT_SYMTAB || s.sh_type == SHT_DYNSYM)
+        .map(|s| {
+            let strs = raw
+                .sections
+                .as_ref()
+                .and_then(|all| all.get(s.link as usize))
+                .cloned();
+            (s.clone(), strs)
+        })
+        .collect();
+    let mut dynsym_from_sections = false;
+    for (sym, strs) in tables {
+        let Some(strs) = strs else { continue };
+        let dynamic = sym.sh_type == SHT_DYNSYM;
+        let count = sym.size / if r.is64 { 24 } else { 16 };
+        match walk_symbols(
+            r,
+            sym.offset,
+            count,
+            strs.offset,
+            strs.size,
+            dynamic,
+            &mut facts,
+        ) {
+            Ok(()) => {
+                if dynamic {
+                    facts.have_dynsym = true;
+                    dynsym_from_sections = true;
+                } else {
+                    facts.have_symtab = true;
+                }
+            }
+            Err(e) => problems.push(problem_from(&e, "symbol table")),
+        }
+    }
+    if !dynsym_from_sections {
+        // Without a section table, the dynamic symbols are still reachable through DT_SYMTAB; the count
+        // comes from the hash tables.
+        if let Some(()) = dynsym_from_segments(r, raw, &mut facts) {
+            facts.have_dynsym = true;
+        }
+    }
+    facts.imports.sort();
+    facts.imports.dedup();
+    facts.markers.sort();
+    facts.markers.dedup();
+    raw.symbols = facts;
+}
+
+fn dynsym_from_segments<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &Raw,
+    facts: &mut SymbolFacts,
+) -> Option<()> {
+    let find = |t: u64| {
+        raw.dynamic_entries
+            .iter()
+            .find(|(tag, _)| *tag == t)
+            .map(|&(_, v)| v)
+    };
+    let symtab = vaddr_to_offset(&raw.segments, find(DT_SYMTAB)?, 1)?;
+    let strsz = find(DT_STRSZ)?;
+    let strtab = vaddr_to_offset(&raw.segments, find(DT_STRTAB)?, strsz.max(1))?;
+    let count = if let Some(h) = find(DT_HASH) {
+        let off = vaddr_to_offset(&raw.segments, h, 8)?;
+        let b = r.bytes(off, 8, "DT_HASH header").ok()?;
+        u64::from(r.u32(b, 4))
+    } else {
+        gnu_hash_symbol_count(r, raw, find(DT_GNU_HASH)?)?
+    };
+    walk_symbols(r, symtab, count, strtab, strsz, true, facts).ok()
+}
+
+/// The number of dynamic symbols according to a GNU hash table (the highest index reached by any chain).
+fn gnu_hash_symbol_count<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &Raw,
+    addr: u64,
+) -> Option<u64> {
+    let off = vaddr_to_offset(&raw.segments, addr, 16)?;
+    let h = r.bytes(off, 16, "DT_GNU_HASH header").ok()?;
+    let nbuckets = u64::from(r.u32(h, 0));
+    let symoffset = u64::from(r.u32(h, 4));
+    let bloom_size = u64::from(r.u32(h, 8));
+    let word = r.word_size() as u64;
+    let buckets_off = off
+        .checked_add(16)?
+        .checked_add(bloom_size.checked_mul(word)?)?;
+    let buckets = r
+        .bytes(buckets_off, nbuckets.checked_mul(4)?, "DT_GNU_HASH buckets")
+        .ok()?;
+    let mut max = 0u64;
+    for i in 0..nbuckets as usize {
+        max = max.max(u64::from(r.u32(buckets, i * 4)));
+    }
+    if max < symoffset {
+        return Some(symoffset);
+    }
+    let chains_off = buckets_off.checked_add(nbuckets * 4)?;
+    let mut idx = max;
+    // Follow the last chain to its end (bit 0 set); bounded by the symbol limit.
+    while idx - symoffset < MAX_SYMBOLS {
+        let c = r
+            .bytes(chains_off + (idx - symoffset) * 4, 4, "DT_GNU_HASH chain")
+            .ok()?;
+        if r.u32(c, 0) & 1 == 1 {
+            break;
+        }
+        idx += 1;
+    }
+    Some(idx + 1)
+}
+
+fn walk_symbols<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    offset: u64,
+    count: u64,
+    stroff: u64,
+    strsize: u64,
+    dynamic: bool,
+    facts: &mut SymbolFacts,
+) -> Result<(), InspectError> {
+    let entsize = if r.is64 { 24u64 } else { 16 };
+    let count = count.min(MAX_SYMBOLS);
+    if strsize == 0 {
+        return Ok(());
+    }
+    // Read the string table once (bounded); symbol names index into it.
+    let strs = r.bytes(stroff, strsize, "symbol string table")?;
+    const CHUNK: u64 = 4096;
+    let mut i = 0u64;
+    while i < count {
+        let n = (count - i).min(CHUNK);
+        let table = r.bytes(offset + i * entsize, n * entsize, "symbol table")?;
+        for j in 0..n as usize {
+            let s = &table[j * entsize as usize..];
+            let (name, shndx) = if r.is64 {
+                (r.u32(s, 0), r.u16(s, 6))
+            } else {
+                (r.u32(s, 0), r.u16(s, 14))
+            };
+            let Some(tail) = strs.get(name as usize..) else {
+                continue;
+            };
+            let end = memchr::memchr(0, tail).unwrap_or(tail.len());
+            let name = &tail[..end];
+            if name.is_empty() {
+                continue;
+            }
+            note_symbol(name, shndx == 0, dynamic, facts);
+        }
+        i += n;
+    }
+    Ok(())
+}
+
+fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
+    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name.
+    let bare = name.split(|&b| b == b'@').next().unwrap_or(name);
+    if dynamic && undefined {
+        if let Ok(s) = std::str::from_utf8(bare) {
+            facts.imports.push(s.to_string());
+        }
+    }
+    if bare.starts_with(b"__nss_") {
+        facts.nss_symbols += 1;
+    }
+    if bare == b"rust_begin_unwind" || bare.starts_with(b"_ZN4core9panicking") {
+        facts.rust_symbols = true;
+    }
+    if bare == b"runtime.main" || bare == b"runtime.goexit" {
+        facts.go_symbols = true;
+    }
+    if !undefined {
+        if let Ok(s) = std::str::from_utf8(bare) {
+            if MARKER_SYMBOLS.contains(&s) {
+                facts.markers.push(s.to_string());
+            }
+        }
+    }
+}
+
+/// Whether any of `needles` occurs in the file data of the loadable segments (bounded scan).
+pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    segments: &[Segment],
+    needles: &[&[u8]],
+) -> Vec<usize> {
+    let mut found = vec![false; needles.len()];
+    let mut scanned = 0u64;
+    const CHUNK: u64 = 1 << 20;
+    let overlap = needles.iter().map(|n| n.len() as u64).max().unwrap_or(0);
+    for seg in segments.iter().filter(|s| s.p_type == PT_LOAD) {
+        let mut pos = 0u64;
+        while pos < seg.filesz && scanned < MAX_STRING_SCAN {
+            let n = (seg.filesz - pos).min(CHUNK + overlap);
+            let Ok(chunk) = r.bytes(seg.offset.saturating_add(pos), n, "segment data") else {
+                break;
+            };
+            for (i, needle) in needles.iter().enumerate() {
+                if !found[i] && memchr::memmem::find(chunk, needle).is_some() {
+                    found[i] = true;
+                }
+            }
+            if found.iter().all(|&f| f) {
+                break;
+            }
+            scanned += n;
+            pos += CHUNK;
+        }
+    }
+    found
+        .iter()
+        .enumerate()
+        .filter(|(_, &f)| f)
+        .map(|(i, _)| i)
+        .collect()
+}

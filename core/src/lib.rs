@@ -1,0 +1,41 @@
+//! static-build-core: reads ELF files and says whether they will run on a machine that has none of their
+//! build machine's libraries, with the facts behind the verdict; applies a policy; renders reports.
+//!
+//! Pure: no file system, process, environment, clock or network access. The same code runs in the CLI and,
+//! compiled to wasm32, in the browser. Input comes through [`object::ReadRef`], so a byte slice, a lazily read
+//! file (`object::ReadCache`) or a browser file read by slices all work.
+//!
+//! ```
+//! let bytes: &[u8] = b"#!/bin/sh\necho hi\n";
+//! match static_build_core::inspect(bytes) {
+//!     Err(static_build_core::InspectError::NotElf { looks_like }) => {
+//!         assert_eq!(looks_like, "script, interpreter `/bin/sh`")
+//!     }
+//!     other => panic!("unexpected {other:?}"),
+//! }
+//! ```
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod analyze;
+mod diff;
+mod elf;
+mod error;
+mod inspect;
+mod model;
+mod policy;
+mod reader;
+pub mod render;
+mod report;
+mod sniff;
+mod toolchain;
+
+pub use diff::{diff_reports, Change, ChangeKind, ReportDiff};
+pub use error::InspectError;
+pub use inspect::inspect;
+pub use model::*;
+pub use policy::{glob_match, FailOn, Finding, Level, Policy, PolicyError, Severity, RULES};
+pub use report::{FileReport, Outcome, Report, Summary, Tool, SCHEMA_VERSION};
+pub use sniff::describe as describe_non_elf;

@@ -1,0 +1,505 @@
+//! The policy engine: rules with stable kebab-case ids that turn facts into findings.
+//!
+//! A policy is data (TOML). Its defaults fit "must run on any Linux": every program static, no hidden loader
+//! dependency, no static-glibc name-service hazard, no `GLIBC_PRIVATE`. Hardening rules are available and off
+//! or warnings by default. A check whose answer is "unknown" or "not applicable" never produces a finding:
+//! a policy fails on facts, not on guesses.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::*;
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule's level in a policy: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Off,
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Note => Some(Severity::Note),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// The severity at or above which the run fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Never => false,
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Note => true,
+        }
+    }
+}
+
+/// Every rule, with its stable id, what it checks and its default level.
+pub const RULES: &[(&str, &str, Level)] = &[
+    (
+        "require-static",
+        "every program is static or static-pie: it needs no loader and no shared library",
+        Level::Error,
+    ),
+    (
+        "interpreter-without-needed",
+        "no program names an interpreter without needing any library (it still needs that loader)",
+        Level::Error,
+    ),
+    (
+        "needed-not-allowed",
+        "every NEEDED library matches the `allowed-needed` list (when one is given)",
+        Level::Error,
+    ),
+    (
+        "glibc-floor",
+        "no binary requires a glibc newer than `max-glibc` (when one is given)",
+        Level::Error,
+    ),
+    (
+        "glibc-private",
+        "no binary requires GLIBC_PRIVATE (tied to one exact glibc build)",
+        Level::Error,
+    ),
+    (
+        "glibc-static-nss",
+        "no static glibc binary loads name-service modules (libnss_*.so) at run time",
+        Level::Error,
+    ),
+    (
+        "expected-arch",
+        "every binary is for one of the `expected-arch` architectures (when given)",
+        Level::Error,
+    ),
+    ("forbid-rpath", "no DT_RPATH", Level::Warning),
+    ("forbid-runpath", "no DT_RUNPATH", Level::Warning),
+    (
+        "forbid-rwx-segments",
+        "no loadable segment is writable and executable at once",
+        Level::Warning,
+    ),
+    ("require-nx", "the stack is not executable", Level::Warning),
+    (
+        "require-pie",
+        "programs are position-independent (PIE or static-pie)",
+        Level::Off,
+    ),
+    ("require-full-relro", "full RELRO", Level::Off),
+    (
+        "require-bind-now",
+        "BIND_NOW where there is dynamic binding",
+        Level::Off,
+    ),
+    (
+        "require-canary",
+        "stack protector where it can be told",
+        Level::Off,
+    ),
+    (
+        "require-fortify",
+        "_FORTIFY_SOURCE where something is fortifiable",
+        Level::Off,
+    ),
+    (
+        "unreadable-parts",
+        "every part of the file could be read",
+        Level::Warning,
+    ),
+];
+
+/// A policy as data. Unknown keys are reported by [`Policy::from_toml`] as warnings, not errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Policy {
+    pub fail_on: FailOn,
+    /// Globs (`*`, `?`) of NEEDED libraries that are allowed; empty means no allow-list.
+    pub allowed_needed: Vec<String>,
+    /// Highest glibc version a binary may require, e.g. `2.17`.
+    pub max_glibc: Option<String>,
+    /// Architectures (`x86_64`, `aarch64`, `i386`, `arm`...) that binaries must be built for.
+    pub expected_arch: Vec<String>,
+    /// Rule id -> level; rules not named keep their default.
+    pub rules: std::collections::BTreeMap<String, Level>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fail_on: FailOn::Error,
+            allowed_needed: Vec::new(),
+            max_glibc: None,
+            expected_arch: Vec::new(),
+            rules: Default::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("invalid policy: {0}")]
+    Toml(String),
+    #[error("unknown rule `{0}` (known rules: {1})")]
+    UnknownRule(String, String),
+    #[error("invalid glibc version `{0}`: expected something like 2.17")]
+    BadVersion(String),
+}
+
+/// A policy violation, or a note, about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable kebab-case rule id, also the SARIF `ruleId`.
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Policy {
+    /// Parse a TOML policy. Unknown keys become warnings in the second value.
+    pub fn from_toml(text: &str) -> Result<(Policy, Vec<String>), PolicyError> {
+        let value: toml::Table =
+            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
+        let known = [
+            "fail-on",
+            "allowed-needed",
+            "max-glibc",
+            "expected-arch",
+            "rules",
+        ];
+        let mut warnings: Vec<String> = value
+            .keys()
+            .filter(|k| !known.iter().any(|x| x == *k))
+            .map(|k| format!("unknown policy key `{k}` ignored"))
+            .collect();
+        let mut clean = value.clone();
+        clean.retain(|k, _| known.contains(&k));
+        let policy: Policy = clean
+            .try_into()
+            .map_err(|e: toml::de::Error| PolicyError::Toml(e.to_string()))?;
+        policy.validate()?;
+        if let Some(rules) = value.get("rules").and_then(|r| r.as_table()) {
+            for k in rules.keys() {
+                if !RULES.iter().any(|(id, _, _)| id == k) {
+                    warnings.push(format!("unknown rule `{k}` ignored"));
+                }
+            }
+        }
+        Ok((policy, warnings))
+    }
+
+    /// Check values that TOML types cannot.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        if let Some(v) = &self.max_glibc {
+            if parse_version(v).is_none() {
+                return Err(PolicyError::BadVersion(v.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Set a rule's level by id; errors on an unknown id.
+    pub fn set(&mut self, rule: &str, level: Level) -> Result<(), PolicyError> {
+        if !RULES.iter().any(|(id, _, _)| *id == rule) {
+            return Err(PolicyError::UnknownRule(
+                rule.into(),
+                RULES
+                    .iter()
+                    .map(|(id, _, _)| *id)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        self.rules.insert(rule.to_string(), level);
+        Ok(())
+    }
+
+    /// The level in force for a rule.
+    pub fn level(&self, rule: &str) -> Level {
+        self.rules.get(rule).copied().unwrap_or_else(|| {
+            RULES
+                .iter()
+                .find(|(id, _, _)| *id == rule)
+                .map(|(_, _, l)| *l)
+                .unwrap_or(Level::Off)
+        })
+    }
+
+    /// Apply the policy to one binary.
+    pub fn evaluate(&self, b: &Binary) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut add = |rule: &str, message: String| {
+            if let Some(severity) = self.level(rule).severity() {
+                out.push(Finding {
+                    rule: rule.to_string(),
+                    severity,
+                    message,
+                });
+            }
+        };
+        let v = b.linkage.verdict;
+        let judged = !matches!(v, Verdict::Relocatable | Verdict::Core);
+        if judged && !v.is_static() {
+            let what = match v {
+                Verdict::SharedLibrary | Verdict::RunnableSharedLibrary => {
+                    "is a shared library, not a static program".to_string()
+                }
+                Verdict::Ambiguous => format!("cannot be proven static: {}", b.linkage.reason),
+                _ => {
+                    let mut needs = Vec::new();
+                    if let Some(i) = &b.dynamic.interpreter {
+                        needs.push(format!("the loader {i}"));
+                    }
+                    needs.extend(b.dynamic.needed.iter().cloned());
+                    if needs.is_empty() {
+                        format!("is not static ({})", v.label())
+                    } else {
+                        format!("is not static ({}): needs {}", v.label(), needs.join(", "))
+                    }
+                }
+            };
+            add("require-static", what);
+        }
+        if v == Verdict::InterpreterWithoutNeeded {
+            add(
+                "interpreter-without-needed",
+                format!(
+                    "names the interpreter {} but needs no library: it fails to start where that loader is missing (e.g. Go -buildmode=pie without cgo)",
+                    b.dynamic.interpreter.as_deref().unwrap_or("<unreadable>")
+                ),
+            );
+        }
+        if !self.allowed_needed.is_empty() {
+            for n in &b.dynamic.needed {
+                if !self.allowed_needed.iter().any(|g| glob_match(g, n)) {
+                    add(
+                        "needed-not-allowed",
+                        format!("needs {n}, which is not in allowed-needed"),
+                    );
+                }
+            }
+        }
+        if let (Some(max), Some(floor)) = (&self.max_glibc, &b.versions.glibc_floor) {
+            if let (Some(m), Some(f)) = (parse_version(max), parse_version(floor)) {
+                if f > m {
+                    add(
+                        "glibc-floor",
+                        format!("requires glibc {floor}, newer than the allowed {max}"),
+                    );
+                }
+            }
+        }
+        if b.versions.glibc_private {
+            add(
+                "glibc-private",
+                "requires GLIBC_PRIVATE symbols: runs only with the exact glibc it was built against".into(),
+            );
+        }
+        for h in &b.hazards {
+            if h.id == "glibc-static-nss" {
+                add("glibc-static-nss", h.message.clone());
+            }
+        }
+        if !self.expected_arch.is_empty()
+            && judged
+            && !self
+                .expected_arch
+                .iter()
+                .any(|a| arch_matches(a, &b.format.arch))
+        {
+            add(
+                "expected-arch",
+                format!(
+                    "is built for {}, expected {}",
+                    b.format.arch,
+                    self.expected_arch.join(" or ")
+                ),
+            );
+        }
+        if !b.dynamic.rpath.is_empty() {
+            add(
+                "forbid-rpath",
+                format!("has DT_RPATH {}", b.dynamic.rpath.join(":")),
+            );
+        }
+        if !b.dynamic.runpath.is_empty() {
+            add(
+                "forbid-runpath",
+                format!("has DT_RUNPATH {}", b.dynamic.runpath.join(":")),
+            );
+        }
+        if !b.hardening.rwx_segments.is_empty() {
+            add(
+                "forbid-rwx-segments",
+                format!(
+                    "has writable and executable segments: {}",
+                    b.hardening.rwx_segments.join(", ")
+                ),
+            );
+        }
+        let h = &b.hardening;
+        if h.nx.status == Status::No {
+            add("require-nx", format!("executable stack: {}", h.nx.reason));
+        }
+        if h.pie.status == Status::No {
+            add(
+                "require-pie",
+                format!("not position-independent: {}", h.pie.reason),
+            );
+        }
+        if matches!(h.relro.level, RelroLevel::None | RelroLevel::Partial) {
+            add(
+                "require-full-relro",
+                format!("RELRO is {}: {}", h.relro.level.label(), h.relro.reason),
+            );
+        }
+        if h.bind_now.status == Status::No {
+            add(
+                "require-bind-now",
+                format!("no BIND_NOW: {}", h.bind_now.reason),
+            );
+        }
+        if h.canary.status == Status::No {
+            add(
+                "require-canary",
+                format!("no stack canary: {}", h.canary.reason),
+            );
+        }
+        if h.fortify.status == Status::No {
+            add(
+                "require-fortify",
+                format!("not fortified: {}", h.fortify.reason),
+            );
+        }
+        if !b.problems.is_empty() {
+            let parts: Vec<String> = b
+                .problems
+                .iter()
+                .take(3)
+                .map(|p| match p.offset {
+                    Some(o) => format!("{} at {o:#x}: {}", p.what, p.message),
+                    None => format!("{}: {}", p.what, p.message),
+                })
+                .collect();
+            add(
+                "unreadable-parts",
+                format!("parts of the file could not be read: {}", parts.join("; ")),
+            );
+        }
+        out
+    }
+}
+
+fn arch_matches(want: &str, arch: &str) -> bool {
+    let norm = |a: &str| -> String {
+        match a {
+            "amd64" | "x86-64" | "x86_64" => "x86_64".into(),
+            "386" | "i386" | "i686" | "x86" => "i386".into(),
+            "arm64" | "aarch64" => "aarch64".into(),
+            "armv6" | "armv7" | "armhf" | "armel" | "arm" => "arm".into(),
+            "ppc64el" | "ppc64le" => "ppc64le".into(),
+            other => other.to_ascii_lowercase(),
+        }
+    };
+    norm(want) == norm(arch)
+}
+
+pub(crate) fn parse_version(v: &str) -> Option<Vec<u32>> {
+    let parts: Option<Vec<u32>> = v.split('.').map(|p| p.parse().ok()).collect();
+    parts.filter(|p| !p.is_empty())
+}
+
+/// Shell-style glob with `*` and `?` (no classes), matched against the whole name.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("libc.so.*", "libc.so.6"));
+        assert!(glob_match("lib?.so", "libm.so"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("libc.so.*", "libcrypto.so.3"));
+        assert!(glob_match("*crypto*", "libcrypto.so.3"));
+    }
+
+    #[test]
+    fn toml_policy_with_unknown_key() {
+        let (p, warnings) = Policy::from_toml(
+            "fail-on = \"warning\"\nmax-glibc = \"2.17\"\nbogus = 1\n[rules]\nrequire-pie = \"error\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.fail_on, FailOn::Warning);
+        assert_eq!(p.level("require-pie"), Level::Error);
+        assert_eq!(p.level("require-static"), Level::Error);
+        assert_eq!(warnings, vec!["unknown policy key `bogus` ignored"]);
+        assert!(Policy::from_toml("max-glibc = \"two\"").is_err());
+    }
+
+    #[test]
+    fn arch_aliases() {
+        assert!(arch_matches("amd64", "x86_64"));
+        assert!(arch_matches("arm64", "aarch64"));
+        assert!(!arch_matches("arm64", "x86_64"));
+    }
+}

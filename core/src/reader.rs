@@ -1,0 +1,126 @@
+//! Endian- and class-aware reads over any [`ReadRef`], with bounds and errors that name what was read.
+//!
+//! Every read is bounded by the file length (checked by the `ReadRef`) and by the caller's own limit, so a
+//! count field read from the file can never make us allocate in proportion to it.
+
+use object::ReadRef;
+
+use crate::error::InspectError;
+
+/// Largest single structure we read in one piece (a dynamic section, a symbol table chunk...).
+pub const MAX_READ: u64 = 64 * 1024 * 1024;
+
+#[derive(Clone, Copy)]
+pub struct Reader<'a, R: ReadRef<'a>> {
+    data: R,
+    pub len: u64,
+    pub is64: bool,
+    pub big: bool,
+    _marker: core::marker::PhantomData<&'a ()>,
+}
+
+impl<'a, R: ReadRef<'a>> Reader<'a, R> {
+    pub fn new(data: R, len: u64, is64: bool, big: bool) -> Self {
+        Reader {
+            data,
+            len,
+            is64,
+            big,
+            _marker: core::marker::PhantomData,
+        }
+    }
+
+    /// Read `size` bytes at `offset`; the error says what was being read.
+    pub fn bytes(&self, offset: u64, size: u64, what: &str) -> Result<&'a [u8], InspectError> {
+        if size > MAX_READ {
+            return Err(InspectError::malformed(
+                what,
+                offset,
+                format!("size {size} exceeds the {MAX_READ}-byte read limit"),
+            ));
+        }
+        match offset.checked_add(size) {
+            Some(end) if end <= self.len => {}
+            _ => {
+                return Err(InspectError::malformed(
+                    what,
+                    offset,
+                    format!("needs {size} bytes but the file ends at {:#x}", self.len),
+                ))
+            }
+        }
+        self.data
+            .read_bytes_at(offset, size)
+            .map_err(|()| InspectError::Read {
+                what: what.to_string(),
+                offset,
+            })
+    }
+
+    /// Read a NUL-terminated string of at most `max` bytes starting at `offset`.
+    pub fn cstr(&self, offset: u64, limit: u64, what: &str) -> Result<&'a [u8], InspectError> {
+        if offset >= self.len {
+            return Err(InspectError::malformed(
+                what,
+                offset,
+                format!("string starts past the end of the file ({:#x})", self.len),
+            ));
+        }
+        let end = offset.saturating_add(limit.min(4096)).min(self.len);
+        self.data
+            .read_bytes_at_until(offset..end, 0)
+            .map_err(|()| InspectError::malformed(what, offset, "unterminated string"))
+    }
+
+    // The field readers below take slices that the caller read with the structure's full size; an
+    // out-of-range index (a bug, not bad input) reads as 0 rather than panicking.
+    pub fn u16(&self, b: &[u8], at: usize) -> u16 {
+        let v: [u8; 2] = field(b, at);
+        if self.big {
+            u16::from_be_bytes(v)
+        } else {
+            u16::from_le_bytes(v)
+        }
+    }
+
+    pub fn u32(&self, b: &[u8], at: usize) -> u32 {
+        let v: [u8; 4] = field(b, at);
+        if self.big {
+            u32::from_be_bytes(v)
+        } else {
+            u32::from_le_bytes(v)
+        }
+    }
+
+    pub fn u64(&self, b: &[u8], at: usize) -> u64 {
+        let v: [u8; 8] = field(b, at);
+        if self.big {
+            u64::from_be_bytes(v)
+        } else {
+            u64::from_le_bytes(v)
+        }
+    }
+
+    /// A class-sized word (4 bytes in ELF32, 8 in ELF64).
+    pub fn word(&self, b: &[u8], at: usize) -> u64 {
+        if self.is64 {
+            self.u64(b, at)
+        } else {
+            u64::from(self.u32(b, at))
+        }
+    }
+
+    pub fn word_size(&self) -> usize {
+        if self.is64 {
+            8
+        } else {
+            4
+        }
+    }
+}
+
+fn field<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    b.get(at..at.saturating_add(N))
+        .and_then(|s| <[u8; N]>::try_from(s).ok())
+        .unwrap_or([0; N])
+}

@@ -1,0 +1,174 @@
+//! The versioned report model shared by every front end: one entry per file, with its facts and findings.
+//!
+//! JSON schema: see `docs/report-schema.md`. `schema_version` changes only when a field is removed or its
+//! meaning changes; new fields may appear within a version.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::InspectError;
+use crate::model::Binary;
+use crate::policy::{Finding, Policy, Severity};
+
+/// The report schema version written into every JSON report.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub policy: Policy,
+    pub files: Vec<FileReport>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// One inspected path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub path: String,
+    pub size: u64,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// An ELF file with its facts.
+    Elf { binary: Box<Binary> },
+    /// Not an ELF file; `looks_like` says what it is.
+    Skipped { looks_like: String },
+    /// An ELF file that could not be read far enough for a verdict, or an I/O error.
+    Error { error: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: usize,
+    pub elf: usize,
+    /// ELF files judged static or static-pie.
+    pub static_files: usize,
+    /// Programs and libraries that are not static (dynamic, needs loader, shared library, ambiguous).
+    pub not_static: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    pub findings_error: usize,
+    pub findings_warning: usize,
+    pub findings_note: usize,
+    /// Whether the run passes the policy's `fail-on` level (and had no errors).
+    pub passed: bool,
+}
+
+impl Report {
+    pub fn new(tool_version: &str, policy: Policy) -> Self {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "static-build".into(),
+                version: tool_version.into(),
+            },
+            policy,
+            files: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Add the result of inspecting one file; the policy is applied here.
+    pub fn add(&mut self, path: String, size: u64, result: Result<Binary, InspectError>) {
+        let entry = match result {
+            Ok(b) => {
+                let findings = self.policy.evaluate(&b);
+                FileReport {
+                    path,
+                    size,
+                    outcome: Outcome::Elf {
+                        binary: Box::new(b),
+                    },
+                    findings,
+                }
+            }
+            Err(InspectError::NotElf { looks_like }) => FileReport {
+                path,
+                size,
+                outcome: Outcome::Skipped { looks_like },
+                findings: Vec::new(),
+            },
+            Err(e) => FileReport {
+                path,
+                size,
+                outcome: Outcome::Error {
+                    error: e.to_string(),
+                },
+                findings: Vec::new(),
+            },
+        };
+        self.files.push(entry);
+        self.summarize();
+    }
+
+    /// Add a file that could not be opened or read at all.
+    pub fn add_error(&mut self, path: String, error: String) {
+        self.files.push(FileReport {
+            path,
+            size: 0,
+            outcome: Outcome::Error { error },
+            findings: Vec::new(),
+        });
+        self.summarize();
+    }
+
+    /// Recompute the summary from the entries.
+    pub fn summarize(&mut self) {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for f in &self.files {
+            match &f.outcome {
+                Outcome::Elf { binary } => {
+                    s.elf += 1;
+                    if binary.linkage.verdict.is_static() {
+                        s.static_files += 1;
+                    } else if !matches!(
+                        binary.linkage.verdict,
+                        crate::model::Verdict::Relocatable | crate::model::Verdict::Core
+                    ) {
+                        s.not_static += 1;
+                    }
+                }
+                Outcome::Skipped { .. } => s.skipped += 1,
+                Outcome::Error { .. } => s.errors += 1,
+            }
+            for finding in &f.findings {
+                match finding.severity {
+                    Severity::Error => s.findings_error += 1,
+                    Severity::Warning => s.findings_warning += 1,
+                    Severity::Note => s.findings_note += 1,
+                }
+            }
+        }
+        let failing = self
+            .files
+            .iter()
+            .flat_map(|f| &f.findings)
+            .any(|f| self.policy.fail_on.fails(f.severity));
+        s.passed = !failing && s.errors == 0;
+        self.summary = s;
+    }
+
+    /// The findings at or above the policy's fail level.
+    pub fn failing_findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files.iter().flat_map(move |f| {
+            f.findings
+                .iter()
+                .filter(move |x| self.policy.fail_on.fails(x.severity))
+                .map(move |x| (f, x))
+        })
+    }
+}

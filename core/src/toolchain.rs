@@ -1,0 +1,409 @@
+//! Toolchain facts read without running anything: Go build info, cargo-auditable dependency lists,
+//! `.comment` compiler strings, build ids, stripped / debug info.
+
+use object::ReadRef;
+
+use crate::elf::*;
+use crate::inspect::{bytes_after_vaddr, vaddr_to_offset, Raw, Section};
+use crate::model::*;
+use crate::reader::Reader;
+
+const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
+/// Go reads this much from the start of the build info data.
+const GO_WINDOW: u64 = 64 * 1024;
+/// Longest Go version or module info string accepted.
+const GO_MAX_STRING: u64 = 4 * 1024 * 1024;
+/// Largest decompressed cargo-auditable blob accepted (zip-bomb guard).
+const DEP_V0_LIMIT: usize = 8 * 1024 * 1024;
+
+pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Toolchain {
+    let sections = raw.sections.clone();
+    let by_name = |n: &str| -> Option<&Section> {
+        sections
+            .as_ref()
+            .and_then(|s| s.iter().find(|x| x.name == n && x.sh_type != SHT_NOBITS))
+    };
+    let mut tc = Toolchain {
+        build_id: raw.build_id.clone(),
+        go_build_id: raw.go_build_id.clone(),
+        sections_readable: sections.is_some(),
+        ..Toolchain::default()
+    };
+    if let Some(secs) = &sections {
+        tc.stripped = Some(!secs.iter().any(|s| s.sh_type == SHT_SYMTAB));
+        tc.debug_info = Some(
+            secs.iter()
+                .any(|s| s.name.starts_with(".debug_") || s.name.starts_with(".zdebug_")),
+        );
+    }
+    if let Some(c) = by_name(".comment") {
+        if let Ok(data) = r.bytes(c.offset, c.size.min(64 * 1024), ".comment section") {
+            for s in data.split(|&b| b == 0) {
+                let s = String::from_utf8_lossy(s).trim().to_string();
+                if !s.is_empty() && !tc.comments.contains(&s) {
+                    tc.comments.push(s);
+                }
+            }
+        }
+    }
+
+    let go_start = match by_name(".go.buildinfo") {
+        Some(s) => Some((
+            s.offset,
+            s.size.max(GO_WINDOW).min(r.len.saturating_sub(s.offset)),
+        )),
+        None if raw.go_build_id.is_some() || raw.symbols.go_symbols || sections.is_none() => raw
+            .segments
+            .iter()
+            .find(|s| s.p_type == PT_LOAD && s.flags & (PF_X | PF_W) == PF_W)
+            .map(|s| (s.offset, s.filesz)),
+        None => None,
+    };
+    if let Some((off, avail)) = go_start {
+        match go_build_info(r, raw, off, avail.min(GO_WINDOW)) {
+            Ok(Some(info)) => tc.go = Some(info),
+            Ok(None) => {}
+            Err(message) => raw.problems.push(Problem {
+                what: "Go build info".into(),
+                offset: Some(off),
+                message,
+            }),
+        }
+    }
+
+    let rustc = tc
+        .comments
+        .iter()
+        .find(|c| c.starts_with("rustc version"))
+        .cloned();
+    let mut packages = Vec::new();
+    if let Some(s) = by_name(".dep-v0") {
+        match dep_v0(r, s) {
+            Ok(p) => packages = p,
+            Err(message) => raw.problems.push(Problem {
+                what: "cargo-auditable data (.dep-v0)".into(),
+                offset: Some(s.offset),
+                message,
+            }),
+        }
+    }
+    if rustc.is_some() || !packages.is_empty() || raw.symbols.rust_symbols {
+        tc.rust = Some(RustInfo { rustc, packages });
+    }
+
+    tc.language = if tc.go.is_some() || tc.go_build_id.is_some() || raw.symbols.go_symbols {
+        Some("go".into())
+    } else if tc.rust.is_some() {
+        Some("rust".into())
+    } else if tc
+        .comments
+        .iter()
+        .any(|c| c.starts_with("GCC:") || c.contains("clang version"))
+    {
+        Some("c".into())
+    } else {
+        None
+    };
+    tc
+}
+
+fn read_uvarint(b: &[u8]) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for (i, &byte) in b.iter().enumerate().take(10) {
+        v |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+/// Find and decode Go's build info blob (as `debug/buildinfo` does, without running the file).
+fn go_build_info<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &Raw,
+    off: u64,
+    size: u64,
+) -> Result<Option<GoBuildInfo>, String> {
+    let window = r
+        .bytes(off, size, "Go build info")
+        .map_err(|e| e.to_string())?;
+    let mut pos = None;
+    let mut i = 0usize;
+    while i + 32 <= window.len() {
+        if window[i..].starts_with(GO_MAGIC) {
+            pos = Some(i);
+            break;
+        }
+        i += 16;
+    }
+    let Some(pos) = pos else { return Ok(None) };
+    let hdr = &window[pos..pos + 32];
+    let ptr_size = hdr[14] as u64;
+    let flags = hdr[15];
+    let (version, modinfo) = if flags & 2 != 0 {
+        let mut at = off + pos as u64 + 32;
+        let version = read_go_string(r, &mut at)?;
+        let modinfo = read_go_string(r, &mut at)?;
+        (version, modinfo)
+    } else {
+        if ptr_size != 4 && ptr_size != 8 {
+            return Err(format!("pointer size {ptr_size} is not 4 or 8"));
+        }
+        let big = flags & 1 != 0;
+        let read_ptr = |b: &[u8]| -> u64 {
+            let mut v = 0u64;
+            for k in 0..ptr_size as usize {
+                let byte = u64::from(b[k]);
+                v |= if big {
+                    byte << (8 * (ptr_size as usize - 1 - k))
+                } else {
+                    byte << (8 * k)
+                };
+            }
+            v
+        };
+        let vptr = read_ptr(&hdr[16..]);
+        let mptr = read_ptr(&hdr[16 + ptr_size as usize..]);
+        let deref = |addr: u64| -> Result<String, String> {
+            let hoff = vaddr_to_offset(&raw.segments, addr, 2 * ptr_size).ok_or_else(|| {
+                format!("string header at {addr:#x} is outside the loadable segments")
+            })?;
+            let h = r
+                .bytes(hoff, 2 * ptr_size, "Go string header")
+                .map_err(|e| e.to_string())?;
+            let data = read_ptr(h);
+            let len = read_ptr(&h[ptr_size as usize..]);
+            if len == 0 {
+                return Ok(String::new());
+            }
+            if len > GO_MAX_STRING {
+                return Err(format!("string of {len} bytes is too long"));
+            }
+            let (doff, avail) = bytes_after_vaddr(&raw.segments, data).ok_or_else(|| {
+                format!("string data at {data:#x} is outside the loadable segments")
+            })?;
+            if avail < len {
+                return Err("string data runs past its segment".into());
+            }
+            let s = r.bytes(doff, len, "Go string").map_err(|e| e.to_string())?;
+            Ok(String::from_utf8_lossy(s).into_owned())
+        };
+        (deref(vptr)?, deref(mptr)?)
+    };
+    let modinfo = strip_sentinels(&modinfo);
+    let mut info = parse_modinfo(modinfo);
+    info.go_version = version;
+    Ok(Some(info))
+}
+
+fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result<String, String> {
+    let avail = r.len.saturating_sub(*at).min(10);
+    let b = r
+        .bytes(*at, avail, "Go string length")
+        .map_err(|e| e.to_string())?;
+    let (len, n) = read_uvarint(b).ok_or("bad string length varint")?;
+    if len > GO_MAX_STRING {
+        return Err(format!("string of {len} bytes is too long"));
+    }
+    *at += n as u64;
+    let s = r.bytes(*at, len, "Go string").map_err(|e| e.to_string())?;
+    *at += len;
+    Ok(String::from_utf8_lossy(s).into_owned())
+}
+
+/// Module info is wrapped in 16-byte sentinels when it is present.
+fn strip_sentinels(m: &str) -> &str {
+    let b = m.as_bytes();
+    if b.len() >= 33 && b[b.len() - 17] == b'\n' {
+        m.get(16..m.len() - 16).unwrap_or("")
+    } else {
+        ""
+    }
+}
+
+fn module(fields: &[&str]) -> GoModule {
+    GoModule {
+        path: fields.first().copied().unwrap_or_default().to_string(),
+        version: fields.get(1).copied().unwrap_or_default().to_string(),
+        sum: fields
+            .get(2)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string()),
+        replace: None,
+    }
+}
+
+pub(crate) fn parse_modinfo(m: &str) -> GoBuildInfo {
+    let mut info = GoBuildInfo::default();
+    let mut last_dep = false;
+    for line in m.lines() {
+        let mut parts = line.split('\t');
+        let kind = parts.next().unwrap_or_default();
+        let rest: Vec<&str> = parts.collect();
+        match kind {
+            "path" => info.path = rest.first().map(|s| s.to_string()),
+            "mod" => {
+                info.main = Some(module(&rest));
+                last_dep = false;
+            }
+            "dep" => {
+                info.deps.push(module(&rest));
+                last_dep = true;
+            }
+            "=>" => {
+                let rep = Box::new(module(&rest));
+                if last_dep {
+                    if let Some(d) = info.deps.last_mut() {
+                        d.replace = Some(rep);
+                    }
+                } else if let Some(mm) = info.main.as_mut() {
+                    mm.replace = Some(rep);
+                }
+            }
+            "build" => {
+                let kv = rest.join("\t");
+                if let Some((k, v)) = split_setting(&kv) {
+                    info.settings.push((k, v));
+                }
+            }
+            _ => {}
+        }
+    }
+    info
+}
+
+/// Split `key=value` where either side may be a Go-quoted string.
+fn split_setting(s: &str) -> Option<(String, String)> {
+    let (key, rest) = if s.starts_with('"') {
+        let (k, used) = unquote_prefix(s)?;
+        (k, s.get(used..)?.strip_prefix('=')?)
+    } else {
+        let (k, v) = s.split_once('=')?;
+        (k.to_string(), v)
+    };
+    let value = if rest.starts_with('"') {
+        unquote_prefix(rest).map(|(v, _)| v)?
+    } else {
+        rest.to_string()
+    };
+    Some((key, value))
+}
+
+/// Decode a Go `strconv.Quote`d string at the start of `s`; returns it and the bytes used.
+fn unquote_prefix(s: &str) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    chars.next()?;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, i + 1)),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                match e {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    'a' => out.push('\u{7}'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'v' => out.push('\u{b}'),
+                    '\\' => out.push('\\'),
+                    '"' => out.push('"'),
+                    '\'' => out.push('\''),
+                    'x' | 'u' | 'U' => {
+                        let n = match e {
+                            'x' => 2,
+                            'u' => 4,
+                            _ => 8,
+                        };
+                        let mut v = 0u32;
+                        for _ in 0..n {
+                            let (_, h) = chars.next()?;
+                            v = v * 16 + h.to_digit(16)?;
+                        }
+                        out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+                    }
+                    _ => return None,
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+fn dep_v0<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, s: &Section) -> Result<Vec<RustPackage>, String> {
+    let data = r
+        .bytes(s.offset, s.size.min(DEP_V0_LIMIT as u64), ".dep-v0")
+        .map_err(|e| e.to_string())?;
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, DEP_V0_LIMIT)
+        .map_err(|e| format!("zlib data does not inflate ({:?})", e.status))?;
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        packages: Vec<Pkg>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Pkg {
+        name: String,
+        version: String,
+        source: Option<String>,
+        kind: Option<String>,
+        #[serde(default)]
+        root: bool,
+    }
+    let doc: Doc = serde_json::from_slice(&json).map_err(|e| format!("JSON: {e}"))?;
+    if doc.packages.iter().filter(|p| p.root).count() != 1 {
+        return Err("expected exactly one root package".into());
+    }
+    Ok(doc
+        .packages
+        .into_iter()
+        .map(|p| RustPackage {
+            name: p.name,
+            version: p.version,
+            source: p.source,
+            kind: p.kind,
+            root: p.root,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_with_quotes() {
+        assert_eq!(
+            split_setting(r#"-ldflags="-linkmode external -extldflags \"-static\"""#),
+            Some((
+                "-ldflags".to_string(),
+                r#"-linkmode external -extldflags "-static""#.to_string()
+            ))
+        );
+        assert_eq!(
+            split_setting("CGO_ENABLED=0"),
+            Some(("CGO_ENABLED".into(), "0".into()))
+        );
+    }
+
+    #[test]
+    fn modinfo_lines() {
+        let m = "path\texample.com/x\nmod\texample.com/x\t(devel)\t\ndep\tgolang.org/x/sys\tv0.1.0\th1:abc=\n=>\t../sys\t(devel)\t\nbuild\tCGO_ENABLED=1\n";
+        let info = parse_modinfo(m);
+        assert_eq!(info.path.as_deref(), Some("example.com/x"));
+        assert_eq!(info.deps.len(), 1);
+        assert_eq!(
+            info.deps[0].replace.as_ref().map(|r| r.path.as_str()),
+            Some("../sys")
+        );
+        assert_eq!(info.setting("CGO_ENABLED"), Some("1"));
+    }
+
+    #[test]
+    fn varint() {
+        assert_eq!(read_uvarint(&[0x96, 0x01]), Some((150, 2)));
+        assert_eq!(read_uvarint(&[0x80; 11]), None);
+    }
+}
