@@ -13,10 +13,12 @@ PACKAGES=(
   "pax-utils:scanelf"
   "elfutils:eu-readelf"
   "gcc:gcc"
+  "g++:g++"
   "gcc-multilib:"
   "musl-tools:musl-gcc"
   "golang-go:go"
   "hyperfine:hyperfine"
+  "time:"
   "python3:python3"
 )
 WASM_TARGET=wasm32-unknown-unknown

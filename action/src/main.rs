@@ -1,1 +1,16 @@
-fn main() {}
+//! `static-build`: build fully static Linux binaries and prove that they are static.
+
+mod cli;
+mod inspect_cmd;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -88,6 +88,31 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
             ev.push("DT_DEBUG present".into());
         }
     }
+    if dynamic && !raw.dynamic_readable {
+        ev.push("dynamic section unreadable: NEEDED unknown".into());
+        if matches!(raw.elf_type, ElfType::Executable | ElfType::SharedObject) {
+            let (verdict, reason) = if interp {
+                let v = if raw.elf_type == ElfType::Executable {
+                    Verdict::DynamicExecutable
+                } else {
+                    Verdict::DynamicPie
+                };
+                (v, "needs its program interpreter; the list of libraries is unreadable".to_string())
+            } else {
+                (
+                    Verdict::Ambiguous,
+                    "has a dynamic segment whose contents cannot be read (a separate debug-info file?)".to_string(),
+                )
+            };
+            return Linkage {
+                verdict,
+                reason,
+                evidence: ev,
+                has_interp_segment: interp,
+                has_dynamic_segment: dynamic,
+            };
+        }
+    }
     let (verdict, reason): (Verdict, String) = match raw.elf_type {
         ElfType::Relocatable => (
             Verdict::Relocatable,
@@ -149,7 +174,7 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
                 } else {
                     (
                         Verdict::Ambiguous,
-                        "ET_DYN with no interpreter, no NEEDED, no DF_1_PIE and no SONAME: an old static-pie, a -nostdlib shared library or a loader".into(),
+                        "ET_DYN with no interpreter, no NEEDED, no DF_1_PIE and no SONAME: a plugin loaded with dlopen, an old static-pie or a loader".into(),
                     )
                 }
             } else if interp {
@@ -229,6 +254,20 @@ impl StaticStrings {
 fn libc_family(raw: &Raw, linkage: &Linkage, tc: &Toolchain, strings: &StaticStrings) -> Libc {
     let d = &raw.dynamic;
     let mk = |family, basis: String| Libc { family, basis };
+    // A Go binary built without cgo has no C library, even when it names a loader (-buildmode=pie).
+    if d.needed.is_empty() && (tc.go.is_some() || tc.go_build_id.is_some()) {
+        let cgo = tc
+            .go
+            .as_ref()
+            .and_then(|g| g.setting("CGO_ENABLED"))
+            .map(|v| v == "1");
+        if cgo != Some(true) {
+            return mk(
+                LibcFamily::None,
+                "Go binary linked without cgo: no C library".into(),
+            );
+        }
+    }
     if let Some(interp) = &d.interpreter {
         let base = interp.rsplit('/').next().unwrap_or(interp);
         if base.starts_with("ld-musl-") {
@@ -276,20 +315,6 @@ fn libc_family(raw: &Raw, linkage: &Linkage, tc: &Toolchain, strings: &StaticStr
             "no libc among the needed libraries".into(),
         );
     }
-    // Static (or interpreter-only): no loader to go by.
-    if tc.go.is_some() || tc.go_build_id.is_some() {
-        let cgo = tc
-            .go
-            .as_ref()
-            .and_then(|g| g.setting("CGO_ENABLED"))
-            .map(|v| v == "1");
-        if cgo != Some(true) {
-            return mk(
-                LibcFamily::None,
-                "Go binary linked without cgo: no C library".into(),
-            );
-        }
-    }
     let m = &raw.symbols.markers;
     let has = |s: &str| m.iter().any(|x| x == s);
     if has("__libc_setup_tls") || has("_dl_relocate_static_pie") || has("_dl_non_dynamic_init") {
@@ -331,7 +356,7 @@ fn libc_family(raw: &Raw, linkage: &Linkage, tc: &Toolchain, strings: &StaticStr
             "Go binary built with cgo; its C library left no marker".into(),
         );
     }
-    if raw.symbols.have_symtab && m.is_empty() && !raw.gnu_abi_tag {
+    if linkage.verdict.is_static() && raw.symbols.have_symtab && m.is_empty() && !raw.gnu_abi_tag {
         return mk(
             LibcFamily::None,
             "symbol table has no C library start-up code".into(),
@@ -602,6 +627,12 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
                 if lang == Some("go") { "Go" } else { "Rust" }
             ),
         )
+    } else if v.is_static() && libc.family == LibcFamily::None && raw.symbols.have_symtab {
+        if raw.symbols.markers.iter().any(|m| m == "__stack_chk_fail") {
+            Check::new(Status::Yes, "no C library, and the program defines __stack_chk_fail itself")
+        } else {
+            Check::new(Status::No, "no C library and no __stack_chk_fail in the symbol table")
+        }
     } else if v.is_static() || (linkage.has_dynamic_segment && d.needed.is_empty()) {
         Check::new(
             Status::Unknown,

@@ -21,7 +21,6 @@ pub const DT_HASH: u64 = 4;
 pub const DT_STRTAB: u64 = 5;
 pub const DT_SYMTAB: u64 = 6;
 pub const DT_STRSZ: u64 = 10;
-pub const DT_SYMENT: u64 = 11;
 pub const DT_SONAME: u64 = 14;
 pub const DT_RPATH: u64 = 15;
 pub const DT_DEBUG: u64 = 21;
@@ -56,7 +55,6 @@ pub const EM_X86_64: u16 = 62;
 pub const EM_AARCH64: u16 = 183;
 pub const EM_RISCV: u16 = 243;
 pub const EM_LOONGARCH: u16 = 258;
-pub const EM_PPC64: u16 = 21;
 
 /// Short architecture name and binutils' description of an `e_machine` value.
 pub fn machine_names(machine: u16, is64: bool, big: bool) -> (String, String) {

@@ -44,7 +44,6 @@ pub(crate) struct Section {
     pub offset: u64,
     pub size: u64,
     pub link: u32,
-    pub entsize: u64,
 }
 
 /// What the symbol tables say, gathered in one pass (names are not kept).
@@ -64,8 +63,6 @@ pub(crate) struct SymbolFacts {
 
 /// Everything read from the file before interpretation.
 pub(crate) struct Raw {
-    pub is64: bool,
-    pub big: bool,
     pub elf_type: ElfType,
     pub machine: u16,
     pub os_abi: u8,
@@ -73,6 +70,8 @@ pub(crate) struct Raw {
     pub sections: Option<Vec<Section>>,
     pub dynamic: DynamicInfo,
     pub dynamic_entries: Vec<(u64, u64)>,
+    /// Whether PT_DYNAMIC's contents could be read (NEEDED is unknown otherwise).
+    pub dynamic_readable: bool,
     pub versions: Vec<VersionNeed>,
     pub notes: Vec<NoteInfo>,
     pub build_id: Option<String>,
@@ -312,8 +311,6 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
     }
 
     let mut raw = Raw {
-        is64: r.is64,
-        big: r.big,
         elf_type: ElfType::from_raw(e_type),
         machine,
         os_abi,
@@ -321,6 +318,7 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
         sections: None,
         dynamic: DynamicInfo::default(),
         dynamic_entries: Vec::new(),
+        dynamic_readable: false,
         versions: Vec::new(),
         notes: Vec::new(),
         build_id: None,
@@ -425,6 +423,14 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
 ) -> Result<(), InspectError> {
     let entsize = if r.is64 { 16 } else { 8 };
     let count = (seg.filesz / entsize).min(MAX_DYNAMIC_ENTRIES);
+    if count == 0 {
+        problems.push(Problem {
+            what: "dynamic section (PT_DYNAMIC)".into(),
+            offset: Some(seg.offset),
+            message: "the segment has no contents in the file (a separate debug-info file?)".into(),
+        });
+        return Ok(());
+    }
     let table = match r.bytes(seg.offset, count * entsize, "dynamic section (PT_DYNAMIC)") {
         Ok(t) => t,
         Err(e) => {
@@ -433,6 +439,7 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
             return Ok(());
         }
     };
+    raw.dynamic_readable = true;
     let w = r.word_size();
     for i in 0..count as usize {
         let tag = r.word(table, i * 2 * w);
@@ -647,7 +654,8 @@ fn parse_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, data: &[u8]
             break;
         }
         let name = &data[name_start..name_start + namesz.min(data.len() - name_start)];
-        let name = name.strip_suffix(&[0]).unwrap_or(name);
+        let name_len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+        let name = &name[..name_len];
         let desc = &data[desc_start..desc_start + descsz];
         let owner = String::from_utf8_lossy(name).into_owned();
         let kind = match (name, ntype) {
@@ -742,7 +750,6 @@ fn read_sections<'a, R: ReadRef<'a>>(
                 offset: r.u64(s, 24),
                 size: r.u64(s, 32),
                 link: r.u32(s, 40),
-                entsize: r.u64(s, 56),
             }
         } else {
             Section {
@@ -753,7 +760,6 @@ fn read_sections<'a, R: ReadRef<'a>>(
                 offset: u64::from(r.u32(s, 16)),
                 size: u64::from(r.u32(s, 20)),
                 link: r.u32(s, 24),
-                entsize: u64::from(r.u32(s, 36)),
             }
         };
         names.push(r.u32(s, 0));

@@ -155,7 +155,7 @@ impl Verdict {
             Verdict::StaticPie => "static-pie",
             Verdict::DynamicExecutable => "dynamic executable",
             Verdict::DynamicPie => "dynamic PIE",
-            Verdict::InterpreterWithoutNeeded => "needs loader (interpreter, no NEEDED)",
+            Verdict::InterpreterWithoutNeeded => "interpreter without NEEDED",
             Verdict::SharedLibrary => "shared library",
             Verdict::RunnableSharedLibrary => "runnable shared library",
             Verdict::Relocatable => "relocatable object",

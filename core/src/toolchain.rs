@@ -165,7 +165,7 @@ fn go_build_info<'a, R: ReadRef<'a>>(
         };
         let vptr = read_ptr(&hdr[16..]);
         let mptr = read_ptr(&hdr[16 + ptr_size as usize..]);
-        let deref = |addr: u64| -> Result<String, String> {
+        let deref = |addr: u64| -> Result<Vec<u8>, String> {
             let hoff = vaddr_to_offset(&raw.segments, addr, 2 * ptr_size).ok_or_else(|| {
                 format!("string header at {addr:#x} is outside the loadable segments")
             })?;
@@ -175,7 +175,7 @@ fn go_build_info<'a, R: ReadRef<'a>>(
             let data = read_ptr(h);
             let len = read_ptr(&h[ptr_size as usize..]);
             if len == 0 {
-                return Ok(String::new());
+                return Ok(Vec::new());
             }
             if len > GO_MAX_STRING {
                 return Err(format!("string of {len} bytes is too long"));
@@ -187,17 +187,17 @@ fn go_build_info<'a, R: ReadRef<'a>>(
                 return Err("string data runs past its segment".into());
             }
             let s = r.bytes(doff, len, "Go string").map_err(|e| e.to_string())?;
-            Ok(String::from_utf8_lossy(s).into_owned())
+            Ok(s.to_vec())
         };
         (deref(vptr)?, deref(mptr)?)
     };
-    let modinfo = strip_sentinels(&modinfo);
-    let mut info = parse_modinfo(modinfo);
-    info.go_version = version;
+    let modinfo = String::from_utf8_lossy(strip_sentinels(&modinfo)).into_owned();
+    let mut info = parse_modinfo(&modinfo);
+    info.go_version = String::from_utf8_lossy(&version).into_owned();
     Ok(Some(info))
 }
 
-fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result<String, String> {
+fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result<Vec<u8>, String> {
     let avail = r.len.saturating_sub(*at).min(10);
     let b = r
         .bytes(*at, avail, "Go string length")
@@ -209,16 +209,15 @@ fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result
     *at += n as u64;
     let s = r.bytes(*at, len, "Go string").map_err(|e| e.to_string())?;
     *at += len;
-    Ok(String::from_utf8_lossy(s).into_owned())
+    Ok(s.to_vec())
 }
 
 /// Module info is wrapped in 16-byte sentinels when it is present.
-fn strip_sentinels(m: &str) -> &str {
-    let b = m.as_bytes();
+fn strip_sentinels(b: &[u8]) -> &[u8] {
     if b.len() >= 33 && b[b.len() - 17] == b'\n' {
-        m.get(16..m.len() - 16).unwrap_or("")
+        &b[16..b.len() - 16]
     } else {
-        ""
+        &[]
     }
 }
 

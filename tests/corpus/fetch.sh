@@ -170,6 +170,7 @@ log "  downloaded $ndeb .deb files, $(du -sh "$APT/debs" | cut -f1), in $(($(dat
 t0=$(date +%s)
 printf 'arch\tpackage\tversion\tsuite\tdeb\n' >"$OUT/PACKAGES.tsv"
 for deb in "$APT"/debs/*.deb; do
+  # shellcheck disable=SC2016 # dpkg-deb format fields, not shell variables
   read -r pkg ver arch < <(dpkg-deb -W --showformat='${Package} ${Version} ${Architecture}\n' "$deb")
   suite=$SUITE
   for a in "${EXTRA_ARCHES[@]}"; do [ "$arch" = "$a" ] && suite=$EXTRA_SUITE; done

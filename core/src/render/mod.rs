@@ -1,2 +1,157 @@
 //! Renderers over the one report model: text for people, JSON, Markdown (job summaries, PR comments) and
 //! SARIF 2.1.0. Each writes into a `String`.
+//!
+//! Every string that comes from an inspected file or a report file (paths, library names, `.comment`
+//! strings, messages) is untrusted: the text renderer neutralises control characters (no terminal escape
+//! injection), the Markdown renderer escapes Markdown and HTML, and SARIF percent-encodes URIs.
+
+mod diff;
+mod markdown;
+mod sarif;
+mod text;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+pub use self::diff::{diff_markdown, diff_text, DIFF_MARKDOWN_MAX_BYTES};
+pub use self::markdown::{markdown, MarkdownOptions};
+pub use self::sarif::sarif;
+pub use self::text::{text, TextOptions};
+
+use std::borrow::Cow;
+
+use crate::report::{Report, Summary};
+
+/// The report as pretty-printed JSON with a trailing newline: the format `--format json` writes and the
+/// merge and diff steps read back.
+pub fn json(report: &Report) -> String {
+    match serde_json::to_string_pretty(report) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        // Unreachable in practice: every map in the model has string keys. Still an answer, not a panic.
+        Err(e) => format!(
+            "{}\n",
+            serde_json::json!({ "error": format!("cannot serialize report: {e}") })
+        ),
+    }
+}
+
+/// Replace characters that a terminal or a log viewer would act on (C0/C1 controls including ESC, and the
+/// bidirectional overrides used to disguise text) with visible escapes. Everything else is kept.
+pub(crate) fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `1.2 MiB`, `16.0 KiB`, `512 B`.
+pub(crate) fn human_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = UNITS[0];
+    for u in UNITS.iter().skip(1) {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = u;
+    }
+    format!("{v:.1} {unit}")
+}
+
+/// `1 file`, `3 files`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The summary line shared by the text and Markdown renderers, without the PASS/FAIL word:
+/// `3 files: 2 static, 1 not static, 0 skipped, 0 errors — 1 error, 0 warnings`.
+pub(crate) fn summary_line(s: &Summary) -> String {
+    let mut line = format!(
+        "{}: {} static, {} not static, {} skipped, {} — {}, {}",
+        plural(s.files, "file", "files"),
+        s.static_files,
+        s.not_static,
+        s.skipped,
+        plural(s.errors, "error", "errors"),
+        plural(s.findings_error, "error", "errors"),
+        plural(s.findings_warning, "warning", "warnings"),
+    );
+    if s.findings_note > 0 {
+        line.push_str(&format!(", {}", plural(s.findings_note, "note", "notes")));
+    }
+    line
+}
+
+/// Cut `s` to at most `max` bytes on a character boundary.
+pub(crate) fn truncate_to(s: &mut String, max: usize) {
+    if s.len() <= max {
+        return;
+    }
+    let mut cut = max;
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_neutralises_escapes() {
+        assert_eq!(clean("out/app"), "out/app");
+        assert_eq!(clean("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc");
+        assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(clean("héllo"), "héllo");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1024), "1.0 KiB");
+        assert_eq!(human_size(1_258_291), "1.2 MiB");
+        assert_eq!(human_size(u64::MAX), "16384.0 PiB");
+    }
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        let mut s = "aé".to_string();
+        truncate_to(&mut s, 2);
+        assert_eq!(s, "a");
+    }
+
+    #[test]
+    fn json_ends_with_newline_and_round_trips() {
+        let report = fixtures::report();
+        let j = json(&report);
+        assert!(j.ends_with("}\n"));
+        let back: Report = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, report);
+    }
+}

@@ -1,0 +1,227 @@
+//! Command-line parsing and dispatch. Exit codes: 0 pass, 1 policy findings at or above the fail level
+//! (or regressions for `diff`), 2 error.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use static_build_core::{FailOn, Level, Policy};
+
+use crate::inspect_cmd;
+
+#[derive(Parser)]
+#[command(
+    name = "static-build",
+    version,
+    about = "Build fully static Linux binaries and prove that they are static",
+    long_about = None,
+    after_help = "Exit codes: 0 pass, 1 policy findings at or above the fail level, 2 error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect ELF files (and directories, recursively) and judge them against a policy
+    Inspect(InspectArgs),
+    /// Compare two JSON reports (base vs head): newly dynamic, new NEEDED, glibc floor raised, hardening lost
+    Diff(DiffArgs),
+    /// List the policy rules with their ids and default levels
+    Rules,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// Files or directories to inspect (directories are walked recursively; symbolic links inside them are
+    /// not followed)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Add an `objdump -x`-like view (headers, segments, dynamic section, sections, notes) to text output
+    #[arg(long)]
+    pub detail: bool,
+    /// Also list non-ELF files that were skipped in text output
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Write the report to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in text output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Policy flags; they override the policy file.
+#[derive(Args, Default)]
+pub struct PolicyArgs {
+    /// Policy file (TOML); see `static-build rules` for the rule ids
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Do not require programs to be static (turns off `require-static`)
+    #[arg(long)]
+    pub allow_dynamic: bool,
+    /// Allow a NEEDED library (glob, repeatable); any other NEEDED library is a finding
+    #[arg(long, value_name = "GLOB")]
+    pub allow_needed: Vec<String>,
+    /// Highest glibc version a binary may require, e.g. 2.17
+    #[arg(long, value_name = "VERSION")]
+    pub max_glibc: Option<String>,
+    /// Architecture every binary must be built for (repeatable): amd64, arm64, 386, arm, ...
+    #[arg(long, value_name = "ARCH")]
+    pub expect_arch: Vec<String>,
+    /// Make a rule an error (repeatable), e.g. --require require-pie
+    #[arg(long, value_name = "RULE")]
+    pub require: Vec<String>,
+    /// Set a rule's level (repeatable): RULE=off|note|warning|error
+    #[arg(long, value_name = "RULE=LEVEL")]
+    pub rule: Vec<String>,
+    /// Fail (exit 1) on findings at or above this level
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailLevel>,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// Report of the base (e.g. the target branch), as written by `inspect --format json`
+    pub base: PathBuf,
+    /// Report of the head (e.g. the pull request)
+    pub head: PathBuf,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+pub fn run() -> Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return Ok(ExitCode::from(code));
+        }
+    };
+    match cli.command {
+        Command::Inspect(args) => inspect_cmd::run(args),
+        Command::Diff(args) => inspect_cmd::diff(args),
+        Command::Rules => {
+            for (id, what, level) in static_build_core::RULES {
+                println!("{id:<28} {:<8} {what}", level_name(*level));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn level_name(l: Level) -> &'static str {
+    match l {
+        Level::Off => "off",
+        Level::Note => "note",
+        Level::Warning => "warning",
+        Level::Error => "error",
+    }
+}
+
+impl PolicyArgs {
+    /// The policy file (if any) with the flags applied on top; warnings about the file go to stderr.
+    pub fn resolve(&self) -> Result<Policy> {
+        let mut policy = match &self.policy {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read policy file `{}`", path.display()))?;
+                let (p, warnings) = Policy::from_toml(&text)
+                    .with_context(|| format!("in policy file `{}`", path.display()))?;
+                for w in warnings {
+                    eprintln!("warning: {}: {w}", path.display());
+                }
+                p
+            }
+            None => Policy::default(),
+        };
+        if self.allow_dynamic {
+            policy.set("require-static", Level::Off)?;
+        }
+        policy.allowed_needed.extend(self.allow_needed.iter().cloned());
+        if let Some(v) = &self.max_glibc {
+            policy.max_glibc = Some(v.clone());
+        }
+        policy.expected_arch.extend(self.expect_arch.iter().cloned());
+        for r in &self.require {
+            policy.set(r, Level::Error)?;
+        }
+        for r in &self.rule {
+            let (id, level) = r
+                .split_once('=')
+                .with_context(|| format!("`--rule {r}`: expected RULE=LEVEL"))?;
+            let level = match level {
+                "off" => Level::Off,
+                "note" => Level::Note,
+                "warning" => Level::Warning,
+                "error" => Level::Error,
+                other => anyhow::bail!("`--rule {r}`: unknown level `{other}` (off, note, warning, error)"),
+            };
+            policy.set(id, level)?;
+        }
+        if let Some(f) = self.fail_on {
+            policy.fail_on = match f {
+                FailLevel::Error => FailOn::Error,
+                FailLevel::Warning => FailOn::Warning,
+                FailLevel::Note => FailOn::Note,
+                FailLevel::Never => FailOn::Never,
+            };
+        }
+        policy.validate()?;
+        Ok(policy)
+    }
+}
+
+impl ColorChoice {
+    pub fn enabled(self, to_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}

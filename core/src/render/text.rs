@@ -1,0 +1,862 @@
+//! The text renderer: what a person reads on a terminal. One block per ELF file (verdict, reason, the facts
+//! that matter, findings), one line per skipped or unreadable file, and a summary line. Fits 100 columns.
+
+use std::fmt::Write as _;
+
+use super::{clean, human_size, summary_line};
+use crate::model::*;
+use crate::policy::Severity;
+use crate::report::{FileReport, Outcome, Report};
+
+/// What the text view shows and how.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Add an `objdump -x`-like view of the raw tables (ELF header, program headers, dynamic section,
+    /// section headers, notes, symbol version requirements).
+    pub detail: bool,
+    /// ANSI colour: green for static, red for not static and errors, yellow for warnings.
+    pub color: bool,
+    /// Add the evidence behind the verdict, the reason behind every hardening answer, Go build settings
+    /// and dependencies, Rust packages and hazard evidence.
+    pub verbose: bool,
+}
+
+const WIDTH: usize = 100;
+/// Facts are printed as `  label        value`; values start at this column.
+const LABEL: usize = 15;
+
+const RED: &str = "31";
+const GREEN: &str = "32";
+const YELLOW: &str = "33";
+const CYAN: &str = "36";
+const BOLD: &str = "1";
+const DIM: &str = "2";
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color && !s.is_empty() {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> String {
+        match verdict_code(v) {
+            Some(code) => self.paint(&format!("{BOLD};{code}"), v.label()),
+            None => self.paint(BOLD, v.label()),
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Error => RED,
+            Severity::Warning => YELLOW,
+            Severity::Note => CYAN,
+        };
+        self.paint(&format!("{BOLD};{code}"), s.label())
+    }
+
+    fn status(&self, s: Status) -> String {
+        match s {
+            Status::Yes => self.paint(GREEN, s.label()),
+            Status::No => self.paint(YELLOW, s.label()),
+            Status::NotApplicable | Status::Unknown => self.paint(DIM, s.label()),
+        }
+    }
+
+    fn relro(&self, l: RelroLevel) -> String {
+        match l {
+            RelroLevel::Full => self.paint(GREEN, l.label()),
+            RelroLevel::Partial | RelroLevel::None => self.paint(YELLOW, l.label()),
+            RelroLevel::NotApplicable => self.paint(DIM, l.label()),
+        }
+    }
+}
+
+fn verdict_code(v: Verdict) -> Option<&'static str> {
+    if v.is_static() {
+        Some(GREEN)
+    } else if matches!(v, Verdict::Relocatable | Verdict::Core) {
+        None
+    } else {
+        Some(RED)
+    }
+}
+
+/// Render a report for a terminal.
+pub fn text(report: &Report, opts: &TextOptions) -> String {
+    let p = Painter { color: opts.color };
+    let mut out = String::new();
+    let mut last_was_block = false;
+    for f in &report.files {
+        let block = matches!(f.outcome, Outcome::Elf { .. });
+        if !out.is_empty() && (block || last_was_block) {
+            out.push('\n');
+        }
+        file(&mut out, f, opts, &p);
+        last_was_block = block;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let s = &report.summary;
+    let verdict = if s.passed {
+        p.paint(&format!("{BOLD};{GREEN}"), "PASS")
+    } else {
+        p.paint(&format!("{BOLD};{RED}"), "FAIL")
+    };
+    let _ = writeln!(out, "{}: {verdict}", summary_line(s));
+    out
+}
+
+fn file(out: &mut String, f: &FileReport, opts: &TextOptions, p: &Painter) {
+    let path = p.paint(BOLD, &clean(&f.path));
+    match &f.outcome {
+        Outcome::Skipped { looks_like } => {
+            let _ = writeln!(out, "{path}: skipped (not ELF: {})", clean(looks_like));
+        }
+        Outcome::Error { error } => {
+            let _ = writeln!(
+                out,
+                "{path}: {}: {}",
+                p.paint(&format!("{BOLD};{RED}"), "error"),
+                clean(error)
+            );
+        }
+        Outcome::Elf { binary } => elf(out, &path, f, binary, opts, p),
+    }
+    for finding in &f.findings {
+        let head = format!(
+            "  {}[{}]: ",
+            p.severity(finding.severity),
+            clean(&finding.rule)
+        );
+        let plain_len = 2 + finding.severity.label().len() + finding.rule.chars().count() + 4;
+        wrap_words(out, &head, plain_len, "    ", &clean(&finding.message));
+    }
+}
+
+fn elf(out: &mut String, path: &str, f: &FileReport, b: &Binary, opts: &TextOptions, p: &Painter) {
+    let fmt = &b.format;
+    let endian = match fmt.endian {
+        Endian::Little => "LSB",
+        Endian::Big => "MSB",
+    };
+    let _ = writeln!(
+        out,
+        "{path}: {} ({}, {}-bit {endian})",
+        p.verdict(b.linkage.verdict),
+        clean(&fmt.arch),
+        fmt.bits
+    );
+    wrap_words(out, "  ", 2, "  ", &clean(&b.linkage.reason));
+    facts(out, f, b, opts, p);
+    if opts.detail {
+        detail(out, b);
+    }
+    for problem in &b.problems {
+        let at = problem
+            .offset
+            .map(|o| format!(" at {o:#x}"))
+            .unwrap_or_default();
+        fact(
+            out,
+            "problem",
+            &format!("{}{at}: {}", clean(&problem.what), clean(&problem.message)),
+        );
+    }
+}
+
+fn facts(out: &mut String, f: &FileReport, b: &Binary, opts: &TextOptions, p: &Painter) {
+    {
+        if opts.verbose && !b.linkage.evidence.is_empty() {
+            list(out, "evidence", &cleaned(&b.linkage.evidence), " · ");
+        }
+        let d = &b.dynamic;
+        if let Some(i) = &d.interpreter {
+            fact(out, "interpreter", &clean(i));
+        }
+        if !d.needed.is_empty() {
+            list(out, "NEEDED", &cleaned(&d.needed), ", ");
+        }
+        if !d.rpath.is_empty() {
+            fact(out, "RPATH", &clean(&d.rpath.join(":")));
+        }
+        if !d.runpath.is_empty() {
+            fact(out, "RUNPATH", &clean(&d.runpath.join(":")));
+        }
+        if let Some(s) = &d.soname {
+            fact(out, "SONAME", &clean(s));
+        }
+        let libc = if b.libc.basis.is_empty() {
+            b.libc.family.label().to_string()
+        } else {
+            format!("{} ({})", b.libc.family.label(), clean(&b.libc.basis))
+        };
+        fact(out, "libc", &libc);
+        let v = &b.versions;
+        match (&v.glibc_floor, v.glibc_private) {
+            (Some(floor), true) => fact(
+                out,
+                "glibc floor",
+                &format!(
+                    "{} + GLIBC_PRIVATE (tied to one exact glibc build)",
+                    clean(floor)
+                ),
+            ),
+            (Some(floor), false) => fact(out, "glibc floor", &clean(floor)),
+            (None, true) => fact(
+                out,
+                "glibc floor",
+                "GLIBC_PRIVATE (tied to one exact glibc build)",
+            ),
+            (None, false) => {}
+        }
+        hardening(out, &b.hardening, opts.verbose, p);
+        for h in &b.hazards {
+            let line = format!("{}: {}", clean(&h.id), clean(&h.message));
+            fact(out, "hazard", &p.paint(YELLOW, &line));
+            if opts.verbose && !h.evidence.is_empty() {
+                list(out, "", &cleaned(&h.evidence), " · ");
+            }
+        }
+        toolchain(out, &b.toolchain, opts.verbose);
+        if f.size != b.format.file_size && b.format.file_size != 0 {
+            fact(
+                out,
+                "size",
+                &format!(
+                    "{} on disk, {} in the ELF header's view",
+                    human_size(f.size),
+                    human_size(b.format.file_size)
+                ),
+            );
+        } else if opts.verbose {
+            fact(out, "size", &human_size(f.size));
+        }
+    }
+}
+
+fn hardening(out: &mut String, h: &Hardening, verbose: bool, p: &Painter) {
+    let checks: [(&str, Status, &str); 7] = [
+        ("PIE", h.pie.status, &h.pie.reason),
+        ("BIND_NOW", h.bind_now.status, &h.bind_now.reason),
+        ("NX", h.nx.status, &h.nx.reason),
+        ("canary", h.canary.status, &h.canary.reason),
+        ("FORTIFY", h.fortify.status, &h.fortify.reason),
+        ("IBT", h.ibt.status, &h.ibt.reason),
+        ("SHSTK", h.shstk.status, &h.shstk.reason),
+    ];
+    if verbose {
+        let mut rows: Vec<[String; 3]> = Vec::new();
+        let mut plain: Vec<[String; 3]> = Vec::new();
+        let mut push = |name: &str, painted: String, label: &str, reason: &str| {
+            rows.push([name.to_string(), painted, clean(reason).into_owned()]);
+            plain.push([name.to_string(), label.to_string(), String::new()]);
+        };
+        for (i, (name, status, reason)) in checks.iter().enumerate() {
+            push(name, p.status(*status), status.label(), reason);
+            if i == 0 {
+                push(
+                    "RELRO",
+                    p.relro(h.relro.level),
+                    h.relro.level.label(),
+                    &h.relro.reason,
+                );
+            }
+        }
+        let w0 = plain.iter().map(|r| r[0].len()).max().unwrap_or(0);
+        let w1 = plain.iter().map(|r| r[1].len()).max().unwrap_or(0);
+        for (i, (row, pl)) in rows.iter().zip(&plain).enumerate() {
+            let label = if i == 0 { "hardening" } else { "" };
+            let pad1 = " ".repeat(w0 - pl[0].len());
+            let pad2 = " ".repeat(w1 - pl[1].len());
+            let _ = writeln!(
+                out,
+                "  {label:<w$}{}{pad1}  {}{pad2}  {}",
+                row[0],
+                row[1],
+                row[2],
+                w = LABEL - 2
+            );
+        }
+        let f = &h.fortify;
+        if !f.fortified.is_empty() {
+            list(out, "fortified", &cleaned(&f.fortified), ", ");
+        }
+        if !f.unfortified.is_empty() {
+            list(out, "unfortified", &cleaned(&f.unfortified), ", ");
+        }
+    } else {
+        let mut items: Vec<(String, usize)> = Vec::new();
+        for (i, (name, status, _)) in checks.iter().enumerate() {
+            items.push((
+                format!("{name} {}", p.status(*status)),
+                name.len() + 1 + status.label().len(),
+            ));
+            if i == 0 {
+                items.push((
+                    format!("RELRO {}", p.relro(h.relro.level)),
+                    6 + h.relro.level.label().len(),
+                ));
+            }
+        }
+        list_painted(out, "hardening", &items, " · ");
+    }
+    if !h.rwx_segments.is_empty() {
+        let items: Vec<(String, usize)> = h
+            .rwx_segments
+            .iter()
+            .map(|s| {
+                let c = clean(s).into_owned();
+                let n = c.chars().count();
+                (p.paint(YELLOW, &c), n)
+            })
+            .collect();
+        list_painted(out, "RWX segments", &items, ", ");
+    }
+}
+
+fn toolchain(out: &mut String, t: &Toolchain, verbose: bool) {
+    if let Some(l) = &t.language {
+        fact(out, "language", &clean(l));
+    }
+    if let Some(go) = &t.go {
+        let mut items = vec![clean(&go.go_version).into_owned()];
+        match (&go.main, &go.path) {
+            (Some(m), _) => items.push(format!("main {} {}", clean(&m.path), clean(&m.version))),
+            (None, Some(path)) => items.push(format!("path {}", clean(path))),
+            (None, None) => {}
+        }
+        if !verbose {
+            if let Some(cgo) = go.setting("CGO_ENABLED") {
+                items.push(format!("CGO_ENABLED={}", clean(cgo)));
+            }
+            if let Some(ld) = go.setting("-ldflags") {
+                items.push(format!("-ldflags={}", clean(&go_quote(ld))));
+            }
+            if !go.deps.is_empty() {
+                items.push(super::plural(go.deps.len(), "dependency", "dependencies"));
+            }
+        }
+        list(out, "go", &items, " · ");
+        if verbose {
+            if let (Some(_), Some(path)) = (&go.main, &go.path) {
+                fact(out, "go path", &clean(path));
+            }
+            for (k, v) in &go.settings {
+                fact(
+                    out,
+                    "go build",
+                    &format!("{}={}", clean(k), clean(&go_quote(v))),
+                );
+            }
+            for dep in &go.deps {
+                fact(out, "go dep", &go_module(dep));
+            }
+        }
+    }
+    if let Some(r) = &t.rust {
+        if let Some(v) = &r.rustc {
+            fact(out, "rustc", &clean(v));
+        }
+        if !r.packages.is_empty() {
+            if verbose {
+                for pkg in &r.packages {
+                    let root = if pkg.root { " (root)" } else { "" };
+                    fact(
+                        out,
+                        "crate",
+                        &format!("{} {}{root}", clean(&pkg.name), clean(&pkg.version)),
+                    );
+                }
+            } else {
+                fact(
+                    out,
+                    "crates",
+                    &format!(
+                        "{} (cargo-auditable)",
+                        super::plural(r.packages.len(), "package", "packages")
+                    ),
+                );
+            }
+        }
+    }
+    let rustc = t.rust.as_ref().and_then(|r| r.rustc.as_deref());
+    let comments: Vec<&String> = t
+        .comments
+        .iter()
+        .filter(|c| Some(c.as_str()) != rustc)
+        .collect();
+    let shown = if verbose { comments.len() } else { 3 };
+    for c in comments.iter().take(shown) {
+        fact(out, "compiler", &clean(c));
+    }
+    if comments.len() > shown {
+        fact(
+            out,
+            "",
+            &format!("(+{} more, see --verbose)", comments.len() - shown),
+        );
+    }
+    if let Some(id) = &t.build_id {
+        fact(out, "build-id", &clean(id));
+    }
+    if let Some(id) = &t.go_build_id {
+        fact(out, "go build-id", &clean(id));
+    }
+    let stripped = match t.stripped {
+        Some(true) => "stripped",
+        Some(false) => "not stripped",
+        None => "symbols unknown (no section table)",
+    };
+    let symbols = match t.debug_info {
+        Some(true) => format!("{stripped}, debug info"),
+        Some(false) => format!("{stripped}, no debug info"),
+        None => stripped.to_string(),
+    };
+    fact(out, "symbols", &symbols);
+}
+
+fn go_module(m: &GoModule) -> String {
+    let mut s = format!("{} {}", clean(&m.path), clean(&m.version));
+    if let Some(r) = &m.replace {
+        s.push_str(&format!(" => {} {}", clean(&r.path), clean(&r.version)));
+    }
+    s
+}
+
+/// Quote a build setting the way `go version -m` does when it holds spaces or quotes.
+fn go_quote(v: &str) -> String {
+    if !v.is_empty() && !v.contains([' ', '\t', '"', '\'', '`', '\\']) {
+        return v.to_string();
+    }
+    let mut s = String::from("\"");
+    for c in v.chars() {
+        if matches!(c, '"' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('"');
+    s
+}
+
+fn cleaned(items: &[String]) -> Vec<String> {
+    items.iter().map(|s| clean(s).into_owned()).collect()
+}
+
+/// `  label          value`, with long values wrapped under the value column.
+fn fact(out: &mut String, label: &str, value: &str) {
+    let head = format!("  {label:<w$}", w = LABEL - 2);
+    let len = head.chars().count();
+    wrap_words(out, &head, len, &" ".repeat(LABEL), value);
+}
+
+/// A labelled list of items joined by `sep`, wrapped between items.
+fn list(out: &mut String, label: &str, items: &[String], sep: &str) {
+    let items: Vec<(String, usize)> = items
+        .iter()
+        .map(|s| (s.clone(), s.chars().count()))
+        .collect();
+    list_painted(out, label, &items, sep);
+}
+
+/// Like [`list`], for items that may carry colour codes: each comes with its visible width.
+fn list_painted(out: &mut String, label: &str, items: &[(String, usize)], sep: &str) {
+    let head = format!("  {label:<w$}", w = LABEL - 2);
+    let mut col = head.chars().count().max(LABEL);
+    let mut line = head;
+    let sep_w = sep.chars().count();
+    let trail_w = sep.trim_end().chars().count();
+    for (i, (item, w)) in items.iter().enumerate() {
+        // Room for the separator that ends the line if the next item has to wrap.
+        let trail = if i + 1 < items.len() { trail_w } else { 0 };
+        if i > 0 {
+            if col + sep_w + w + trail > WIDTH && col > LABEL {
+                line.push_str(sep.trim_end());
+                let _ = writeln!(out, "{}", line.trim_end());
+                line = " ".repeat(LABEL);
+                col = LABEL;
+            } else {
+                line.push_str(sep);
+                col += sep_w;
+            }
+        }
+        line.push_str(item);
+        col += w;
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// Write `first` then `text`, wrapped at word boundaries to [`WIDTH`]; continuation lines start with
+/// `indent`. `first_width` is the visible width of `first` (which may carry colour codes).
+pub(super) fn wrap_words(
+    out: &mut String,
+    first: &str,
+    first_width: usize,
+    indent: &str,
+    text: &str,
+) {
+    let indent_w = indent.chars().count();
+    let mut line = first.to_string();
+    let mut col = first_width;
+    let mut at_start = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let w = word.chars().count();
+        if !at_start && col + 1 + w > WIDTH && col > indent_w {
+            let _ = writeln!(out, "{line}");
+            line = indent.to_string();
+            col = indent_w;
+            at_start = true;
+        }
+        if !at_start {
+            line.push(' ');
+            col += 1;
+        }
+        line.push_str(word);
+        col += w;
+        at_start = false;
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// The `objdump -x`-like view of the raw tables.
+fn detail(out: &mut String, b: &Binary) {
+    let f = &b.format;
+    let _ = writeln!(out, "\n  ELF header");
+    let endian = match f.endian {
+        Endian::Little => "little endian",
+        Endian::Big => "big endian",
+    };
+    let header = [
+        ("class", format!("ELF{}", f.bits)),
+        ("data", endian.to_string()),
+        (
+            "OS/ABI",
+            format!("{} ({})", clean(&f.os_abi_name), f.os_abi),
+        ),
+        ("type", f.elf_type.mnemonic()),
+        (
+            "machine",
+            format!("{} ({})", clean(&f.machine_description), f.machine),
+        ),
+        ("entry", format!("{:#x}", f.entry)),
+        ("flags", format!("{:#x}", f.flags)),
+        ("size", format!("{} bytes", f.file_size)),
+    ];
+    for (k, v) in header {
+        let _ = writeln!(out, "    {k:<10} {v}");
+    }
+
+    let d = &b.detail;
+    if !d.program_headers.is_empty() {
+        let _ = writeln!(out, "\n  program headers");
+        let rows = d
+            .program_headers
+            .iter()
+            .map(|s| {
+                vec![
+                    clean(&s.kind).into_owned(),
+                    format!("{:#x}", s.offset),
+                    format!("{:#x}", s.vaddr),
+                    format!("{:#x}", s.filesz),
+                    format!("{:#x}", s.memsz),
+                    clean(&s.flags).into_owned(),
+                    format!("{:#x}", s.align),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &[
+                "type", "offset", "vaddr", "filesz", "memsz", "flags", "align",
+            ],
+            &[false, true, true, true, true, false, true],
+            rows,
+        );
+    }
+    if !d.dynamic.is_empty() {
+        let _ = writeln!(out, "\n  dynamic section");
+        let rows = dynamic_rows(b);
+        table(out, &["tag", "value", ""], &[false, true, false], rows);
+    }
+    if !d.sections.is_empty() {
+        let _ = writeln!(out, "\n  section headers");
+        let rows = d
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                vec![
+                    i.to_string(),
+                    clean(&s.name).into_owned(),
+                    clean(&s.kind).into_owned(),
+                    format!("{:#x}", s.addr),
+                    format!("{:#x}", s.offset),
+                    format!("{:#x}", s.size),
+                    clean(&s.flags).into_owned(),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &["nr", "name", "type", "addr", "offset", "size", "flags"],
+            &[true, false, false, true, true, true, false],
+            rows,
+        );
+    }
+    if !d.notes.is_empty() {
+        let _ = writeln!(out, "\n  notes");
+        let rows = d
+            .notes
+            .iter()
+            .map(|n| {
+                vec![
+                    clean(&n.owner).into_owned(),
+                    clean(&n.kind).into_owned(),
+                    n.size.to_string(),
+                ]
+            })
+            .collect();
+        table(out, &["owner", "type", "size"], &[false, false, true], rows);
+    }
+    let reqs = &b.versions.requirements;
+    if !reqs.is_empty() {
+        let _ = writeln!(out, "\n  version requirements");
+        let w = reqs
+            .iter()
+            .map(|r| clean(&r.file).chars().count())
+            .max()
+            .unwrap_or(0);
+        for r in reqs {
+            let file = clean(&r.file);
+            let head = format!("    {file:<w$}  ");
+            let indent = " ".repeat(head.chars().count());
+            let width = head.chars().count();
+            wrap_words(out, &head, width, &indent, &clean(&r.versions.join(" ")));
+        }
+    }
+    out.push('\n');
+}
+
+/// Dynamic entries as rows. String-valued tags whose text the inspector did not keep are named from the
+/// decoded lists when the counts line up, so `NEEDED` rows show the library, as `objdump -x` does.
+fn dynamic_rows(b: &Binary) -> Vec<Vec<String>> {
+    let entries = &b.detail.dynamic;
+    let count = |tag: &str| entries.iter().filter(|e| e.tag == tag).count();
+    let needed_ok = count("NEEDED") == b.dynamic.needed.len();
+    let rpath_ok = count("RPATH") == 1 && !b.dynamic.rpath.is_empty();
+    let runpath_ok = count("RUNPATH") == 1 && !b.dynamic.runpath.is_empty();
+    let mut needed = b.dynamic.needed.iter();
+    entries
+        .iter()
+        .map(|e| {
+            let text = match (e.text.as_deref(), e.tag.as_str()) {
+                (Some(t), _) => Some(t.to_string()),
+                (None, "NEEDED") if needed_ok => needed.next().cloned(),
+                (None, "RPATH") if rpath_ok => Some(b.dynamic.rpath.join(":")),
+                (None, "RUNPATH") if runpath_ok => Some(b.dynamic.runpath.join(":")),
+                (None, "SONAME") => b.dynamic.soname.clone(),
+                _ => None,
+            };
+            vec![
+                clean(&e.tag).into_owned(),
+                format!("{:#x}", e.value),
+                text.map(|t| clean(&t).into_owned()).unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// Aligned columns under a header, indented by four spaces; `right` marks right-aligned (numeric) columns.
+fn table(out: &mut String, header: &[&str], right: &[bool], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |out: &mut String, cells: &[String]| {
+        let mut s = String::from("   ");
+        for (i, cell) in cells.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
+            s.push(' ');
+            if right.get(i).copied().unwrap_or(false) {
+                s.push_str(&pad);
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                s.push_str(&pad);
+            }
+            s.push(' ');
+        }
+        let _ = writeln!(out, "{}", s.trim_end());
+    };
+    let head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    line(out, &head);
+    for row in &rows {
+        line(out, row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::{report, sample_binary};
+
+    fn plain() -> TextOptions {
+        TextOptions::default()
+    }
+
+    #[test]
+    fn verdict_line_reason_and_summary() {
+        let r = report();
+        let t = text(&r, &plain());
+        assert!(
+            t.starts_with("out/app: static-pie (x86_64, 64-bit LSB)\n"),
+            "{t}"
+        );
+        assert!(t.contains("  no PT_INTERP and no DT_NEEDED; DF_1_PIE set: relocates itself\n"));
+        assert!(t.contains(
+            "PIE yes · RELRO full · BIND_NOW n/a · NX yes · canary unknown · FORTIFY n/a · IBT no"
+        ));
+        assert!(t.contains("build.sh: skipped (not ELF: script, interpreter `/bin/sh`)\n"));
+        assert!(t.contains("out/broken: error: truncated ELF header"));
+        assert!(t.contains("  error[require-static]: is not static (dynamic PIE)"));
+        assert!(t.ends_with(
+            "5 files: 2 static, 1 not static, 1 skipped, 1 error — 1 error, 0 warnings: FAIL\n"
+        ));
+        assert!(!t.contains('\x1b'));
+        for line in t.lines() {
+            assert!(line.chars().count() <= WIDTH, "too wide: {line}");
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let r = report();
+        let t = text(
+            &r,
+            &TextOptions {
+                color: true,
+                ..plain()
+            },
+        );
+        assert!(t.contains("\x1b[1;32mstatic-pie\x1b[0m"));
+        assert!(t.contains("\x1b[1;31mdynamic PIE\x1b[0m"));
+        assert!(t.contains("\x1b[1;31mFAIL\x1b[0m"));
+        let t = text(
+            &r,
+            &TextOptions {
+                detail: true,
+                verbose: true,
+                ..plain()
+            },
+        );
+        assert!(!t.contains('\x1b'));
+    }
+
+    #[test]
+    fn hostile_names_cannot_drive_the_terminal() {
+        let mut r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
+        let mut b = sample_binary(Verdict::DynamicPie);
+        b.dynamic.needed = vec!["lib\x1b]0;pwned\x07.so".into()];
+        r.add("evil\x1b[2J\nname".into(), 1, Ok(b));
+        let t = text(
+            &r,
+            &TextOptions {
+                detail: true,
+                verbose: true,
+                ..plain()
+            },
+        );
+        assert!(!t.contains('\x1b') && !t.contains('\x07'), "{t}");
+        assert!(t.contains("evil\\u{1b}[2J\\nname: dynamic PIE"));
+    }
+
+    #[test]
+    fn snapshot_default() {
+        insta::assert_snapshot!(text(&report(), &plain()));
+    }
+
+    #[test]
+    fn snapshot_detail_verbose() {
+        let mut r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
+        r.add(
+            "out/tool-glibc".into(),
+            16_128,
+            Ok(sample_binary(Verdict::DynamicPie)),
+        );
+        r.add(
+            "out/mon".into(),
+            2_412_544,
+            Ok(crate::render::fixtures::go_binary()),
+        );
+        insta::assert_snapshot!(text(
+            &r,
+            &TextOptions {
+                detail: true,
+                verbose: true,
+                color: false
+            }
+        ));
+    }
+
+    #[test]
+    fn inspected_tiny_elf() {
+        let bytes = tiny_static_elf();
+        let mut r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
+        let b = crate::inspect(&bytes[..]);
+        r.add("tiny".into(), bytes.len() as u64, b);
+        let t = text(
+            &r,
+            &TextOptions {
+                detail: true,
+                ..plain()
+            },
+        );
+        assert!(t.starts_with("tiny: static (x86_64, 64-bit LSB)"), "{t}");
+        assert!(t.contains("PASS"), "{t}");
+    }
+
+    /// A 64-bit x86-64 executable with one PT_LOAD and nothing else: the smallest static program.
+    pub(crate) fn tiny_static_elf() -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
+        v.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+        v.extend_from_slice(&62u16.to_le_bytes()); // EM_X86_64
+        v.extend_from_slice(&1u32.to_le_bytes());
+        v.extend_from_slice(&0x40_0078u64.to_le_bytes()); // entry
+        v.extend_from_slice(&64u64.to_le_bytes()); // phoff
+        v.extend_from_slice(&0u64.to_le_bytes()); // shoff
+        v.extend_from_slice(&0u32.to_le_bytes());
+        v.extend_from_slice(&64u16.to_le_bytes());
+        v.extend_from_slice(&56u16.to_le_bytes());
+        v.extend_from_slice(&1u16.to_le_bytes()); // phnum
+        v.extend_from_slice(&64u16.to_le_bytes());
+        v.extend_from_slice(&0u16.to_le_bytes());
+        v.extend_from_slice(&0u16.to_le_bytes());
+        // PT_LOAD, R+X, the whole file at 0x400000
+        v.extend_from_slice(&1u32.to_le_bytes());
+        v.extend_from_slice(&5u32.to_le_bytes());
+        v.extend_from_slice(&0u64.to_le_bytes());
+        v.extend_from_slice(&0x40_0000u64.to_le_bytes());
+        v.extend_from_slice(&0x40_0000u64.to_le_bytes());
+        v.extend_from_slice(&0x80u64.to_le_bytes());
+        v.extend_from_slice(&0x80u64.to_le_bytes());
+        v.extend_from_slice(&0x1000u64.to_le_bytes());
+        // exit(0): mov eax, 60; xor edi, edi; syscall
+        v.extend_from_slice(&[0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05]);
+        v.resize(0x80, 0);
+        v
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures and fetches
+# the multi-architecture corpus (both cached), checks formatting and lints, builds the core for wasm32, runs
+# every test, and builds the fuzz target. Idempotent; a second run skips the set-up that is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+
+say "set-up (packages, wasm32 target)"
+scripts/setup.sh
+
+say "fixtures (tests/fixtures/build.sh)"
+tests/fixtures/build.sh
+
+say "multi-architecture corpus (tests/corpus/fetch.sh)"
+tests/corpus/fetch.sh
+
+say "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "static-build-core for wasm32-unknown-unknown"
+cargo build -p static-build-core --target wasm32-unknown-unknown --locked
+
+say "fuzz target builds"
+cargo build --manifest-path fuzz/Cargo.toml --quiet
+
+say "tests"
+cargo test --workspace --locked
