@@ -283,12 +283,19 @@ fn compare_binaries(
         if from.is_static() && judged_not_static(to) {
             push(
                 ChangeKind::NewlyDynamic { from, to },
-                format!(
-                    "no longer static: was {}, now {}: {}",
-                    from.label(),
-                    to.label(),
-                    h.linkage.reason
-                ),
+                match &h.dynamic.interpreter {
+                    Some(i) => format!(
+                        "no longer static: was {}, now {} (loader {i})",
+                        from.label(),
+                        to.label()
+                    ),
+                    None => format!(
+                        "no longer static: was {}, now {} ({})",
+                        from.label(),
+                        to.label(),
+                        h.linkage.reason
+                    ),
+                },
                 true,
             );
         } else if !from.is_static() && to.is_static() {
@@ -580,7 +587,7 @@ mod tests {
             .any(|k| matches!(k, ChangeKind::SizeChanged { .. })));
         assert!(d.changes[0]
             .message
-            .starts_with("no longer static: was static-pie, now dynamic PIE: "));
+            .starts_with("no longer static: was static-pie, now dynamic PIE (loader /lib64/"));
     }
 
     #[test]
@@ -698,8 +705,10 @@ mod tests {
 
     #[test]
     fn findings_only_new_when_new() {
-        let mut p = Policy::default();
-        p.allowed_needed = vec!["libc.so.6".into()];
+        let p = Policy {
+            allowed_needed: vec!["libc.so.6".into()],
+            ..Policy::default()
+        };
         let mut b1 = sample_binary(Verdict::DynamicPie);
         b1.dynamic.needed.push("libz.so.1".into());
         let mut b2 = b1.clone();

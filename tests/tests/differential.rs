@@ -220,16 +220,21 @@ fn our_class(v: Verdict) -> FileClass {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum FileDisagreement {
     /// We say "ambiguous" (ET_DYN with no interpreter, no NEEDED, no DF_1_PIE, no SONAME, or a dynamic segment
-    /// with no contents, as in separate debug-info files); file(1) calls every PT_DYNAMIC "dynamically linked".
+    /// with no contents, as in separate debug-info files). file(1) guesses: it calls some of these "dynamically
+    /// linked" and others (e.g. PostgreSQL's dlopen plugins, which need nothing and are no program)
+    /// "static-pie linked".
     AmbiguousDyn,
     /// ET_EXEC with a dynamic segment but no interpreter and no NEEDED: needs nothing, yet file(1) says
     /// "dynamically linked" because PT_DYNAMIC exists.
     ExecWithUnusedDynamic,
+    /// A shared library with a SONAME and no NEEDED (libicudata, pam_deny, ld.so on riscv64): file(1) calls it
+    /// "static-pie linked" because it has PT_DYNAMIC and needs nothing, without looking for DF_1_PIE.
+    LibraryCalledStaticPie,
 }
 
 fn documented_disagreement(b: &Binary, theirs: FileClass) -> Option<FileDisagreement> {
     let v = b.linkage.verdict;
-    if v == Verdict::Ambiguous && theirs == FileClass::Dynamic {
+    if v == Verdict::Ambiguous && matches!(theirs, FileClass::Dynamic | FileClass::StaticPie) {
         let d = &b.dynamic;
         let pie = d.flags_1.is_some_and(|f| f & 0x0800_0000 != 0);
         let rule_holds = b.format.elf_type == ElfType::SharedObject
@@ -238,6 +243,15 @@ fn documented_disagreement(b: &Binary, theirs: FileClass) -> Option<FileDisagree
             && !pie
             && (d.soname.is_none() || !b.problems.is_empty());
         return rule_holds.then_some(FileDisagreement::AmbiguousDyn);
+    }
+    if v == Verdict::SharedLibrary
+        && theirs == FileClass::StaticPie
+        && b.dynamic.soname.is_some()
+        && b.dynamic.needed.is_empty()
+        && !b.linkage.has_interp_segment
+        && !b.dynamic.flags_1.is_some_and(|f| f & 0x0800_0000 != 0)
+    {
+        return Some(FileDisagreement::LibraryCalledStaticPie);
     }
     if v == Verdict::Static
         && theirs == FileClass::Dynamic
@@ -334,11 +348,27 @@ fn go_version_m(files: &[PathBuf]) -> BTreeMap<PathBuf, (String, Vec<String>)> {
     out
 }
 
+/// Undo Go's `strconv.Quote` for the escapes `go version -m` uses in build settings.
 fn go_unquote(s: &str) -> String {
-    match s.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
-        Some(inner) => inner.replace("\\\"", "\"").replace("\\\\", "\\"),
-        None => s.to_string(),
+    let Some(inner) = s.strip_prefix('"').and_then(|x| x.strip_suffix('"')) else {
+        return s.to_string();
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
+        }
     }
+    out
 }
 
 #[test]

@@ -217,7 +217,9 @@ pub(crate) fn sample_binary(verdict: Verdict) -> Binary {
                     flags: "A".into(),
                 },
             ],
-            dynamic: if is_static {
+            dynamic: if is_static && !pie {
+                Vec::new()
+            } else if is_static {
                 vec![DynamicEntry {
                     tag: "FLAGS_1".into(),
                     value: 0x0800_0001,

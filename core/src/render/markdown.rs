@@ -58,7 +58,7 @@ pub fn markdown(report: &Report, opts: &MarkdownOptions) -> String {
     let mut footer = String::new();
     let _ = writeln!(
         footer,
-        "\n<sub>{} {} · fails on {}</sub>",
+        "<sub>{} {} · fails on {}</sub>",
         escape(&report.tool.name),
         escape(&report.tool.version),
         fail_on_label(report),
@@ -183,6 +183,9 @@ fn assemble(
                 plural(details_left_out, "binary", "binaries"),
             );
         }
+    }
+    if !out.ends_with("\n\n") {
+        out.push('\n');
     }
     out.push_str(footer);
     // Only a budget smaller than the heading itself gets here.

@@ -158,6 +158,9 @@ fn elf(out: &mut String, path: &str, f: &FileReport, b: &Binary, opts: &TextOpti
     facts(out, f, b, opts, p);
     if opts.detail {
         detail(out, b);
+        if !b.problems.is_empty() || !f.findings.is_empty() {
+            out.push('\n');
+        }
     }
     for problem in &b.problems {
         let at = problem
@@ -173,72 +176,64 @@ fn elf(out: &mut String, path: &str, f: &FileReport, b: &Binary, opts: &TextOpti
 }
 
 fn facts(out: &mut String, f: &FileReport, b: &Binary, opts: &TextOptions, p: &Painter) {
-    {
-        if opts.verbose && !b.linkage.evidence.is_empty() {
-            list(out, "evidence", &cleaned(&b.linkage.evidence), " · ");
-        }
-        let d = &b.dynamic;
-        if let Some(i) = &d.interpreter {
-            fact(out, "interpreter", &clean(i));
-        }
-        if !d.needed.is_empty() {
-            list(out, "NEEDED", &cleaned(&d.needed), ", ");
-        }
-        if !d.rpath.is_empty() {
-            fact(out, "RPATH", &clean(&d.rpath.join(":")));
-        }
-        if !d.runpath.is_empty() {
-            fact(out, "RUNPATH", &clean(&d.runpath.join(":")));
-        }
-        if let Some(s) = &d.soname {
-            fact(out, "SONAME", &clean(s));
-        }
-        let libc = if b.libc.basis.is_empty() {
-            b.libc.family.label().to_string()
-        } else {
-            format!("{} ({})", b.libc.family.label(), clean(&b.libc.basis))
-        };
-        fact(out, "libc", &libc);
-        let v = &b.versions;
-        match (&v.glibc_floor, v.glibc_private) {
-            (Some(floor), true) => fact(
-                out,
-                "glibc floor",
-                &format!(
-                    "{} + GLIBC_PRIVATE (tied to one exact glibc build)",
-                    clean(floor)
-                ),
+    if opts.verbose && !b.linkage.evidence.is_empty() {
+        list(out, "evidence", &cleaned(&b.linkage.evidence), " · ");
+    }
+    let d = &b.dynamic;
+    if let Some(i) = &d.interpreter {
+        fact(out, "interpreter", &clean(i));
+    }
+    if !d.needed.is_empty() {
+        list(out, "NEEDED", &cleaned(&d.needed), ", ");
+    }
+    if !d.rpath.is_empty() {
+        fact(out, "RPATH", &clean(&d.rpath.join(":")));
+    }
+    if !d.runpath.is_empty() {
+        fact(out, "RUNPATH", &clean(&d.runpath.join(":")));
+    }
+    if let Some(s) = &d.soname {
+        fact(out, "SONAME", &clean(s));
+    }
+    let libc = if b.libc.basis.is_empty() {
+        b.libc.family.label().to_string()
+    } else {
+        format!("{} ({})", b.libc.family.label(), clean(&b.libc.basis))
+    };
+    fact(out, "libc", &libc);
+    let v = &b.versions;
+    match (&v.glibc_floor, v.glibc_private) {
+        (Some(floor), true) => fact(
+            out,
+            "glibc floor",
+            &format!(
+                "{} + GLIBC_PRIVATE (tied to one exact glibc build)",
+                clean(floor)
             ),
-            (Some(floor), false) => fact(out, "glibc floor", &clean(floor)),
-            (None, true) => fact(
-                out,
-                "glibc floor",
-                "GLIBC_PRIVATE (tied to one exact glibc build)",
-            ),
-            (None, false) => {}
+        ),
+        (Some(floor), false) => fact(out, "glibc floor", &clean(floor)),
+        (None, true) => fact(
+            out,
+            "glibc floor",
+            "GLIBC_PRIVATE (tied to one exact glibc build)",
+        ),
+        (None, false) => {}
+    }
+    hardening(out, &b.hardening, opts.verbose, p);
+    for h in &b.hazards {
+        let line = format!("{}: {}", clean(&h.id), clean(&h.message));
+        fact(out, "hazard", &p.paint(YELLOW, &line));
+        if opts.verbose && !h.evidence.is_empty() {
+            list(out, "", &cleaned(&h.evidence), " · ");
         }
-        hardening(out, &b.hardening, opts.verbose, p);
-        for h in &b.hazards {
-            let line = format!("{}: {}", clean(&h.id), clean(&h.message));
-            fact(out, "hazard", &p.paint(YELLOW, &line));
-            if opts.verbose && !h.evidence.is_empty() {
-                list(out, "", &cleaned(&h.evidence), " · ");
-            }
-        }
-        toolchain(out, &b.toolchain, opts.verbose);
-        if f.size != b.format.file_size && b.format.file_size != 0 {
-            fact(
-                out,
-                "size",
-                &format!(
-                    "{} on disk, {} in the ELF header's view",
-                    human_size(f.size),
-                    human_size(b.format.file_size)
-                ),
-            );
-        } else if opts.verbose {
-            fact(out, "size", &human_size(f.size));
-        }
+    }
+    toolchain(out, &b.toolchain, opts.verbose);
+    if opts.verbose {
+        fact(
+            out,
+            "size",
+            &format!("{} ({} bytes)", human_size(f.size), f.size),
+        );
     }
 }
 
@@ -293,20 +288,31 @@ fn hardening(out: &mut String, h: &Hardening, verbose: bool, p: &Painter) {
             list(out, "unfortified", &cleaned(&f.unfortified), ", ");
         }
     } else {
-        let mut items: Vec<(String, usize)> = Vec::new();
-        for (i, (name, status, _)) in checks.iter().enumerate() {
-            items.push((
-                format!("{name} {}", p.status(*status)),
+        // Two fixed lines, so the same answer is in the same place for every file: what the loader and
+        // the kernel enforce, then what the compiler put in.
+        let item = |name: &str, status: Status| {
+            (
+                format!("{name} {}", p.status(status)),
                 name.len() + 1 + status.label().len(),
-            ));
-            if i == 0 {
-                items.push((
-                    format!("RELRO {}", p.relro(h.relro.level)),
-                    6 + h.relro.level.label().len(),
-                ));
-            }
-        }
-        list_painted(out, "hardening", &items, " · ");
+            )
+        };
+        let first = [
+            item("PIE", h.pie.status),
+            (
+                format!("RELRO {}", p.relro(h.relro.level)),
+                6 + h.relro.level.label().len(),
+            ),
+            item("BIND_NOW", h.bind_now.status),
+            item("NX", h.nx.status),
+        ];
+        let second = [
+            item("canary", h.canary.status),
+            item("FORTIFY", h.fortify.status),
+            item("IBT", h.ibt.status),
+            item("SHSTK", h.shstk.status),
+        ];
+        list_painted(out, "hardening", &first, " · ");
+        list_painted(out, "", &second, " · ");
     }
     if !h.rwx_segments.is_empty() {
         let items: Vec<(String, usize)> = h
@@ -642,7 +648,6 @@ fn detail(out: &mut String, b: &Binary) {
             wrap_words(out, &head, width, &indent, &clean(&r.versions.join(" ")));
         }
     }
-    out.push('\n');
 }
 
 /// Dynamic entries as rows. String-valued tags whose text the inspector did not keep are named from the
@@ -727,7 +732,8 @@ mod tests {
         );
         assert!(t.contains("  no PT_INTERP and no DT_NEEDED; DF_1_PIE set: relocates itself\n"));
         assert!(t.contains(
-            "PIE yes · RELRO full · BIND_NOW n/a · NX yes · canary unknown · FORTIFY n/a · IBT no"
+            "  hardening    PIE yes · RELRO full · BIND_NOW n/a · NX yes\n               \
+             canary unknown · FORTIFY n/a · IBT no · SHSTK no\n"
         ));
         assert!(t.contains("build.sh: skipped (not ELF: script, interpreter `/bin/sh`)\n"));
         assert!(t.contains("out/broken: error: truncated ELF header"));
