@@ -69,7 +69,8 @@ pub struct InspectArgs {
     /// Add an `objdump -x`-like view (headers, segments, dynamic section, sections, notes) to text output
     #[arg(long)]
     pub detail: bool,
-    /// Also list non-ELF files that were skipped in text output
+    /// More in text output: the evidence behind each verdict and hardening answer, every Go build setting
+    /// and dependency, and every skipped non-ELF file
     #[arg(long, short)]
     pub verbose: bool,
     /// Write the report to this file instead of standard output
@@ -178,11 +179,15 @@ impl PolicyArgs {
         if self.allow_dynamic {
             policy.set("require-static", Level::Off)?;
         }
-        policy.allowed_needed.extend(self.allow_needed.iter().cloned());
+        policy
+            .allowed_needed
+            .extend(self.allow_needed.iter().cloned());
         if let Some(v) = &self.max_glibc {
             policy.max_glibc = Some(v.clone());
         }
-        policy.expected_arch.extend(self.expect_arch.iter().cloned());
+        policy
+            .expected_arch
+            .extend(self.expect_arch.iter().cloned());
         for r in &self.require {
             policy.set(r, Level::Error)?;
         }
@@ -195,7 +200,9 @@ impl PolicyArgs {
                 "note" => Level::Note,
                 "warning" => Level::Warning,
                 "error" => Level::Error,
-                other => anyhow::bail!("`--rule {r}`: unknown level `{other}` (off, note, warning, error)"),
+                other => anyhow::bail!(
+                    "`--rule {r}`: unknown level `{other}` (off, note, warning, error)"
+                ),
             };
             policy.set(id, level)?;
         }

@@ -31,7 +31,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, report: &mut Report) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            report.add_error(display(dir), format!("cannot read directory: {}", io_reason(&e)));
+            report.add_error(
+                display(dir),
+                format!("cannot read directory: {}", io_reason(&e)),
+            );
             return;
         }
     };
@@ -102,8 +105,9 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
 
 fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write `{}`", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.
@@ -128,8 +132,8 @@ fn exit_code(report: &Report) -> ExitCode {
 fn load_report(path: &Path) -> Result<Report> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report `{}`", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("`{}` is not JSON", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
     let version = value.get("schema_version").and_then(|v| v.as_u64());
     if version != Some(u64::from(static_build_core::SCHEMA_VERSION)) {
         anyhow::bail!(

@@ -97,7 +97,11 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
                 } else {
                     Verdict::DynamicPie
                 };
-                (v, "needs its program interpreter; the list of libraries is unreadable".to_string())
+                (
+                    v,
+                    "needs its program interpreter; the list of libraries is unreadable"
+                        .to_string(),
+                )
             } else {
                 (
                     Verdict::Ambiguous,
@@ -629,9 +633,15 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
         )
     } else if v.is_static() && libc.family == LibcFamily::None && raw.symbols.have_symtab {
         if raw.symbols.markers.iter().any(|m| m == "__stack_chk_fail") {
-            Check::new(Status::Yes, "no C library, and the program defines __stack_chk_fail itself")
+            Check::new(
+                Status::Yes,
+                "no C library, and the program defines __stack_chk_fail itself",
+            )
         } else {
-            Check::new(Status::No, "no C library and no __stack_chk_fail in the symbol table")
+            Check::new(
+                Status::No,
+                "no C library and no __stack_chk_fail in the symbol table",
+            )
         }
     } else if v.is_static() || (linkage.has_dynamic_segment && d.needed.is_empty()) {
         Check::new(

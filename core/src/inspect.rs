@@ -246,8 +246,11 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
     let mut problems = Vec::new();
     let want_shentsize = if r.is64 { 64 } else { 40 };
     // Extended numbering lives in section 0; read it only when it is needed and readable.
-    if (phnum == 0xffff || shnum == 0 || shstrndx == 0xffff) && shoff != 0 {
-        if shentsize == want_shentsize {
+    if (phnum == 0xffff || shnum == 0 || shstrndx == 0xffff)
+        && shoff != 0
+        && shentsize == want_shentsize
+    {
+        {
             if let Ok(s0) = r.bytes(shoff, shentsize, "section header 0") {
                 let (size, link, info) = if r.is64 {
                     (r.u64(s0, 32), r.u32(s0, 40), r.u32(s0, 44))

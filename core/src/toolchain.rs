@@ -152,16 +152,12 @@ fn go_build_info<'a, R: ReadRef<'a>>(
         }
         let big = flags & 1 != 0;
         let read_ptr = |b: &[u8]| -> u64 {
-            let mut v = 0u64;
-            for k in 0..ptr_size as usize {
-                let byte = u64::from(b[k]);
-                v |= if big {
-                    byte << (8 * (ptr_size as usize - 1 - k))
-                } else {
-                    byte << (8 * k)
-                };
+            let bytes = b.iter().take(ptr_size as usize).map(|&x| u64::from(x));
+            if big {
+                bytes.fold(0, |v, x| (v << 8) | x)
+            } else {
+                bytes.rev().fold(0, |v, x| (v << 8) | x)
             }
-            v
         };
         let vptr = read_ptr(&hdr[16..]);
         let mptr = read_ptr(&hdr[16 + ptr_size as usize..]);

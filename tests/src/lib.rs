@@ -32,17 +32,29 @@ fn dir_from_env(var: &str, default: &str, how: &str) -> PathBuf {
 
 /// The fixture binaries built by `tests/fixtures/build.sh` (`STATIC_BUILD_FIXTURES` overrides the place).
 pub fn fixtures() -> PathBuf {
-    dir_from_env("STATIC_BUILD_FIXTURES", "target/fixtures", "tests/fixtures/build.sh")
+    dir_from_env(
+        "STATIC_BUILD_FIXTURES",
+        "target/fixtures",
+        "tests/fixtures/build.sh",
+    )
 }
 
 /// The multi-architecture corpus fetched by `tests/corpus/fetch.sh` (`STATIC_BUILD_CORPUS` overrides).
 pub fn corpus() -> PathBuf {
-    dir_from_env("STATIC_BUILD_CORPUS", "target/corpus", "tests/corpus/fetch.sh")
+    dir_from_env(
+        "STATIC_BUILD_CORPUS",
+        "target/corpus",
+        "tests/corpus/fetch.sh",
+    )
 }
 
 pub fn fixture(name: &str) -> PathBuf {
     let p = fixtures().join(name);
-    assert!(p.exists(), "fixture {} is missing: rerun tests/fixtures/build.sh", p.display());
+    assert!(
+        p.exists(),
+        "fixture {} is missing: rerun tests/fixtures/build.sh",
+        p.display()
+    );
     p
 }
 

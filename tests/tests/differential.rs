@@ -19,13 +19,21 @@ fn system_files() -> Vec<PathBuf> {
     for d in ["/usr/bin", "/usr/lib", "/usr/libexec"] {
         files.extend(elf_files_under(Path::new(d)));
     }
-    assert!(files.len() > 500, "only {} ELF files under /usr", files.len());
+    assert!(
+        files.len() > 500,
+        "only {} ELF files under /usr",
+        files.len()
+    );
     files
 }
 
 fn corpus_files() -> Vec<PathBuf> {
     let files = elf_files_under(&corpus());
-    assert!(files.len() > 3000, "corpus has only {} ELF files", files.len());
+    assert!(
+        files.len() > 3000,
+        "corpus has only {} ELF files",
+        files.len()
+    );
     files
 }
 
@@ -69,13 +77,21 @@ fn readelf(files: &[PathBuf]) -> BTreeMap<PathBuf, ReadelfFacts> {
                 continue;
             };
             let t = line.trim();
-            let value = |t: &str| t.split_once(':').map(|x| x.1.trim().to_string()).unwrap_or_default();
+            let value = |t: &str| {
+                t.split_once(':')
+                    .map(|x| x.1.trim().to_string())
+                    .unwrap_or_default()
+            };
             if t.starts_with("Class:") {
                 f.class = value(t);
             } else if t.starts_with("Data:") {
                 f.data = value(t);
             } else if t.starts_with("Type:") {
-                f.elf_type = value(t).split_whitespace().next().unwrap_or_default().to_string();
+                f.elf_type = value(t)
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
             } else if t.starts_with("Machine:") {
                 f.machine = value(t);
             } else if t.starts_with("[Requesting program interpreter:") {
@@ -143,7 +159,10 @@ fn compare_with_readelf(files: &[PathBuf]) -> usize {
         };
         let o = ours(&b);
         if &o != t {
-            mismatches.push(format!("{}:\n  ours    {o:?}\n  readelf {t:?}", p.display()));
+            mismatches.push(format!(
+                "{}:\n  ours    {o:?}\n  readelf {t:?}",
+                p.display()
+            ));
         }
     }
     assert!(
@@ -151,7 +170,12 @@ fn compare_with_readelf(files: &[PathBuf]) -> usize {
         "{} of {} files disagree with readelf:\n{}",
         mismatches.len(),
         files.len(),
-        mismatches.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        mismatches
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     files.len()
 }
@@ -249,7 +273,7 @@ fn documented_disagreement(b: &Binary, theirs: FileClass) -> Option<FileDisagree
         && b.dynamic.soname.is_some()
         && b.dynamic.needed.is_empty()
         && !b.linkage.has_interp_segment
-        && !b.dynamic.flags_1.is_some_and(|f| f & 0x0800_0000 != 0)
+        && b.dynamic.flags_1.is_none_or(|f| f & 0x0800_0000 == 0)
     {
         return Some(FileDisagreement::LibraryCalledStaticPie);
     }
@@ -288,7 +312,9 @@ fn compare_with_file(files: &[PathBuf]) -> BTreeMap<FileDisagreement, usize> {
                 continue;
             }
             // Relocatable objects and cores get no linkage class from either tool.
-            if matches!(b.linkage.verdict, Verdict::Relocatable | Verdict::Core) && theirs == FileClass::None {
+            if matches!(b.linkage.verdict, Verdict::Relocatable | Verdict::Core)
+                && theirs == FileClass::None
+            {
                 continue;
             }
             match documented_disagreement(&b, theirs) {
@@ -305,7 +331,12 @@ fn compare_with_file(files: &[PathBuf]) -> BTreeMap<FileDisagreement, usize> {
         wrong.is_empty(),
         "{} files disagree with file(1) outside the documented cases:\n{}",
         wrong.len(),
-        wrong.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        wrong
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     documented
 }
@@ -382,7 +413,11 @@ fn go_build_info_agrees_with_go_version_m() {
             .map(|n| static_build_tests::fixture(n)),
     );
     let theirs = go_version_m(&files);
-    assert!(theirs.len() >= 20, "only {} Go binaries found", theirs.len());
+    assert!(
+        theirs.len() >= 20,
+        "only {} Go binaries found",
+        theirs.len()
+    );
     let mut mismatches = Vec::new();
     let mut ours_count = 0;
     for p in &files {
@@ -390,12 +425,21 @@ fn go_build_info_agrees_with_go_version_m() {
         let go = b.as_ref().and_then(|b| b.toolchain.go.clone());
         match (go, theirs.get(p)) {
             (None, None) => {}
-            (Some(_), None) => mismatches.push(format!("{}: we find Go build info, go does not", p.display())),
-            (None, Some(_)) => mismatches.push(format!("{}: go finds build info, we do not", p.display())),
+            (Some(_), None) => mismatches.push(format!(
+                "{}: we find Go build info, go does not",
+                p.display()
+            )),
+            (None, Some(_)) => {
+                mismatches.push(format!("{}: go finds build info, we do not", p.display()))
+            }
             (Some(ours), Some((version, lines))) => {
                 ours_count += 1;
                 if &ours.go_version != version {
-                    mismatches.push(format!("{}: version {} vs {version}", p.display(), ours.go_version));
+                    mismatches.push(format!(
+                        "{}: version {} vs {version}",
+                        p.display(),
+                        ours.go_version
+                    ));
                 }
                 let mut expect_path = None;
                 let mut expect_deps = Vec::new();
@@ -404,7 +448,10 @@ fn go_build_info_agrees_with_go_version_m() {
                     let f: Vec<&str> = l.split('\t').collect();
                     match f[0] {
                         "path" => expect_path = f.get(1).map(|s| s.to_string()),
-                        "dep" => expect_deps.push((f[1].to_string(), f.get(2).copied().unwrap_or("").to_string())),
+                        "dep" => expect_deps.push((
+                            f[1].to_string(),
+                            f.get(2).copied().unwrap_or("").to_string(),
+                        )),
                         "build" => {
                             let kv = f[1..].join("\t");
                             if let Some((k, v)) = kv.split_once('=') {
@@ -414,13 +461,23 @@ fn go_build_info_agrees_with_go_version_m() {
                         _ => {}
                     }
                 }
-                let our_deps: Vec<(String, String)> =
-                    ours.deps.iter().map(|d| (d.path.clone(), d.version.clone())).collect();
+                let our_deps: Vec<(String, String)> = ours
+                    .deps
+                    .iter()
+                    .map(|d| (d.path.clone(), d.version.clone()))
+                    .collect();
                 if ours.path != expect_path {
-                    mismatches.push(format!("{}: path {:?} vs {expect_path:?}", p.display(), ours.path));
+                    mismatches.push(format!(
+                        "{}: path {:?} vs {expect_path:?}",
+                        p.display(),
+                        ours.path
+                    ));
                 }
                 if our_deps != expect_deps {
-                    mismatches.push(format!("{}: deps {our_deps:?} vs {expect_deps:?}", p.display()));
+                    mismatches.push(format!(
+                        "{}: deps {our_deps:?} vs {expect_deps:?}",
+                        p.display()
+                    ));
                 }
                 if ours.settings != expect_settings {
                     mismatches.push(format!(
@@ -436,7 +493,12 @@ fn go_build_info_agrees_with_go_version_m() {
         mismatches.is_empty(),
         "{} disagreements with go version -m:\n{}",
         mismatches.len(),
-        mismatches.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+        mismatches
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     eprintln!("Go build info agrees on {ours_count} Go binaries");
 }

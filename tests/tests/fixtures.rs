@@ -1,9 +1,7 @@
 //! Every fixture made by `tests/fixtures/build.sh` gets its verdict and key facts checked here.
 //! The recipes are in `target/fixtures/MANIFEST.tsv` (and in the script).
 
-use static_build_core::{
-    ElfType, Endian, InspectError, LibcFamily, RelroLevel, Status, Verdict,
-};
+use static_build_core::{ElfType, Endian, InspectError, LibcFamily, RelroLevel, Status, Verdict};
 use static_build_tests::{fixture, inspect_fixture, inspect_path, manifest};
 
 /// Fixture names that a test below covers; a fixture added to the script without a test fails
@@ -88,7 +86,12 @@ fn glibc_static() {
 #[test]
 fn glibc_static_pie() {
     let b = inspect_fixture("glibc-static-pie");
-    assert_eq!(b.linkage.verdict, Verdict::StaticPie, "{}", b.linkage.reason);
+    assert_eq!(
+        b.linkage.verdict,
+        Verdict::StaticPie,
+        "{}",
+        b.linkage.reason
+    );
     assert_eq!(b.format.elf_type, ElfType::SharedObject);
     assert!(b.linkage.has_dynamic_segment);
     assert!(!b.linkage.has_interp_segment);
@@ -116,7 +119,10 @@ fn dynamic_pie_hardened() {
     let b = inspect_fixture("dynamic-pie");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
     assert_eq!(b.dynamic.needed, vec!["libc.so.6"]);
-    assert_eq!(b.dynamic.interpreter.as_deref(), Some("/lib64/ld-linux-x86-64.so.2"));
+    assert_eq!(
+        b.dynamic.interpreter.as_deref(),
+        Some("/lib64/ld-linux-x86-64.so.2")
+    );
     assert_eq!(b.libc.family, LibcFamily::Glibc);
     assert!(b.versions.glibc_floor.is_some());
     let h = &b.hardening;
@@ -129,7 +135,11 @@ fn dynamic_pie_hardened() {
     assert!(h.fortify.fortified.iter().any(|f| f == "__snprintf_chk"));
     assert!(h.rwx_segments.is_empty());
     assert_eq!(b.toolchain.stripped, Some(false));
-    assert!(b.toolchain.build_id.as_ref().is_some_and(|id| id.len() == 40));
+    assert!(b
+        .toolchain
+        .build_id
+        .as_ref()
+        .is_some_and(|id| id.len() == 40));
 }
 
 #[test]
@@ -154,7 +164,10 @@ fn musl_gcc_static_pie_is_silently_dynamic() {
     let b = inspect_fixture("musl-static-pie-broken");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
     assert!(!b.linkage.verdict.is_static());
-    assert_eq!(b.dynamic.interpreter.as_deref(), Some("/lib/ld-musl-x86_64.so.1"));
+    assert_eq!(
+        b.dynamic.interpreter.as_deref(),
+        Some("/lib/ld-musl-x86_64.so.1")
+    );
     assert_eq!(b.libc.family, LibcFamily::Musl);
     assert_eq!(b.hardening.fortify.status, Status::NotApplicable);
 }
@@ -177,7 +190,10 @@ fn glibc_static_nss_hazard() {
         .iter()
         .find(|h| h.id == "glibc-static-nss")
         .expect("NSS hazard");
-    assert!(h.evidence.iter().any(|e| e.contains("nsswitch.conf") || e.contains("__nss_")));
+    assert!(h
+        .evidence
+        .iter()
+        .any(|e| e.contains("nsswitch.conf") || e.contains("__nss_")));
 }
 
 #[test]
@@ -210,7 +226,10 @@ fn tiny_nostdlib_files() {
     let b = inspect_fixture("tiny-interp-noneeded");
     assert_eq!(b.linkage.verdict, Verdict::InterpreterWithoutNeeded);
     assert!(!b.linkage.verdict.is_static());
-    assert_eq!(b.dynamic.interpreter.as_deref(), Some("/lib64/ld-linux-x86-64.so.2"));
+    assert_eq!(
+        b.dynamic.interpreter.as_deref(),
+        Some("/lib64/ld-linux-x86-64.so.2")
+    );
 }
 
 #[test]
@@ -260,7 +279,10 @@ fn go_pie_needs_the_loader() {
     assert!(b.dynamic.needed.is_empty());
     assert!(b.dynamic.interpreter.is_some());
     assert_eq!(
-        b.toolchain.go.as_ref().and_then(|g| g.setting("CGO_ENABLED")),
+        b.toolchain
+            .go
+            .as_ref()
+            .and_then(|g| g.setting("CGO_ENABLED")),
         Some("0")
     );
 }

@@ -159,7 +159,10 @@ fn huge_counts_do_not_allocate() {
     s0[32..40].copy_from_slice(&(1u64 << 60).to_le_bytes());
     f.extend_from_slice(&s0);
     let b = inspect(&f[..]).expect("header alone still gives a report");
-    assert!(!b.problems.is_empty(), "the impossible section table is reported");
+    assert!(
+        !b.problems.is_empty(),
+        "the impossible section table is reported"
+    );
     // A PT_DYNAMIC segment claiming a petabyte of entries.
     let mut f = elf64_header(1, 64, 0, 0, 0);
     let mut ph = vec![0u8; 56];
@@ -189,7 +192,12 @@ fn verneed_loops_terminate() {
     let at = s.offset as usize + 12;
     copy[at..at + 4].copy_from_slice(&0u32.to_le_bytes());
     // vn_next = 0 ends the chain; now make aux point to itself with vna_next = 0 replaced by a loop.
-    let aux_off = s.offset as usize + u32::from_le_bytes(copy[s.offset as usize + 8..s.offset as usize + 12].try_into().unwrap()) as usize;
+    let aux_off = s.offset as usize
+        + u32::from_le_bytes(
+            copy[s.offset as usize + 8..s.offset as usize + 12]
+                .try_into()
+                .unwrap(),
+        ) as usize;
     copy[aux_off + 12..aux_off + 16].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
     // Returning at all is the assertion: the walk is bounded by a record limit, not by the data.
     must_not_panic("dynamic-pie", "self-referencing verneed", &copy);

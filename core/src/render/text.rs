@@ -88,18 +88,41 @@ fn verdict_code(v: Verdict) -> Option<&'static str> {
     }
 }
 
+/// Up to this many skipped (non-ELF) files are listed by name without `verbose`.
+const MAX_SKIPPED_LISTED: usize = 10;
+
 /// Render a report for a terminal.
 pub fn text(report: &Report, opts: &TextOptions) -> String {
     let p = Painter { color: opts.color };
     let mut out = String::new();
     let mut last_was_block = false;
+    // A directory full of non-ELF files would drown the report: past a few, skipped files are only counted
+    // unless verbose.
+    let skipped = report
+        .files
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Skipped { .. }))
+        .count();
+    let list_skipped = opts.verbose || skipped <= MAX_SKIPPED_LISTED;
     for f in &report.files {
+        if !list_skipped && matches!(f.outcome, Outcome::Skipped { .. }) {
+            continue;
+        }
         let block = matches!(f.outcome, Outcome::Elf { .. });
         if !out.is_empty() && (block || last_was_block) {
             out.push('\n');
         }
         file(&mut out, f, opts, &p);
         last_was_block = block;
+    }
+    if !list_skipped {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "{skipped} files that are not ELF were skipped (--verbose lists them)"
+        );
     }
     if !out.is_empty() {
         out.push('\n');

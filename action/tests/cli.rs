@@ -1,0 +1,204 @@
+//! The CLI as users run it: stdout, stderr and exit code of the real executable, pinned by insta snapshots.
+//! Fixtures come from `tests/fixtures/build.sh` (the README's test command builds them).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/fixtures");
+    assert!(
+        dir.join(".stamp").is_file(),
+        "fixtures missing: run tests/fixtures/build.sh (scripts/test.sh does)"
+    );
+    dir
+}
+
+/// Run `static-build` in the fixture directory and render exit code, stdout and stderr for a snapshot.
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(args)
+        .current_dir(fixtures())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run static-build");
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"\b[0-9a-f]{40}\b", "[build-id]"),
+            (r"GCC: \([^)]*\) [0-9.]+", "GCC: [version]"),
+            (r"go1\.[0-9.]+", "go[version]"),
+            (r"static-build [0-9]+\.[0-9]+\.[0-9]+", "static-build [version]"),
+            (r"go build-id  \S+", "go build-id  [go-build-id]"),
+            (r"/\S*/cli-[0-9]+-ThreadId\([0-9]+\)", "[tmp]"),
+        ]}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+#[test]
+fn static_pie_passes() {
+    snap!(
+        "static_pie_passes",
+        run(&["inspect", "glibc-static-pie", "i386-static-pie"])
+    );
+}
+
+#[test]
+fn dynamic_fails_with_the_library_named() {
+    snap!("dynamic_fails", run(&["inspect", "dynamic-rpath"]));
+}
+
+#[test]
+fn allow_dynamic_turns_the_finding_off() {
+    let out = run(&[
+        "inspect",
+        "--allow-dynamic",
+        "--fail-on",
+        "error",
+        "dynamic-pie",
+    ]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+}
+
+#[test]
+fn go_pie_needs_a_loader() {
+    snap!("go_pie", run(&["inspect", "go-pie"]));
+}
+
+#[test]
+fn non_elf_and_truncated() {
+    snap!(
+        "non_elf_and_truncated",
+        run(&[
+            "inspect",
+            "-v",
+            "script.sh",
+            "empty",
+            "truncated-64",
+            "missing-file"
+        ])
+    );
+}
+
+#[test]
+fn json_output_has_schema_version() {
+    let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(["inspect", "--format", "json", "glibc-static"])
+        .current_dir(fixtures())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["files"][0]["binary"]["linkage"]["verdict"], "static");
+    assert_eq!(v["summary"]["passed"], true);
+}
+
+#[test]
+fn sarif_output() {
+    let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(["inspect", "--format", "sarif", "dynamic-pie"])
+        .current_dir(fixtures())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "require-static");
+}
+
+#[test]
+fn policy_file_and_flags() {
+    let dir = tempdir();
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        "max-glibc = \"2.17\"\nallowed-needed = [\"libc.so.*\"]\nunknown-key = 1\n[rules]\nrequire-static = \"off\"\n",
+    )
+    .unwrap();
+    snap!(
+        "policy_file",
+        run(&[
+            "inspect",
+            "--policy",
+            policy.to_str().unwrap(),
+            "dynamic-rpath"
+        ])
+    );
+    // A bad policy is an error (2) with a message naming the file.
+    std::fs::write(&policy, "max-glibc = \"two\"\n").unwrap();
+    let out = run(&[
+        "inspect",
+        "--policy",
+        policy.to_str().unwrap(),
+        "dynamic-pie",
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("policy.toml"), "{out}");
+}
+
+#[test]
+fn unknown_rule_is_an_error() {
+    let out = run(&["inspect", "--require", "no-such-rule", "dynamic-pie"]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("unknown rule `no-such-rule`"), "{out}");
+}
+
+#[test]
+fn detail_view() {
+    snap!(
+        "detail_view",
+        run(&["inspect", "--detail", "tiny-static-pie"])
+    );
+}
+
+#[test]
+fn diff_reports_regressions() {
+    let dir = tempdir();
+    let base = dir.join("base.json");
+    let head = dir.join("head.json");
+    let write = |path: &PathBuf, file: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+            .args([
+                "inspect",
+                "--format",
+                "json",
+                "--output",
+                path.to_str().unwrap(),
+                file,
+            ])
+            .current_dir(fixtures())
+            .output()
+            .expect("run");
+        assert!(out.status.code().is_some());
+        // Both reports describe "app" so the diff matches them.
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        v["files"][0]["path"] = "app".into();
+        std::fs::write(path, v.to_string()).unwrap();
+    };
+    write(&base, "glibc-static-pie");
+    write(&head, "dynamic-pie");
+    let out = run(&["diff", base.to_str().unwrap(), head.to_str().unwrap()]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    snap!("diff_regression", out);
+}
+
+fn tempdir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
