@@ -616,7 +616,13 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
     let has_canary_import = imported("__stack_chk_fail")
         || imported("__stack_chk_guard")
         || imported("__intel_security_cookie");
-    let no_stack_protector_lang = matches!(lang, Some("go") | Some("rust"));
+    // Go and Rust code have no stack protector; a Go binary built with cgo also carries C code that may.
+    let cgo = tc
+        .go
+        .as_ref()
+        .and_then(|g| g.setting("CGO_ENABLED"))
+        .is_some_and(|v| v == "1");
+    let no_stack_protector_lang = matches!(lang, Some("go") | Some("rust")) && !cgo;
     let canary = if !applicable {
         Check::new(Status::NotApplicable, "not a linked program")
     } else if has_canary_import {
