@@ -155,3 +155,17 @@ mod tests {
         assert_eq!(back, report);
     }
 }
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    #[test]
+    fn json_snapshot_and_round_trip() {
+        let report = fixtures::report();
+        let text = json(&report);
+        insta::assert_snapshot!("json", text);
+        let back: Report = serde_json::from_str(&text).expect("the JSON reads back");
+        assert_eq!(back, report);
+    }
+}
