@@ -28,8 +28,8 @@ bench_dir() {
   # One static-build process walks the tree; readelf and scanelf get the same regular files.
   find "$dir" -type f > "$OUT/$name.files"
   echo "files: $(wc -l < "$OUT/$name.files")"
-  hyperfine --warmup 1 --runs 5 --ignore-failure --export-json "$OUT/$name.json" --style basic \
-    -n static-build "$SB inspect --format json --output /dev/null $dir" \
+  hyperfine --warmup 1 --runs "${RUNS:-3}" --ignore-failure --export-json "$OUT/$name.json" --style basic \
+    -n static-build "$SB inspect --output /dev/null $dir" \
     -n scanelf "scanelf -R -q -a $dir" \
     -n readelf "xargs -d '\n' -a $OUT/$name.files readelf -lhdV -W" 2>&1 | grep -v '^ *$' | sed -n '/Summary/,$p'
   python3 - "$OUT/$name.json" <<'PY'
@@ -39,13 +39,14 @@ sb = r["static-build"]
 for k, v in r.items():
     print(f"  {k:<13} {v*1000:9.1f} ms   {v/sb:6.2f}x static-build's time")
 PY
-  echo "  peak memory (KiB): static-build $(peak_kb "$SB" inspect --format json --output /dev/null "$dir")," \
+  echo "  peak memory (KiB): static-build $(peak_kb "$SB" inspect --output /dev/null "$dir")," \
        "scanelf $(peak_kb scanelf -R -q -a "$dir")," \
        "readelf $(peak_kb xargs -d '\n' -a "$OUT/$name.files" readelf -lhdV -W)"
 }
 
 bench_dir corpus target/corpus
-bench_dir usr /usr
+bench_dir usr-lib /usr/lib/x86_64-linux-gnu
+bench_dir usr-bin /usr/bin
 
 echo
 echo "## verdict cost on a sparse 4 GiB file (same binary, real size vs padded with a hole)"

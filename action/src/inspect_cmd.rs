@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use object::ReadCache;
 use static_build_core::render::{self, MarkdownOptions, TextOptions};
-use static_build_core::{diff_reports, inspect, Report};
+use static_build_core::{diff_reports, inspect_with, InspectOptions, Report};
 
+use crate::blockfile::BlockFile;
 use crate::cli::{DiffArgs, DiffFormat, Format, InspectArgs};
 
 /// Every regular file under `paths`, in a stable order; directories are walked recursively without following
@@ -64,7 +65,7 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Inspect one file, reading only what the inspector asks for.
-pub fn inspect_path(path: &Path, report: &mut Report) {
+pub fn inspect_path(path: &Path, options: InspectOptions, report: &mut Report) {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -72,9 +73,33 @@ pub fn inspect_path(path: &Path, report: &mut Report) {
             return;
         }
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    // Map the file: the inspector touches only the pages it reads, so a multi-gigabyte file costs what a
+    // small one does, and no read allocates. Where mapping fails (an empty file, a special file), read on
+    // demand in blocks instead.
+    if let Ok(meta) = file.metadata() {
+        if meta.len() > 0 {
+            // SAFETY: the map is read-only and private to this process; it lives until `inspect` returns.
+            // If another process truncates the file meanwhile, reads past the new end fault (SIGBUS), as with
+            // any tool that maps its input (readelf, scanelf); the file is never written through the map.
+            #[allow(unsafe_code)]
+            let map = unsafe { memmap2::Mmap::map(&file) };
+            if let Ok(map) = map {
+                let result = inspect_with(&map[..], options);
+                report.add(display(path), meta.len(), result);
+                return;
+            }
+        }
+    }
+    let file = match BlockFile::new(file) {
+        Ok(f) => f,
+        Err(e) => {
+            report.add_error(display(path), format!("cannot read: {}", io_reason(&e)));
+            return;
+        }
+    };
+    let size = file.len();
     let cache = ReadCache::new(file);
-    let result = inspect(&cache);
+    let result = inspect_with(&cache, options);
     report.add(display(path), size, result);
 }
 
@@ -82,8 +107,12 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     let policy = args.policy.resolve()?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy);
     let files = collect(&args.paths, &mut report);
+    // The raw tables are read only when they are shown (`--detail`) or written (JSON keeps them for tools).
+    let options = InspectOptions {
+        detail: args.detail || args.format == Format::Json,
+    };
     for f in &files {
-        inspect_path(f, &mut report);
+        inspect_path(f, options, &mut report);
     }
     let to_terminal = args.output.is_none();
     let text = match args.format {

@@ -1,5 +1,6 @@
 //! `static-build`: build fully static Linux binaries and prove that they are static.
 
+mod blockfile;
 mod cli;
 mod inspect_cmd;
 

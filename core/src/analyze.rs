@@ -412,8 +412,8 @@ fn versions(raw: &Raw) -> VersionInfo {
     }
 }
 
-/// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE`.
-const FORTIFIABLE: &[&str] = &[
+/// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE` (sorted: searched by bisection).
+pub(crate) const FORTIFIABLE: &[&str] = &[
     "asprintf",
     "confstr",
     "dprintf",
@@ -734,8 +734,11 @@ fn fortify(
     if !applicable {
         return na("not a linked program");
     }
-    if linkage.verdict.is_static() || raw.dynamic.needed.is_empty() {
+    if linkage.verdict.is_static() {
         return na("static: fortified calls cannot be told from the C library's own code");
+    }
+    if raw.dynamic.needed.is_empty() {
+        return na("imports no shared library: no C library call to fortify");
     }
     match libc.family {
         LibcFamily::Musl => return na("musl has no _FORTIFY_SOURCE functions"),
@@ -807,4 +810,12 @@ fn hazards(raw: &Raw, linkage: &Linkage, libc: &Libc, strings: &StaticStrings) -
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fortifiable_list_is_sorted() {
+        assert!(super::FORTIFIABLE.windows(2).all(|w| w[0] < w[1]));
+    }
 }

@@ -52,7 +52,7 @@ pub(crate) struct SymbolFacts {
     /// Whether any symbol table could be read.
     pub have_dynsym: bool,
     pub have_symtab: bool,
-    /// Undefined (imported) dynamic symbols.
+    /// Undefined (imported) dynamic symbols that hardening checks use (canary, FORTIFY).
     pub imports: Vec<String>,
     /// Selected defined names from `.symtab` (libc markers, language markers).
     pub markers: Vec<String>,
@@ -82,9 +82,25 @@ pub(crate) struct Raw {
     pub problems: Vec<Problem>,
 }
 
-/// Inspect one file. `data` is any [`ReadRef`]: a byte slice, a lazily read file, a browser file read by
-/// slices.
+/// What to read beyond the facts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InspectOptions {
+    /// Fill [`Binary::detail`] (program headers, sections, dynamic entries, notes as tables).
+    pub detail: bool,
+}
+
+/// Inspect one file with the raw tables included. `data` is any [`ReadRef`]: a byte slice, a lazily read
+/// file, a browser file read by slices.
 pub fn inspect<'a, R: ReadRef<'a>>(data: R) -> Result<Binary, InspectError> {
+    inspect_with(data, InspectOptions { detail: true })
+}
+
+/// Inspect one file; `options.detail = false` leaves [`Binary::detail`] empty, which is faster and smaller
+/// when only the facts are wanted.
+pub fn inspect_with<'a, R: ReadRef<'a>>(
+    data: R,
+    options: InspectOptions,
+) -> Result<Binary, InspectError> {
     let len = data.len().map_err(|()| InspectError::Read {
         what: "file length".into(),
         offset: 0,
@@ -150,7 +166,11 @@ pub fn inspect<'a, R: ReadRef<'a>>(data: R) -> Result<Binary, InspectError> {
         file_size: len,
         flags,
     };
-    let detail = detail(&raw);
+    let detail = if options.detail {
+        detail(&raw)
+    } else {
+        Detail::default()
+    };
     Ok(Binary {
         format,
         linkage: analysis.linkage,
@@ -978,7 +998,8 @@ fn walk_symbols<'a, R: ReadRef<'a>>(
 fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
     // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name.
     let bare = name.split(|&b| b == b'@').next().unwrap_or(name);
-    if dynamic && undefined {
+    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
+    if dynamic && undefined && is_hardening_import(bare) {
         if let Ok(s) = std::str::from_utf8(bare) {
             facts.imports.push(s.to_string());
         }
@@ -1036,4 +1057,12 @@ pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
         .filter(|(_, &f)| f)
         .map(|(i, _)| i)
         .collect()
+}
+
+fn is_hardening_import(name: &[u8]) -> bool {
+    (name.starts_with(b"__") && name.ends_with(b"_chk"))
+        || name == b"__stack_chk_guard"
+        || name == b"__intel_security_cookie"
+        || std::str::from_utf8(name)
+            .is_ok_and(|n| crate::analyze::FORTIFIABLE.binary_search(&n).is_ok())
 }

@@ -34,7 +34,7 @@ mod toolchain;
 
 pub use diff::{diff_reports, Change, ChangeKind, ReportDiff};
 pub use error::InspectError;
-pub use inspect::inspect;
+pub use inspect::{inspect, inspect_with, InspectOptions};
 pub use model::*;
 pub use policy::{glob_match, FailOn, Finding, Level, Policy, PolicyError, Severity, RULES};
 pub use report::{FileReport, Outcome, Report, Summary, Tool, SCHEMA_VERSION};
