@@ -1061,6 +1061,7 @@ pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
 
 fn is_hardening_import(name: &[u8]) -> bool {
     (name.starts_with(b"__") && name.ends_with(b"_chk"))
+        || name == b"__stack_chk_fail"
         || name == b"__stack_chk_guard"
         || name == b"__intel_security_cookie"
         || std::str::from_utf8(name)
