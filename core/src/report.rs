@@ -75,7 +75,11 @@ impl Report {
             },
             policy,
             files: Vec::new(),
-            summary: Summary::default(),
+            // Nothing inspected yet: nothing fails.
+            summary: Summary {
+                passed: true,
+                ..Summary::default()
+            },
         }
     }
 
@@ -108,19 +112,31 @@ impl Report {
                 findings: Vec::new(),
             },
         };
-        self.files.push(entry);
-        self.summarize();
+        self.push(entry);
     }
 
     /// Add a file that could not be opened or read at all.
     pub fn add_error(&mut self, path: String, error: String) {
-        self.files.push(FileReport {
+        self.push(FileReport {
             path,
             size: 0,
             outcome: Outcome::Error { error },
             findings: Vec::new(),
         });
-        self.summarize();
+    }
+
+    /// Append an entry and update the summary by that entry alone, so a run over thousands of files does
+    /// not recount all of them each time.
+    fn push(&mut self, entry: FileReport) {
+        let was_passing = self.summary.passed;
+        let fails = entry
+            .findings
+            .iter()
+            .any(|f| self.policy.fail_on.fails(f.severity));
+        self.summary.files += 1;
+        count(&mut self.summary, &entry);
+        self.summary.passed = was_passing && !fails && self.summary.errors == 0;
+        self.files.push(entry);
     }
 
     /// Recompute the summary from the entries.
@@ -130,28 +146,7 @@ impl Report {
             ..Summary::default()
         };
         for f in &self.files {
-            match &f.outcome {
-                Outcome::Elf { binary } => {
-                    s.elf += 1;
-                    if binary.linkage.verdict.is_static() {
-                        s.static_files += 1;
-                    } else if !matches!(
-                        binary.linkage.verdict,
-                        crate::model::Verdict::Relocatable | crate::model::Verdict::Core
-                    ) {
-                        s.not_static += 1;
-                    }
-                }
-                Outcome::Skipped { .. } => s.skipped += 1,
-                Outcome::Error { .. } => s.errors += 1,
-            }
-            for finding in &f.findings {
-                match finding.severity {
-                    Severity::Error => s.findings_error += 1,
-                    Severity::Warning => s.findings_warning += 1,
-                    Severity::Note => s.findings_note += 1,
-                }
-            }
+            count(&mut s, f);
         }
         let failing = self
             .files
@@ -170,5 +165,31 @@ impl Report {
                 .filter(move |x| self.policy.fail_on.fails(x.severity))
                 .map(move |x| (f, x))
         })
+    }
+}
+
+/// Add one entry's counts to a summary.
+fn count(s: &mut Summary, f: &FileReport) {
+    match &f.outcome {
+        Outcome::Elf { binary } => {
+            s.elf += 1;
+            if binary.linkage.verdict.is_static() {
+                s.static_files += 1;
+            } else if !matches!(
+                binary.linkage.verdict,
+                crate::model::Verdict::Relocatable | crate::model::Verdict::Core
+            ) {
+                s.not_static += 1;
+            }
+        }
+        Outcome::Skipped { .. } => s.skipped += 1,
+        Outcome::Error { .. } => s.errors += 1,
+    }
+    for finding in &f.findings {
+        match finding.severity {
+            Severity::Error => s.findings_error += 1,
+            Severity::Warning => s.findings_warning += 1,
+            Severity::Note => s.findings_note += 1,
+        }
     }
 }
