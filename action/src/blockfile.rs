@@ -19,8 +19,6 @@ pub struct BlockFile {
     len: u64,
     pos: u64,
     blocks: HashMap<u64, Box<[u8]>>,
-    /// Bytes read from the file so far (for benchmarks and the web page's "bytes read").
-    pub bytes_read: u64,
 }
 
 impl BlockFile {
@@ -31,7 +29,6 @@ impl BlockFile {
             len,
             pos: 0,
             blocks: HashMap::new(),
-            bytes_read: 0,
         })
     }
 
@@ -45,7 +42,6 @@ impl BlockFile {
             let size = BLOCK.min(self.len.saturating_sub(start)) as usize;
             let mut buf = vec![0u8; size];
             self.file.read_exact_at(&mut buf, start)?;
-            self.bytes_read += size as u64;
             self.blocks.insert(index, buf.into_boxed_slice());
         }
         Ok(self.blocks.get(&index).map(|b| &b[..]).unwrap_or(&[]))
@@ -60,7 +56,6 @@ impl Read for BlockFile {
         let want = buf.len().min((self.len - self.pos) as usize);
         if want >= DIRECT {
             let n = self.file.read_at(&mut buf[..want], self.pos)?;
-            self.bytes_read += n as u64;
             self.pos += n as u64;
             return Ok(n);
         }

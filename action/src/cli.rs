@@ -144,19 +144,10 @@ pub fn run() -> Result<ExitCode> {
         Command::Diff(args) => inspect_cmd::diff(args),
         Command::Rules => {
             for (id, what, level) in static_build_core::RULES {
-                println!("{id:<28} {:<8} {what}", level_name(*level));
+                println!("{id:<28} {:<8} {what}", level.label());
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn level_name(l: Level) -> &'static str {
-    match l {
-        Level::Off => "off",
-        Level::Note => "note",
-        Level::Warning => "warning",
-        Level::Error => "error",
     }
 }
 

@@ -9,6 +9,7 @@ use object::ReadRef;
 use crate::elf::*;
 use crate::inspect::{segments_contain, Raw};
 use crate::model::*;
+use crate::policy::parse_version;
 use crate::reader::Reader;
 use crate::toolchain;
 
@@ -375,11 +376,6 @@ fn libc_family(raw: &Raw, linkage: &Linkage, tc: &Toolchain, strings: &StaticStr
     mk(LibcFamily::Unknown, "no marker of any C library".into())
 }
 
-/// Parse `2.17` / `2.2.5` into a comparable tuple.
-fn parse_version(v: &str) -> Option<Vec<u32>> {
-    v.split('.').map(|p| p.parse().ok()).collect()
-}
-
 fn versions(raw: &Raw) -> VersionInfo {
     let mut floor: Option<(Vec<u32>, String)> = None;
     let mut private = false;
@@ -501,7 +497,6 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
     let v = linkage.verdict;
     let d = &raw.dynamic;
     let lang = tc.language.as_deref();
-    let is_lib = matches!(v, Verdict::SharedLibrary | Verdict::RunnableSharedLibrary);
     let applicable = !matches!(v, Verdict::Relocatable | Verdict::Core);
 
     let pie = match v {
@@ -704,7 +699,6 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
             Check::new(Status::NotApplicable, "CET is an x86 feature"),
         ),
     };
-    let _ = is_lib;
     Hardening {
         pie,
         relro,

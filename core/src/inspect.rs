@@ -66,10 +66,13 @@ pub(crate) struct Raw {
     pub elf_type: ElfType,
     pub machine: u16,
     pub os_abi: u8,
+    pub entry: u64,
+    pub flags: u32,
     pub segments: Vec<Segment>,
     pub sections: Option<Vec<Section>>,
     pub dynamic: DynamicInfo,
-    pub dynamic_entries: Vec<(u64, u64)>,
+    /// Dynamic entries as (tag, value, the string a string-valued tag points at).
+    pub dynamic_entries: Vec<(u64, u64, Option<String>)>,
     /// Whether PT_DYNAMIC's contents could be read (NEEDED is unknown otherwise).
     pub dynamic_readable: bool,
     pub versions: Vec<VersionNeed>,
@@ -87,6 +90,16 @@ pub(crate) struct Raw {
 pub struct InspectOptions {
     /// Fill [`Binary::detail`] (program headers, sections, dynamic entries, notes as tables).
     pub detail: bool,
+}
+
+impl Raw {
+    /// The value of the first dynamic entry with this tag.
+    pub(crate) fn dyn_value(&self, tag: u64) -> Option<u64> {
+        self.dynamic_entries
+            .iter()
+            .find(|(t, _, _)| *t == tag)
+            .map(|&(_, v, _)| v)
+    }
 }
 
 /// Inspect one file with the raw tables included. `data` is any [`ReadRef`]: a byte slice, a lazily read
@@ -150,9 +163,6 @@ pub fn inspect_with<'a, R: ReadRef<'a>>(
     let mut raw = read_raw(&r, head[7])?;
     let analysis = analyze::analyze(&r, &mut raw);
     let (arch, machine_description) = machine_names(raw.machine, is64, big);
-    let ehdr = r.bytes(0, if is64 { 64 } else { 52 }, "ELF header")?;
-    let entry = r.word(ehdr, 24);
-    let flags = r.u32(ehdr, if is64 { 48 } else { 36 });
     let format = Format {
         bits: if is64 { 64 } else { 32 },
         endian: if big { Endian::Big } else { Endian::Little },
@@ -162,9 +172,9 @@ pub fn inspect_with<'a, R: ReadRef<'a>>(
         os_abi: raw.os_abi,
         os_abi_name: os_abi_name(raw.os_abi),
         elf_type: raw.elf_type,
-        entry,
+        entry: raw.entry,
         file_size: len,
-        flags,
+        flags: raw.flags,
     };
     let detail = if options.detail {
         detail(&raw)
@@ -216,23 +226,17 @@ fn detail(raw: &Raw) -> Detail {
         dynamic: raw
             .dynamic_entries
             .iter()
-            .map(|&(tag, value)| DynamicEntry {
-                tag: dynamic_tag_name(tag),
-                value,
-                text: dynamic_text(raw, tag, value),
+            .map(|(tag, value, text)| DynamicEntry {
+                tag: dynamic_tag_name(*tag),
+                value: *value,
+                text: match *tag {
+                    DT_FLAGS => Some(flags_names(*value)),
+                    DT_FLAGS_1 => Some(flags_1_names(*value)),
+                    _ => text.clone(),
+                },
             })
             .collect(),
         notes: raw.notes.clone(),
-    }
-}
-
-fn dynamic_text(raw: &Raw, tag: u64, value: u64) -> Option<String> {
-    let d = &raw.dynamic;
-    match tag {
-        DT_FLAGS => Some(flags_names(value)),
-        DT_FLAGS_1 => Some(flags_1_names(value)),
-        DT_SONAME => d.soname.clone(),
-        _ => None,
     }
 }
 
@@ -251,6 +255,8 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
     })?;
     let e_type = r.u16(ehdr, 16);
     let machine = r.u16(ehdr, 18);
+    let entry = r.word(ehdr, 24);
+    let flags = r.u32(ehdr, if r.is64 { 48 } else { 36 });
     let (phoff, shoff) = if r.is64 {
         (r.u64(ehdr, 32), r.u64(ehdr, 40))
     } else {
@@ -337,6 +343,8 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
         elf_type: ElfType::from_raw(e_type),
         machine,
         os_abi,
+        entry,
+        flags,
         segments,
         sections: None,
         dynamic: DynamicInfo::default(),
@@ -470,16 +478,11 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
         if tag == DT_NULL {
             break;
         }
-        raw.dynamic_entries.push((tag, val));
+        raw.dynamic_entries.push((tag, val, None));
     }
-    let find = |t: u64| {
-        raw.dynamic_entries
-            .iter()
-            .find(|(tag, _)| *tag == t)
-            .map(|&(_, v)| v)
-    };
-    let strtab = find(DT_STRTAB);
-    let strsz = find(DT_STRSZ).unwrap_or(0);
+    let strtab = raw.dyn_value(DT_STRTAB);
+    let strsz = raw.dyn_value(DT_STRSZ).unwrap_or(0);
+    let verneed = raw.dyn_value(DT_VERNEED).zip(raw.dyn_value(DT_VERNEEDNUM));
     // DT_STRTAB is an address; map it through the loadable segments (works without any section table).
     let strtab_off = strtab.and_then(|a| {
         vaddr_to_offset(&raw.segments, a, strsz.max(1))
@@ -518,26 +521,26 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
         }
     };
     let mut d = std::mem::take(&mut raw.dynamic);
-    for &(tag, val) in &raw.dynamic_entries {
+    for (tag, val, text) in &mut raw.dynamic_entries {
+        let (tag, val) = (*tag, *val);
+        let what = match tag {
+            DT_NEEDED => "DT_NEEDED string",
+            DT_SONAME => "DT_SONAME string",
+            DT_RPATH => "DT_RPATH string",
+            DT_RUNPATH => "DT_RUNPATH string",
+            _ => "",
+        };
+        if !what.is_empty() {
+            *text = string(val, what);
+        }
         match tag {
-            DT_NEEDED => {
-                if let Some(s) = string(val, "DT_NEEDED string") {
-                    d.needed.push(s);
-                } else {
-                    d.needed.push(format!("<unreadable string {val:#x}>"));
-                }
-            }
-            DT_SONAME => d.soname = string(val, "DT_SONAME string"),
-            DT_RPATH => {
-                if let Some(s) = string(val, "DT_RPATH string") {
-                    d.rpath.push(s);
-                }
-            }
-            DT_RUNPATH => {
-                if let Some(s) = string(val, "DT_RUNPATH string") {
-                    d.runpath.push(s);
-                }
-            }
+            DT_NEEDED => d.needed.push(
+                text.clone()
+                    .unwrap_or_else(|| format!("<unreadable string {val:#x}>")),
+            ),
+            DT_SONAME => d.soname = text.clone(),
+            DT_RPATH => d.rpath.extend(text.clone()),
+            DT_RUNPATH => d.runpath.extend(text.clone()),
             DT_FLAGS => d.flags = Some(val),
             DT_FLAGS_1 => d.flags_1 = Some(val),
             DT_DEBUG => d.has_debug = true,
@@ -547,7 +550,7 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
         }
     }
     let mut verneed_problems = Vec::new();
-    if let (Some(vn), Some(num)) = (find(DT_VERNEED), find(DT_VERNEEDNUM)) {
+    if let Some((vn, num)) = verneed {
         match vaddr_to_offset(&raw.segments, vn, 16) {
             Some(off) => {
                 raw.versions = read_verneed(r, off, num, &mut string, &mut verneed_problems)
@@ -893,12 +896,7 @@ fn dynsym_from_segments<'a, R: ReadRef<'a>>(
     raw: &Raw,
     facts: &mut SymbolFacts,
 ) -> Option<()> {
-    let find = |t: u64| {
-        raw.dynamic_entries
-            .iter()
-            .find(|(tag, _)| *tag == t)
-            .map(|&(_, v)| v)
-    };
+    let find = |t: u64| raw.dyn_value(t);
     let symtab = vaddr_to_offset(&raw.segments, find(DT_SYMTAB)?, 1)?;
     let strsz = find(DT_STRSZ)?;
     let strtab = vaddr_to_offset(&raw.segments, find(DT_STRTAB)?, strsz.max(1))?;

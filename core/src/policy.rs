@@ -39,6 +39,16 @@ pub enum Level {
 }
 
 impl Level {
+    /// The name used in TOML and on the command line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
     fn severity(self) -> Option<Severity> {
         match self {
             Level::Off => None,
@@ -192,7 +202,7 @@ pub struct Finding {
 impl Policy {
     /// Parse a TOML policy. Unknown keys become warnings in the second value.
     pub fn from_toml(text: &str) -> Result<(Policy, Vec<String>), PolicyError> {
-        let value: toml::Table =
+        let mut value: toml::Table =
             toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
         let known = [
             "fail-on",
@@ -206,12 +216,6 @@ impl Policy {
             .filter(|k| !known.iter().any(|x| x == *k))
             .map(|k| format!("unknown policy key `{k}` ignored"))
             .collect();
-        let mut clean = value.clone();
-        clean.retain(|k, _| known.contains(&k));
-        let policy: Policy = clean
-            .try_into()
-            .map_err(|e: toml::de::Error| PolicyError::Toml(e.to_string()))?;
-        policy.validate()?;
         if let Some(rules) = value.get("rules").and_then(|r| r.as_table()) {
             for k in rules.keys() {
                 if !RULES.iter().any(|(id, _, _)| id == k) {
@@ -219,6 +223,11 @@ impl Policy {
                 }
             }
         }
+        value.retain(|k, _| known.contains(&k));
+        let policy: Policy = value
+            .try_into()
+            .map_err(|e: toml::de::Error| PolicyError::Toml(e.to_string()))?;
+        policy.validate()?;
         Ok((policy, warnings))
     }
 
@@ -438,6 +447,7 @@ fn arch_matches(want: &str, arch: &str) -> bool {
     norm(want) == norm(arch)
 }
 
+/// Parse `2.17` / `2.2.5` into a comparable list of numbers.
 pub(crate) fn parse_version(v: &str) -> Option<Vec<u32>> {
     let parts: Option<Vec<u32>> = v.split('.').map(|p| p.parse().ok()).collect();
     parts.filter(|p| !p.is_empty())

@@ -17,7 +17,8 @@ const GO_MAX_STRING: u64 = 4 * 1024 * 1024;
 const DEP_V0_LIMIT: usize = 8 * 1024 * 1024;
 
 pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Toolchain {
-    let sections = raw.sections.clone();
+    let sections = &raw.sections;
+    let mut problems = Vec::new();
     let by_name = |n: &str| -> Option<&Section> {
         sections
             .as_ref()
@@ -29,7 +30,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         sections_readable: sections.is_some(),
         ..Toolchain::default()
     };
-    if let Some(secs) = &sections {
+    if let Some(secs) = sections {
         tc.stripped = Some(!secs.iter().any(|s| s.sh_type == SHT_SYMTAB));
         tc.debug_info = Some(
             secs.iter()
@@ -63,7 +64,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         match go_build_info(r, raw, off, avail.min(GO_WINDOW)) {
             Ok(Some(info)) => tc.go = Some(info),
             Ok(None) => {}
-            Err(message) => raw.problems.push(Problem {
+            Err(message) => problems.push(Problem {
                 what: "Go build info".into(),
                 offset: Some(off),
                 message,
@@ -80,7 +81,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
     if let Some(s) = by_name(".dep-v0") {
         match dep_v0(r, s) {
             Ok(p) => packages = p,
-            Err(message) => raw.problems.push(Problem {
+            Err(message) => problems.push(Problem {
                 what: "cargo-auditable data (.dep-v0)".into(),
                 offset: Some(s.offset),
                 message,
@@ -104,6 +105,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
     } else {
         None
     };
+    raw.problems.append(&mut problems);
     tc
 }
 

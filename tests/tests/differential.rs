@@ -14,6 +14,16 @@ use std::path::{Path, PathBuf};
 use static_build_core::{Binary, ElfType, Endian, Verdict};
 use static_build_tests::{corpus, elf_files_under, inspect_path, require_tool, run_tool};
 
+/// The first 20 lines of a failure list: enough to see the pattern without flooding the log.
+fn first_20(lines: &[String]) -> String {
+    lines
+        .iter()
+        .take(20)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn system_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for d in ["/usr/bin", "/usr/lib", "/usr/libexec"] {
@@ -170,12 +180,7 @@ fn compare_with_readelf(files: &[PathBuf]) -> usize {
         "{} of {} files disagree with readelf:\n{}",
         mismatches.len(),
         files.len(),
-        mismatches
-            .iter()
-            .take(20)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        first_20(&mismatches)
     );
     files.len()
 }
@@ -331,12 +336,7 @@ fn compare_with_file(files: &[PathBuf]) -> BTreeMap<FileDisagreement, usize> {
         wrong.is_empty(),
         "{} files disagree with file(1) outside the documented cases:\n{}",
         wrong.len(),
-        wrong
-            .iter()
-            .take(20)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        first_20(&wrong)
     );
     documented
 }
@@ -493,12 +493,7 @@ fn go_build_info_agrees_with_go_version_m() {
         mismatches.is_empty(),
         "{} disagreements with go version -m:\n{}",
         mismatches.len(),
-        mismatches
-            .iter()
-            .take(20)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        first_20(&mismatches)
     );
     eprintln!("Go build info agrees on {ours_count} Go binaries");
 }

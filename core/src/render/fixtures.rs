@@ -230,7 +230,7 @@ pub(crate) fn sample_binary(verdict: Verdict) -> Binary {
                     DynamicEntry {
                         tag: "NEEDED".into(),
                         value: 0x1,
-                        text: None,
+                        text: Some("libc.so.6".into()),
                     },
                     DynamicEntry {
                         tag: "FLAGS".into(),

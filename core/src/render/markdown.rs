@@ -158,32 +158,26 @@ fn assemble(
             );
         }
     }
-    if !findings.is_empty() || findings_left_out > 0 {
-        out.push_str(FINDINGS_HEAD);
-        for f in findings {
-            out.push_str(f);
-        }
-        if findings_left_out > 0 {
-            let _ = writeln!(
-                out,
-                "- _… and {} not shown: this summary is limited to {max} bytes._",
-                plural(findings_left_out, "more finding", "more findings"),
-            );
-        }
-    }
-    if !details.is_empty() || details_left_out > 0 {
-        out.push_str(DETAILS_HEAD);
-        for d in details {
-            out.push_str(d);
-        }
-        if details_left_out > 0 {
-            let _ = writeln!(
-                out,
-                "_Details of {} left out: this summary is limited to {max} bytes._",
-                plural(details_left_out, "binary", "binaries"),
-            );
-        }
-    }
+    section(
+        &mut out,
+        FINDINGS_HEAD,
+        findings,
+        findings_left_out,
+        &format!(
+            "- _… and {} not shown: this summary is limited to {max} bytes._",
+            plural(findings_left_out, "more finding", "more findings"),
+        ),
+    );
+    section(
+        &mut out,
+        DETAILS_HEAD,
+        details,
+        details_left_out,
+        &format!(
+            "_Details of {} left out: this summary is limited to {max} bytes._",
+            plural(details_left_out, "binary", "binaries"),
+        ),
+    );
     if !out.ends_with("\n\n") {
         out.push('\n');
     }
@@ -543,6 +537,21 @@ pub(crate) fn html(s: &str) -> String {
         }
     }
     out
+}
+
+/// A heading with its items, and the note saying how many were left out; nothing when both are empty.
+fn section(out: &mut String, head: &str, items: &[String], left_out: usize, note: &str) {
+    if items.is_empty() && left_out == 0 {
+        return;
+    }
+    out.push_str(head);
+    for item in items {
+        out.push_str(item);
+    }
+    if left_out > 0 {
+        out.push_str(note);
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]

@@ -676,27 +676,18 @@ fn detail(out: &mut String, b: &Binary) {
 /// Dynamic entries as rows. String-valued tags whose text the inspector did not keep are named from the
 /// decoded lists when the counts line up, so `NEEDED` rows show the library, as `objdump -x` does.
 fn dynamic_rows(b: &Binary) -> Vec<Vec<String>> {
-    let entries = &b.detail.dynamic;
-    let count = |tag: &str| entries.iter().filter(|e| e.tag == tag).count();
-    let needed_ok = count("NEEDED") == b.dynamic.needed.len();
-    let rpath_ok = count("RPATH") == 1 && !b.dynamic.rpath.is_empty();
-    let runpath_ok = count("RUNPATH") == 1 && !b.dynamic.runpath.is_empty();
-    let mut needed = b.dynamic.needed.iter();
-    entries
+    b.detail
+        .dynamic
         .iter()
         .map(|e| {
-            let text = match (e.text.as_deref(), e.tag.as_str()) {
-                (Some(t), _) => Some(t.to_string()),
-                (None, "NEEDED") if needed_ok => needed.next().cloned(),
-                (None, "RPATH") if rpath_ok => Some(b.dynamic.rpath.join(":")),
-                (None, "RUNPATH") if runpath_ok => Some(b.dynamic.runpath.join(":")),
-                (None, "SONAME") => b.dynamic.soname.clone(),
-                _ => None,
-            };
             vec![
                 clean(&e.tag).into_owned(),
                 format!("{:#x}", e.value),
-                text.map(|t| clean(&t).into_owned()).unwrap_or_default(),
+                e.text
+                    .as_deref()
+                    .map(clean)
+                    .unwrap_or_default()
+                    .into_owned(),
             ]
         })
         .collect()
