@@ -1011,11 +1011,11 @@ fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFa
     if bare == b"runtime.main" || bare == b"runtime.goexit" {
         facts.go_symbols = true;
     }
+    // Compared as bytes: this runs for every symbol of every file, so no UTF-8 check or allocation unless
+    // it matches.
     if !undefined {
-        if let Ok(s) = std::str::from_utf8(bare) {
-            if MARKER_SYMBOLS.contains(&s) {
-                facts.markers.push(s.to_string());
-            }
+        if let Some(m) = MARKER_SYMBOLS.iter().find(|m| m.as_bytes() == bare) {
+            facts.markers.push((*m).to_string());
         }
     }
 }
@@ -1062,6 +1062,7 @@ fn is_hardening_import(name: &[u8]) -> bool {
         || name == b"__stack_chk_fail"
         || name == b"__stack_chk_guard"
         || name == b"__intel_security_cookie"
-        || std::str::from_utf8(name)
-            .is_ok_and(|n| crate::analyze::FORTIFIABLE.binary_search(&n).is_ok())
+        || crate::analyze::FORTIFIABLE
+            .binary_search_by(|f| f.as_bytes().cmp(name))
+            .is_ok()
 }
