@@ -66,18 +66,30 @@ else
   step "apt packages" "all present, nothing to install"
 fi
 
-# Rust target for the web UI.
+# Rust targets: wasm32 for the core's browser build, musl for the Rust fixtures.
 if ! command -v rustup >/dev/null 2>&1; then
   [ -x "$HOME/.cargo/bin/rustup" ] && PATH="$HOME/.cargo/bin:$PATH"
 fi
-command -v rustup >/dev/null 2>&1 || die "rustup not found (needed for 'rustup target add $WASM_TARGET'); install Rust with rustup"
-if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
-  step "rustup $WASM_TARGET" "present"
+command -v rustup >/dev/null 2>&1 || die "rustup not found (needed for 'rustup target add'); install Rust with rustup"
+for target in "$WASM_TARGET" x86_64-unknown-linux-musl; do
+  if rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+    step "rustup $target" "present"
+  else
+    step "rustup $target" "adding"
+    rustup target add "$target" >/dev/null 2>&1 || die "rustup target add $target failed"
+    rustup target list --installed | grep -qx "$target" || die "$target still missing after rustup target add"
+    step "rustup $target" "added"
+  fi
+done
+
+# cargo-auditable builds the Rust fixture that carries a dependency list (.dep-v0).
+if command -v cargo-auditable >/dev/null 2>&1; then
+  step "cargo-auditable" "present"
 else
-  step "rustup $WASM_TARGET" "adding"
-  rustup target add "$WASM_TARGET" >/dev/null 2>&1 || die "rustup target add $WASM_TARGET failed"
-  rustup target list --installed | grep -qx "$WASM_TARGET" || die "$WASM_TARGET still missing after rustup target add"
-  step "rustup $WASM_TARGET" "added"
+  step "cargo-auditable" "installing (about a minute)"
+  cargo install --quiet --locked cargo-auditable >/dev/null 2>&1 || die "cargo install cargo-auditable failed"
+  command -v cargo-auditable >/dev/null 2>&1 || die "cargo-auditable not on PATH after install (is ~/.cargo/bin on PATH?)"
+  step "cargo-auditable" "installed"
 fi
 
 step "done" "ok"

@@ -758,6 +758,10 @@ fn fortify(
             unfortified.push(i.clone());
         }
     }
+    if lang == Some("rust") && fortified.is_empty() {
+        // Rust's own calls to memcpy and friends are not C calls that _FORTIFY_SOURCE could have checked.
+        return na("Rust code has no _FORTIFY_SOURCE; no fortified C call imported");
+    }
     let (status, reason) = match (fortified.len(), unfortified.len()) {
         (0, 0) => (
             Status::NotApplicable,

@@ -29,6 +29,8 @@ const COVERED: &[&str] = &[
     "go-pie",
     "go-cgo-static",
     "go-cgo-dynamic",
+    "rust-musl-auditable",
+    "rust-gnu-dynamic",
     "stripped",
     "nosections",
     "truncated-16",
@@ -377,4 +379,44 @@ fn endianness_and_class_are_reported() {
     assert_eq!(b.format.endian, Endian::Little);
     assert_eq!(b.format.bits, 64);
     assert_eq!(b.format.arch, "x86_64");
+}
+
+#[test]
+fn rust_musl_with_cargo_auditable() {
+    let b = inspect_fixture("rust-musl-auditable");
+    // rustc's musl target links static-pie by default.
+    assert_eq!(b.linkage.verdict, Verdict::StaticPie);
+    assert_eq!(b.libc.family, LibcFamily::Musl, "{}", b.libc.basis);
+    assert_eq!(b.toolchain.language.as_deref(), Some("rust"));
+    let rust = b.toolchain.rust.as_ref().expect("Rust facts");
+    assert!(rust
+        .rustc
+        .as_ref()
+        .is_some_and(|r| r.starts_with("rustc version")));
+    let names: Vec<(&str, &str, bool)> = rust
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str(), p.root))
+        .collect();
+    assert!(names.contains(&("hello", "0.1.0", true)), "{names:?}");
+    assert!(names.contains(&("greet", "0.2.0", false)), "{names:?}");
+    assert_eq!(b.hardening.canary.status, Status::NotApplicable);
+}
+
+#[test]
+fn rust_gnu_dynamic() {
+    let b = inspect_fixture("rust-gnu-dynamic");
+    assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
+    assert!(b.dynamic.needed.iter().any(|n| n == "libc.so.6"));
+    assert_eq!(b.toolchain.language.as_deref(), Some("rust"));
+    // No cargo-auditable here: the language is still known, the dependency list is not.
+    assert!(b
+        .toolchain
+        .rust
+        .as_ref()
+        .is_some_and(|r| r.packages.is_empty()));
+    // Rust has neither a stack protector nor _FORTIFY_SOURCE: not applicable, not "no".
+    assert_eq!(b.hardening.canary.status, Status::NotApplicable);
+    assert_eq!(b.hardening.fortify.status, Status::NotApplicable);
+    assert_eq!(b.hardening.relro.level, RelroLevel::Full);
 }
