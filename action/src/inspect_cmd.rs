@@ -40,7 +40,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, report: &mut Report) {
         }
     };
     let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_cached_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
         let Ok(ft) = e.file_type() else { continue };

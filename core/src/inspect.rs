@@ -838,34 +838,31 @@ const MARKER_SYMBOLS: &[&str] = &[
 
 fn read_symbols<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: &mut Vec<Problem>) {
     let mut facts = SymbolFacts::default();
-    let tables: Vec<(Section, Option<Section>)> = raw
+    // `.symtab` answers only questions about files that have no loader to go by (libc family, NSS use,
+    // canary without libc); for dynamic files it would be the largest read for nothing.
+    let wants_symtab =
+        raw.dynamic.needed.is_empty() && !raw.segments.iter().any(|s| s.p_type == PT_INTERP);
+    // (dynamic?, table offset, table size, string table offset, string table size)
+    let tables: Vec<(bool, u64, u64, u64, u64)> = raw
         .sections
         .iter()
         .flatten()
-        .filter(|s| s.sh_type == SHT_SYMTAB || s.sh_type == SHT_DYNSYM)
-        .map(|s| {
-            let strs = raw
-                .sections
-                .as_ref()
-                .and_then(|all| all.get(s.link as usize))
-                .cloned();
-            (s.clone(), strs)
+        .filter(|s| s.sh_type == SHT_DYNSYM || (s.sh_type == SHT_SYMTAB && wants_symtab))
+        .filter_map(|s| {
+            let strs = raw.sections.as_ref()?.get(s.link as usize)?;
+            Some((
+                s.sh_type == SHT_DYNSYM,
+                s.offset,
+                s.size,
+                strs.offset,
+                strs.size,
+            ))
         })
         .collect();
     let mut dynsym_from_sections = false;
-    for (sym, strs) in tables {
-        let Some(strs) = strs else { continue };
-        let dynamic = sym.sh_type == SHT_DYNSYM;
-        let count = sym.size / if r.is64 { 24 } else { 16 };
-        match walk_symbols(
-            r,
-            sym.offset,
-            count,
-            strs.offset,
-            strs.size,
-            dynamic,
-            &mut facts,
-        ) {
+    for (dynamic, offset, size, str_offset, str_size) in tables {
+        let count = size / if r.is64 { 24 } else { 16 };
+        match walk_symbols(r, offset, count, str_offset, str_size, dynamic, &mut facts) {
             Ok(()) => {
                 if dynamic {
                     facts.have_dynsym = true;
@@ -994,14 +991,27 @@ fn walk_symbols<'a, R: ReadRef<'a>>(
 }
 
 fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
-    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name.
-    let bare = name.split(|&b| b == b'@').next().unwrap_or(name);
-    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
-    if dynamic && undefined && is_hardening_import(bare) {
-        if let Ok(s) = std::str::from_utf8(bare) {
+    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions). Dynamic
+    // symbol names carry no `@version` suffix (versions live in .gnu.version).
+    if dynamic && undefined && is_hardening_import(name) {
+        if let Ok(s) = std::str::from_utf8(name) {
             facts.imports.push(s.to_string());
         }
     }
+    // Every other name looked for starts with `_`, `r` or `m`, and none is a C++ name (`_Z...`, the bulk
+    // of large symbol tables) except Rust's panic machinery: most symbols stop at the first compares.
+    match name.first() {
+        Some(b'_') if name.starts_with(b"_Z") => {
+            if name.starts_with(b"_ZN4core9panicking") {
+                facts.rust_symbols = true;
+            }
+            return;
+        }
+        Some(b'_' | b'r' | b'm') => {}
+        _ => return,
+    }
+    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name.
+    let bare = name.split(|&b| b == b'@').next().unwrap_or(name);
     if bare.starts_with(b"__nss_") {
         facts.nss_symbols += 1;
     }
@@ -1011,8 +1021,7 @@ fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFa
     if bare == b"runtime.main" || bare == b"runtime.goexit" {
         facts.go_symbols = true;
     }
-    // Compared as bytes: this runs for every symbol of every file, so no UTF-8 check or allocation unless
-    // it matches.
+    // Compared as bytes: no UTF-8 check or allocation unless it matches.
     if !undefined {
         if let Some(m) = MARKER_SYMBOLS.iter().find(|m| m.as_bytes() == bare) {
             facts.markers.push((*m).to_string());
@@ -1058,11 +1067,13 @@ pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
 }
 
 fn is_hardening_import(name: &[u8]) -> bool {
-    (name.starts_with(b"__") && name.ends_with(b"_chk"))
-        || name == b"__stack_chk_fail"
-        || name == b"__stack_chk_guard"
-        || name == b"__intel_security_cookie"
-        || crate::analyze::FORTIFIABLE
-            .binary_search_by(|f| f.as_bytes().cmp(name))
-            .is_ok()
+    if name.first() == Some(&b'_') {
+        return (name.starts_with(b"__") && name.ends_with(b"_chk"))
+            || name == b"__stack_chk_fail"
+            || name == b"__stack_chk_guard"
+            || name == b"__intel_security_cookie";
+    }
+    crate::analyze::FORTIFIABLE
+        .binary_search_by(|f| f.as_bytes().cmp(name))
+        .is_ok()
 }
