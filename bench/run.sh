@@ -44,6 +44,20 @@ PY
        "readelf $(peak_kb xargs -d '\n' -a "$OUT/$name.files" readelf -lhdV -W)"
 }
 
+# Instruction counts (callgrind) are repeatable whatever else the machine does; wall times are not.
+instructions() {
+  local log
+  log=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true)
+  sed -n 's/.*I *refs: *//p' <<<"$log" | tr -d ,
+}
+if command -v valgrind >/dev/null; then
+  # scanelf cannot be counted this way: its seccomp sandbox stops it under valgrind.
+  echo "## static-build user-space instructions over the corpus (callgrind; repeatable, system calls not counted)"
+  sb_i=$(instructions "$SB" inspect --output /dev/null target/corpus)
+  n=$(find target/corpus -type f | wc -l)
+  echo "  $sb_i instructions for $n files: $((sb_i / n)) per file"
+fi
+
 bench_dir corpus target/corpus
 bench_dir usr-lib /usr/lib/x86_64-linux-gnu
 bench_dir usr-bin /usr/bin
