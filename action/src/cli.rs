@@ -186,13 +186,10 @@ impl PolicyArgs {
             let (id, level) = r
                 .split_once('=')
                 .with_context(|| format!("`--rule {r}`: expected RULE=LEVEL"))?;
-            let level = match level {
-                "off" => Level::Off,
-                "note" => Level::Note,
-                "warning" => Level::Warning,
-                "error" => Level::Error,
-                other => anyhow::bail!(
-                    "`--rule {r}`: unknown level `{other}` (off, note, warning, error)"
+            let level = match Level::from_label(level) {
+                Some(l) => l,
+                None => anyhow::bail!(
+                    "`--rule {r}`: unknown level `{level}` (off, note, warning, error)"
                 ),
             };
             policy.set(id, level)?;

@@ -497,7 +497,7 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
     let v = linkage.verdict;
     let d = &raw.dynamic;
     let lang = tc.language.as_deref();
-    let applicable = !matches!(v, Verdict::Relocatable | Verdict::Core);
+    let applicable = v.is_linked();
 
     let pie = match v {
         Verdict::StaticPie | Verdict::DynamicPie => {

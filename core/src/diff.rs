@@ -122,9 +122,7 @@ pub enum ChangeKind {
 pub fn diff_reports(base: &Report, head: &Report) -> ReportDiff {
     let (pairs, base_used) = match_files(&base.files, &head.files);
     let mut diff = ReportDiff::default();
-    let mut paired: Vec<(usize, usize)> = pairs;
-    paired.sort_by_key(|&(_, h)| h);
-    let mut by_head: HashMap<usize, usize> = paired.iter().map(|&(b, h)| (h, b)).collect();
+    let mut by_head: HashMap<usize, usize> = pairs.iter().map(|&(b, h)| (h, b)).collect();
     for (hi, h) in head.files.iter().enumerate() {
         match by_head.remove(&hi).and_then(|bi| base.files.get(bi)) {
             Some(b) => compare(&mut diff.changes, b, h),
@@ -223,7 +221,7 @@ fn outcome_label(f: &FileReport) -> String {
 }
 
 fn judged_not_static(v: Verdict) -> bool {
-    !v.is_static() && !matches!(v, Verdict::Relocatable | Verdict::Core)
+    !v.is_static() && v.is_linked()
 }
 
 fn compare(out: &mut Vec<Change>, b: &FileReport, h: &FileReport) {

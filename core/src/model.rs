@@ -120,6 +120,11 @@ impl Verdict {
         matches!(self, Verdict::Static | Verdict::StaticPie)
     }
 
+    /// Whether the file is linked, so that static or not is a question at all (objects and cores are not).
+    pub fn is_linked(self) -> bool {
+        !matches!(self, Verdict::Relocatable | Verdict::Core)
+    }
+
     /// Whether this verdict describes something meant to be run (as opposed to a library, object or core).
     pub fn is_program(self) -> bool {
         matches!(

@@ -49,6 +49,14 @@ impl Level {
         }
     }
 
+    /// Every level, in order.
+    pub const ALL: [Level; 4] = [Level::Off, Level::Note, Level::Warning, Level::Error];
+
+    /// The level named `off`, `note`, `warning` or `error`.
+    pub fn from_label(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.label() == name)
+    }
+
     fn severity(self) -> Option<Severity> {
         match self {
             Level::Off => None,
@@ -281,7 +289,7 @@ impl Policy {
             }
         };
         let v = b.linkage.verdict;
-        let judged = !matches!(v, Verdict::Relocatable | Verdict::Core);
+        let judged = v.is_linked();
         if judged && !v.is_static() {
             let what = match v {
                 Verdict::SharedLibrary | Verdict::RunnableSharedLibrary => {

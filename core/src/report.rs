@@ -175,10 +175,7 @@ fn count(s: &mut Summary, f: &FileReport) {
             s.elf += 1;
             if binary.linkage.verdict.is_static() {
                 s.static_files += 1;
-            } else if !matches!(
-                binary.linkage.verdict,
-                crate::model::Verdict::Relocatable | crate::model::Verdict::Core
-            ) {
+            } else if binary.linkage.verdict.is_linked() {
                 s.not_static += 1;
             }
         }

@@ -199,7 +199,7 @@ fn fail_on_label(report: &Report) -> &'static str {
 fn verdict_icon(v: Verdict) -> &'static str {
     if v.is_static() {
         "✅"
-    } else if matches!(v, Verdict::Relocatable | Verdict::Core) {
+    } else if !v.is_linked() {
         "➖"
     } else {
         "❌"

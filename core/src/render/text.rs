@@ -81,7 +81,7 @@ impl Painter {
 fn verdict_code(v: Verdict) -> Option<&'static str> {
     if v.is_static() {
         Some(GREEN)
-    } else if matches!(v, Verdict::Relocatable | Verdict::Core) {
+    } else if !v.is_linked() {
         None
     } else {
         Some(RED)
