@@ -30,6 +30,9 @@ enum Command {
     Inspect(InspectArgs),
     /// Compare two JSON reports (base vs head): newly dynamic, new NEEDED, glibc floor raised, hardening lost
     Diff(DiffArgs),
+    /// Print the resolved build plan (images, packages, environment, commands, outputs per target) without
+    /// running anything
+    Plan(crate::plan_cmd::PlanArgs),
     /// List the policy rules with their ids and default levels
     Rules,
 }
@@ -142,6 +145,7 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Diff(args) => inspect_cmd::diff(args),
+        Command::Plan(args) => crate::plan_cmd::run(args),
         Command::Rules => {
             for (id, what, level) in static_build_core::RULES {
                 println!("{id:<28} {:<8} {what}", level.label());

@@ -3,6 +3,7 @@
 mod blockfile;
 mod cli;
 mod inspect_cmd;
+mod plan_cmd;
 
 use std::process::ExitCode;
 

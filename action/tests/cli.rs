@@ -15,9 +15,14 @@ fn fixtures() -> PathBuf {
 
 /// Run `static-build` in the fixture directory and render exit code, stdout and stderr for a snapshot.
 fn run(args: &[&str]) -> String {
+    run_in(&fixtures(), args)
+}
+
+/// Run `static-build` in `dir`.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
         .args(args)
-        .current_dir(fixtures())
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
         .expect("run static-build");
@@ -201,4 +206,60 @@ fn tempdir() -> PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[test]
+fn plan_of_the_cgo_example() {
+    snap!(
+        "plan_go_cgo_zlib",
+        run_in(&repo(), &["plan", "examples/go-cgo-zlib"])
+    );
+}
+
+#[test]
+fn every_example_plans_cleanly_for_alpine_and_debian() {
+    for example in ["go-cgo-zlib", "c-zlib", "go-pure"] {
+        for image in [None, Some("debian:bookworm")] {
+            let dir = format!("examples/{example}");
+            let mut args = vec!["plan", "--format", "json", dir.as_str()];
+            if let Some(i) = image {
+                args.extend(["--image", i]);
+            }
+            let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+                .args(&args)
+                .current_dir(repo())
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{example}: {stderr}");
+            assert!(stderr.is_empty(), "{example}: warnings: {stderr}");
+            let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON plan");
+            let targets = plan["targets"].as_array().expect("targets");
+            let names: Vec<&str> = targets
+                .iter()
+                .filter_map(|t| t["target"].as_str())
+                .collect();
+            assert_eq!(names, ["amd64", "386", "arm64"], "{example}");
+            for t in targets {
+                let manager = if image.is_some() { "apt" } else { "apk" };
+                assert_eq!(t["package_manager"], manager, "{example}");
+                assert!(!t["commands"].as_array().unwrap().is_empty());
+                assert!(t["outputs"][0]["to"].as_str().unwrap().starts_with("out/"));
+            }
+        }
+    }
+}
+
+#[test]
+fn plan_errors_are_clear() {
+    let out = run_in(&repo(), &["plan", "examples/go-pure", "--target", "mips"]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("unknown target `mips`"), "{out}");
+    let out = run_in(&repo(), &["plan", "docs"]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("hint: set `preset`"), "{out}");
 }

@@ -25,6 +25,7 @@ mod elf;
 mod error;
 mod inspect;
 mod model;
+pub mod plan;
 mod policy;
 mod reader;
 pub mod render;

@@ -7,6 +7,7 @@
 
 mod diff;
 mod markdown;
+mod plan;
 mod sarif;
 mod text;
 
@@ -15,6 +16,7 @@ pub(crate) mod fixtures;
 
 pub use self::diff::{diff_markdown, diff_text, DIFF_MARKDOWN_MAX_BYTES};
 pub use self::markdown::{markdown, MarkdownOptions};
+pub use self::plan::plan_text;
 pub use self::sarif::sarif;
 pub use self::text::{text, TextOptions};
 

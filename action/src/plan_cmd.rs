@@ -1,0 +1,194 @@
+//! `static-build plan`: read the project and its `static-build.toml`, apply the flags, print the resolved plan.
+//! The build command will execute exactly this plan.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use static_build_core::plan::{self, BuildPlan, Config, PackageManager, Preset, ProjectFacts};
+use static_build_core::render;
+
+/// Configuration flags shared by `plan` and (later) `build`; they override `static-build.toml`.
+#[derive(Args, Default)]
+pub struct ConfigArgs {
+    /// Project directory
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Configuration file (default: DIR/static-build.toml when it exists)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What kind of project: go, c, rust or script (default: detected)
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+    /// Target to build for (repeatable): amd64, 386, arm64, armv7, armv6, ppc64le, s390x, riscv64
+    #[arg(long = "target", short = 't', value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// Build image for every target (default: the pinned Alpine image)
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Package manager of the image: apk, apt or none (default: detected from the image name)
+    #[arg(long, value_enum)]
+    pub package_manager: Option<PackageManagerArg>,
+    /// Extra package to install in the build container (repeatable)
+    #[arg(long = "package", short = 'p', value_name = "PACKAGE")]
+    pub packages: Vec<String>,
+    /// Directory that receives the outputs (default: out)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PresetArg {
+    Go,
+    C,
+    Rust,
+    Script,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PackageManagerArg {
+    Apk,
+    Apt,
+    None,
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PlanFormat {
+    Text,
+    Json,
+}
+
+/// At most this many files are read when looking for `import "C"`.
+const MAX_GO_FILES: usize = 10_000;
+
+/// What the planner needs to know about the project directory.
+pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read project directory `{}`", dir.display()))?;
+    let mut top_level_files: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    top_level_files.sort();
+    let dir_name = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".into());
+    let go_uses_cgo = top_level_files.iter().any(|f| f == "go.mod") && go_imports_c(dir);
+    Ok(ProjectFacts {
+        dir_name,
+        top_level_files,
+        go_uses_cgo,
+    })
+}
+
+/// Whether the project's own Go code (not vendor/, testdata/, hidden directories or tests) imports "C".
+fn go_imports_c(dir: &Path) -> bool {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if !name.starts_with('.') && name != "vendor" && name != "testdata" {
+                    stack.push(e.path());
+                }
+            } else if ft.is_file() && name.ends_with(".go") && !name.ends_with("_test.go") {
+                seen += 1;
+                if seen > MAX_GO_FILES {
+                    return false;
+                }
+                if let Ok(text) = std::fs::read_to_string(e.path()) {
+                    if text
+                        .lines()
+                        .map(str::trim)
+                        .any(|l| l == "import \"C\"" || l == "\"C\"")
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+impl ConfigArgs {
+    /// The configuration file (if any) with the flags applied; warnings go to stderr.
+    pub fn resolve(&self) -> Result<BuildPlan> {
+        let path = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => Some(self.dir.join("static-build.toml")).filter(|p| p.is_file()),
+        };
+        let mut config = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read configuration `{}`", p.display()))?;
+                let (c, warnings) =
+                    Config::from_toml(&text).with_context(|| format!("in `{}`", p.display()))?;
+                for w in warnings {
+                    eprintln!("warning: {}: {w}", p.display());
+                }
+                c
+            }
+            None => Config::default(),
+        };
+        if let Some(p) = self.preset {
+            config.preset = Some(match p {
+                PresetArg::Go => Preset::Go,
+                PresetArg::C => Preset::C,
+                PresetArg::Rust => Preset::Rust,
+                PresetArg::Script => Preset::Script,
+            });
+        }
+        if !self.targets.is_empty() {
+            config.targets = self.targets.clone();
+        }
+        if let Some(i) = &self.image {
+            config.image = Some(i.clone());
+        }
+        if let Some(pm) = self.package_manager {
+            config.package_manager = Some(match pm {
+                PackageManagerArg::Apk => PackageManager::Apk,
+                PackageManagerArg::Apt => PackageManager::Apt,
+                PackageManagerArg::None => PackageManager::None,
+            });
+        }
+        config.packages.add_everywhere(&self.packages);
+        if let Some(o) = &self.out_dir {
+            config.out_dir = Some(o.clone());
+        }
+        let facts = project_facts(&self.dir)?;
+        Ok(plan::resolve(&config, &facts)?)
+    }
+}
+
+pub fn run(args: PlanArgs) -> Result<ExitCode> {
+    let plan = args.config.resolve()?;
+    let text = match args.format {
+        PlanFormat::Text => render::plan_text(&plan),
+        PlanFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&plan)?;
+            s.push('\n');
+            s
+        }
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}

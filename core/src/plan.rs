@@ -1,0 +1,993 @@
+//! Build configuration: the user's `static-build.toml` (and CLI flags layered on it) resolved into a pure,
+//! fully explicit [`BuildPlan`] — per target its platform, image, packages, environment, commands and
+//! outputs. Nothing here touches Docker or the file system: the caller passes what it knows about the
+//! project ([`ProjectFacts`]) and the engine executes the plan as written, so `static-build plan` shows
+//! exactly what `static-build build` will do.
+//!
+//! The recipes set every default explicitly instead of trusting toolchain defaults that have changed before
+//! (see `shared/reference/static-builds.md` §4): `-linkmode external` with `-extldflags "-static"` for cgo,
+//! `netgo,osusergo` against the static-glibc NSS trap, `+crt-static` for Rust.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Alpine release used for the default images (pinned so a build is reproducible).
+pub const ALPINE_VERSION: &str = "3.21.3";
+
+/// The plan format version (in JSON output).
+pub const PLAN_VERSION: u32 = 1;
+
+/// Working directory of the project inside the build container.
+pub const WORKDIR: &str = "/src";
+
+/// A target architecture and how each ecosystem names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetSpec {
+    /// The name users write (`amd64`, `arm64`, `armv7`...).
+    pub name: &'static str,
+    /// Docker platform (`linux/arm/v7`).
+    pub platform: &'static str,
+    /// The inspector's architecture name for outputs of this target (`Format::arch`).
+    pub elf_arch: &'static str,
+}
+
+/// Every supported target.
+pub const TARGETS: &[TargetSpec] = &[
+    TargetSpec {
+        name: "amd64",
+        platform: "linux/amd64",
+        elf_arch: "x86_64",
+    },
+    TargetSpec {
+        name: "386",
+        platform: "linux/386",
+        elf_arch: "i386",
+    },
+    TargetSpec {
+        name: "arm64",
+        platform: "linux/arm64",
+        elf_arch: "aarch64",
+    },
+    TargetSpec {
+        name: "armv7",
+        platform: "linux/arm/v7",
+        elf_arch: "arm",
+    },
+    TargetSpec {
+        name: "armv6",
+        platform: "linux/arm/v6",
+        elf_arch: "arm",
+    },
+    TargetSpec {
+        name: "ppc64le",
+        platform: "linux/ppc64le",
+        elf_arch: "ppc64le",
+    },
+    TargetSpec {
+        name: "s390x",
+        platform: "linux/s390x",
+        elf_arch: "s390x",
+    },
+    TargetSpec {
+        name: "riscv64",
+        platform: "linux/riscv64",
+        elf_arch: "riscv64",
+    },
+];
+
+/// Look a target up by the name users write; common aliases (`x86_64`, `aarch64`, `i386`, `armhf`) work too.
+pub fn target_spec(name: &str) -> Option<&'static TargetSpec> {
+    let canonical = match name {
+        "x86_64" | "x86-64" => "amd64",
+        "i386" | "i686" | "x86" => "386",
+        "aarch64" => "arm64",
+        "armhf" | "arm" => "armv7",
+        "armel" => "armv6",
+        "ppc64el" => "ppc64le",
+        other => other,
+    };
+    TARGETS.iter().find(|t| t.name == canonical)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    Go,
+    C,
+    Rust,
+    Script,
+}
+
+impl Preset {
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Go => "go",
+            Preset::C => "c",
+            Preset::Rust => "rust",
+            Preset::Script => "script",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackageManager {
+    Apk,
+    Apt,
+    /// Install nothing (the image has everything).
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Network {
+    /// Docker's default bridge: package installs and module downloads work.
+    Bridge,
+    /// No network at all inside the build container.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CBuildSystem {
+    Make,
+    Cmake,
+    Configure,
+}
+
+/// The user's configuration: `static-build.toml`, with CLI flags applied on top by the caller.
+/// Every field is optional; [`resolve`] fills the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Config {
+    /// Name of the produced binary (default: the project directory's name).
+    pub name: Option<String>,
+    pub preset: Option<Preset>,
+    /// Targets to build (default `["amd64"]`).
+    pub targets: Vec<String>,
+    /// Build image for every target (default: `alpine:<pinned>` for the target's platform).
+    pub image: Option<String>,
+    /// Package manager of the image (default: detected from the image name).
+    pub package_manager: Option<PackageManager>,
+    /// Extra packages to install before building (added to the preset's): a list for any image, or a
+    /// table with one list per package manager (`[packages] apk = [...] apt = [...]`).
+    pub packages: Packages,
+    /// Extra environment for the build (after the preset's, so it can override them).
+    pub env: BTreeMap<String, String>,
+    /// Replace the preset's build command (a shell command run in the project directory).
+    pub command: Option<String>,
+    /// For the `script` preset: the script to run (default `build_static.sh`).
+    pub script: Option<String>,
+    /// Files the build produces, relative to the project (default: the preset's).
+    pub outputs: Vec<String>,
+    /// Host directory that receives the outputs (default `out`).
+    pub out_dir: Option<String>,
+    pub network: Option<Network>,
+    /// Seconds a target's build may take (default 3600).
+    pub timeout: Option<u64>,
+    /// How many targets build at once (default 2).
+    pub jobs: Option<usize>,
+    pub go: GoConfig,
+    pub rust: RustConfig,
+    pub c: CConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct GoConfig {
+    /// cgo on or off (default: on when the project's own code imports "C").
+    pub cgo: Option<bool>,
+    /// Build tags added to `netgo,osusergo`.
+    pub tags: Vec<String>,
+    /// Build a static-pie (needs cgo and the external linker).
+    pub static_pie: bool,
+    /// Extra `-ldflags` (e.g. `-s -w`, `-X main.version=1.0`).
+    pub ldflags: Option<String>,
+    /// Package to build (default `.`).
+    pub package: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct RustConfig {
+    /// Binary to build (default: the project name).
+    pub bin: Option<String>,
+    pub features: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct CConfig {
+    /// Default: detected (CMakeLists.txt, configure, Makefile).
+    pub build_system: Option<CBuildSystem>,
+}
+
+/// Extra packages: the same names for every image, or names per package manager (Alpine and Debian name the
+/// same library differently: `zlib-dev zlib-static` against `zlib1g-dev`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Packages {
+    All(Vec<String>),
+    ByManager {
+        #[serde(default)]
+        apk: Vec<String>,
+        #[serde(default)]
+        apt: Vec<String>,
+    },
+}
+
+impl Default for Packages {
+    fn default() -> Self {
+        Packages::All(Vec::new())
+    }
+}
+
+impl Packages {
+    /// The packages for one package manager.
+    pub fn for_manager(&self, pm: PackageManager) -> &[String] {
+        match (self, pm) {
+            (Packages::All(all), _) => all,
+            (Packages::ByManager { apk, .. }, PackageManager::Apk) => apk,
+            (Packages::ByManager { apt, .. }, PackageManager::Apt) => apt,
+            (Packages::ByManager { .. }, PackageManager::None) => &[],
+        }
+    }
+
+    /// Add packages for every package manager (command-line `--package`).
+    pub fn add_everywhere(&mut self, extra: &[String]) {
+        match self {
+            Packages::All(all) => all.extend(extra.iter().cloned()),
+            Packages::ByManager { apk, apt } => {
+                apk.extend(extra.iter().cloned());
+                apt.extend(extra.iter().cloned());
+            }
+        }
+    }
+}
+
+/// What the caller knows about the project on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectFacts {
+    /// The project directory's name.
+    pub dir_name: String,
+    /// Names of the files at the project's top level.
+    pub top_level_files: Vec<String>,
+    /// Whether the project's own Go code imports "C".
+    pub go_uses_cgo: bool,
+}
+
+impl ProjectFacts {
+    fn has(&self, name: &str) -> bool {
+        self.top_level_files.iter().any(|f| f == name)
+    }
+}
+
+/// The fully resolved plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildPlan {
+    pub plan_version: u32,
+    pub name: String,
+    pub preset: Preset,
+    pub out_dir: String,
+    pub network: Network,
+    pub timeout_secs: u64,
+    pub jobs: usize,
+    pub targets: Vec<TargetPlan>,
+    /// Decisions made on the user's behalf that they may want to know about.
+    pub notes: Vec<String>,
+}
+
+/// Everything one build container does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetPlan {
+    pub target: String,
+    pub platform: String,
+    pub image: String,
+    pub package_manager: PackageManager,
+    pub packages: Vec<String>,
+    /// The shell command that installs `packages` (empty when there are none).
+    pub install: Option<String>,
+    pub workdir: String,
+    pub env: Vec<(String, String)>,
+    /// Shell commands run in order (`sh -eu`) in `workdir` after the install.
+    pub commands: Vec<String>,
+    pub outputs: Vec<OutputFile>,
+    /// The architecture the inspector must find in every output (policy `expected-arch`).
+    pub expected_arch: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputFile {
+    /// Path inside the container, relative to `workdir`.
+    pub from: String,
+    /// Path on the host, relative to the current directory.
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("invalid configuration: {0}")]
+    Toml(String),
+    #[error("unknown target `{0}` (known: {1})")]
+    UnknownTarget(String, String),
+    #[error("cannot tell what kind of project this is: no go.mod, Cargo.toml, CMakeLists.txt, configure, Makefile or build_static.sh\nhint: set `preset` (go, c, rust or script) in static-build.toml or pass --preset")]
+    UnknownProject,
+    #[error("cannot tell the package manager of image `{0}`\nhint: set `package-manager` to apk, apt or none")]
+    UnknownPackageManager(String),
+    #[error("the {0} preset needs `outputs`: the files the build produces, relative to the project (e.g. outputs = [\"build/app\"])")]
+    OutputsRequired(&'static str),
+    #[error("the c preset found no CMakeLists.txt, configure or Makefile\nhint: set `c.build-system` or `command`")]
+    NoCBuildSystem,
+    #[error("go.static-pie needs cgo (the external linker makes the static-pie); remove `go.cgo = false` or `go.static-pie`")]
+    StaticPieWithoutCgo,
+    #[error("invalid {what} `{value}`: {why}")]
+    Invalid {
+        what: &'static str,
+        value: String,
+        why: &'static str,
+    },
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "name",
+    "preset",
+    "targets",
+    "image",
+    "package-manager",
+    "packages",
+    "env",
+    "command",
+    "script",
+    "outputs",
+    "out-dir",
+    "network",
+    "timeout",
+    "jobs",
+    "go",
+    "rust",
+    "c",
+    "policy",
+];
+const GO_KEYS: &[&str] = &["cgo", "tags", "static-pie", "ldflags", "package"];
+const RUST_KEYS: &[&str] = &["bin", "features"];
+const C_KEYS: &[&str] = &["build-system"];
+
+impl Config {
+    /// Parse `static-build.toml`. Unknown keys come back as warnings with their line, not errors. A
+    /// `[policy]` table is accepted and left to the policy parser.
+    pub fn from_toml(text: &str) -> Result<(Config, Vec<String>), PlanError> {
+        let doc: toml::Table = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
+        let mut warnings = Vec::new();
+        let line_of = |key: &str| -> String {
+            text.lines()
+                .position(|l| {
+                    let t = l.trim_start();
+                    t.starts_with(key) && t[key.len()..].trim_start().starts_with(['=', '.'])
+                        || t == format!("[{key}]")
+                })
+                .map(|n| format!(" (line {})", n + 1))
+                .unwrap_or_default()
+        };
+        for (k, v) in &doc {
+            if !KNOWN_KEYS.contains(&k.as_str()) {
+                warnings.push(format!("unknown key `{k}` ignored{}", line_of(k)));
+            }
+            let sub = match k.as_str() {
+                "go" => GO_KEYS,
+                "rust" => RUST_KEYS,
+                "c" => C_KEYS,
+                _ => continue,
+            };
+            if let Some(t) = v.as_table() {
+                for sk in t.keys().filter(|sk| !sub.contains(&sk.as_str())) {
+                    warnings.push(format!("unknown key `{k}.{sk}` ignored{}", line_of(sk)));
+                }
+            }
+        }
+        let mut clean = doc;
+        clean.retain(|k, _| KNOWN_KEYS.contains(&k) && k != "policy");
+        let config: Config = clean
+            .try_into()
+            .map_err(|e: toml::de::Error| PlanError::Toml(e.to_string()))?;
+        Ok((config, warnings))
+    }
+}
+
+fn default_image(_target: &TargetSpec) -> String {
+    // Docker picks the platform's variant of the multi-architecture image from the container's platform.
+    format!("alpine:{ALPINE_VERSION}")
+}
+
+fn detect_package_manager(image: &str) -> Option<PackageManager> {
+    let repo = image.rsplit('/').next().unwrap_or(image);
+    let name = repo.split([':', '@']).next().unwrap_or(repo);
+    match name {
+        "alpine" => Some(PackageManager::Apk),
+        "debian" | "ubuntu" | "buildpack-deps" => Some(PackageManager::Apt),
+        n if n.starts_with("golang") || n.starts_with("rust") => {
+            // Official language images: `-alpine` variants use apk, the rest are Debian.
+            Some(if image.contains("alpine") {
+                PackageManager::Apk
+            } else {
+                PackageManager::Apt
+            })
+        }
+        _ if image.contains("alpine") => Some(PackageManager::Apk),
+        _ => None,
+    }
+}
+
+fn install_command(pm: PackageManager, packages: &[String]) -> Option<String> {
+    if packages.is_empty() {
+        return None;
+    }
+    let list = packages
+        .iter()
+        .map(|p| shell_quote(p))
+        .collect::<Vec<_>>()
+        .join(" ");
+    match pm {
+        PackageManager::Apk => Some(format!("apk add {list}")),
+        PackageManager::Apt => Some(format!(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {list}"
+        )),
+        PackageManager::None => None,
+    }
+}
+
+/// Quote a word for `sh` when it needs it.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn check_name(what: &'static str, value: &str) -> Result<(), PlanError> {
+    let ok = !value.is_empty()
+        && value != "."
+        && value != ".."
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.+".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(PlanError::Invalid {
+            what,
+            value: value.into(),
+            why: "use letters, digits, `-`, `_`, `.` and `+` only",
+        })
+    }
+}
+
+fn check_relative(what: &'static str, value: &str) -> Result<(), PlanError> {
+    if value.is_empty() || value.starts_with('/') || value.split('/').any(|c| c == "..") {
+        return Err(PlanError::Invalid {
+            what,
+            value: value.into(),
+            why: "must be a path inside the project (relative, without `..`)",
+        });
+    }
+    Ok(())
+}
+
+/// Resolve a configuration for a project into a plan.
+pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, PlanError> {
+    let mut notes = Vec::new();
+    let name = config
+        .name
+        .clone()
+        .unwrap_or_else(|| project.dir_name.clone());
+    check_name("name", &name)?;
+    let preset = match config.preset {
+        Some(p) => p,
+        None => {
+            let p = if project.has("go.mod") {
+                Preset::Go
+            } else if project.has("Cargo.toml") {
+                Preset::Rust
+            } else if project.has("CMakeLists.txt")
+                || project.has("configure")
+                || project.has("Makefile")
+            {
+                Preset::C
+            } else if project.has("build_static.sh") {
+                Preset::Script
+            } else {
+                return Err(PlanError::UnknownProject);
+            };
+            notes.push(format!(
+                "preset {} detected from the project's files",
+                p.label()
+            ));
+            p
+        }
+    };
+    let target_names: Vec<String> = if config.targets.is_empty() {
+        vec!["amd64".to_string()]
+    } else {
+        config.targets.clone()
+    };
+    let mut specs: Vec<&TargetSpec> = Vec::new();
+    for t in &target_names {
+        let spec = target_spec(t).ok_or_else(|| {
+            PlanError::UnknownTarget(
+                t.clone(),
+                TARGETS
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })?;
+        if !specs.contains(&spec) {
+            specs.push(spec);
+        }
+    }
+    for o in &config.outputs {
+        check_relative("output", o)?;
+    }
+    let out_dir = config.out_dir.clone().unwrap_or_else(|| "out".into());
+    check_relative("out-dir", &out_dir)?;
+
+    let recipe = recipe(config, project, preset, &name, &mut notes)?;
+
+    let mut targets = Vec::new();
+    for spec in specs {
+        let image = config.image.clone().unwrap_or_else(|| default_image(spec));
+        let pm = match config.package_manager {
+            Some(pm) => pm,
+            None => detect_package_manager(&image)
+                .ok_or_else(|| PlanError::UnknownPackageManager(image.clone()))?,
+        };
+        let mut packages: Vec<String> = match pm {
+            PackageManager::Apk => recipe.apk.iter().map(|s| s.to_string()).collect(),
+            PackageManager::Apt => recipe.apt.iter().map(|s| s.to_string()).collect(),
+            PackageManager::None => Vec::new(),
+        };
+        for p in config.packages.for_manager(pm) {
+            if !packages.contains(p) {
+                packages.push(p.clone());
+            }
+        }
+        let mut env: Vec<(String, String)> = recipe.env.clone();
+        for (k, v) in &config.env {
+            env.retain(|(ek, _)| ek != k);
+            env.push((k.clone(), v.clone()));
+        }
+        let outputs = recipe
+            .outputs
+            .iter()
+            .map(|from| {
+                let base = from.rsplit('/').next().unwrap_or(from);
+                OutputFile {
+                    from: from.clone(),
+                    to: format!("{out_dir}/{base}-{}", spec.name),
+                }
+            })
+            .collect();
+        targets.push(TargetPlan {
+            target: spec.name.into(),
+            platform: spec.platform.into(),
+            install: install_command(pm, &packages),
+            image,
+            package_manager: pm,
+            packages,
+            workdir: WORKDIR.into(),
+            env,
+            commands: recipe.commands.clone(),
+            outputs,
+            expected_arch: spec.elf_arch.into(),
+        });
+    }
+    Ok(BuildPlan {
+        plan_version: PLAN_VERSION,
+        name,
+        preset,
+        out_dir,
+        network: config.network.unwrap_or(Network::Bridge),
+        timeout_secs: config.timeout.unwrap_or(3600),
+        jobs: config.jobs.unwrap_or(2).max(1),
+        targets,
+        notes,
+    })
+}
+
+/// What a preset does, independent of the target.
+struct Recipe {
+    apk: Vec<&'static str>,
+    apt: Vec<&'static str>,
+    env: Vec<(String, String)>,
+    commands: Vec<String>,
+    outputs: Vec<String>,
+}
+
+fn recipe(
+    config: &Config,
+    project: &ProjectFacts,
+    preset: Preset,
+    name: &str,
+    notes: &mut Vec<String>,
+) -> Result<Recipe, PlanError> {
+    let user_outputs = (!config.outputs.is_empty()).then(|| config.outputs.clone());
+    let out = |default: String| user_outputs.clone().unwrap_or_else(|| vec![default]);
+    let mut r = match preset {
+        Preset::Go => {
+            let g = &config.go;
+            let cgo = match (g.cgo, g.static_pie) {
+                (Some(false), true) => return Err(PlanError::StaticPieWithoutCgo),
+                (Some(c), _) => c,
+                (None, true) => true,
+                (None, false) => {
+                    if project.go_uses_cgo {
+                        notes.push("cgo on: the project's Go code imports \"C\"".into());
+                    }
+                    project.go_uses_cgo
+                }
+            };
+            let mut tags = vec!["netgo".to_string(), "osusergo".to_string()];
+            for t in &g.tags {
+                if !tags.contains(t) {
+                    tags.push(t.clone());
+                }
+            }
+            let mut ldflags = Vec::new();
+            if cgo {
+                let ext = if g.static_pie {
+                    "-static-pie"
+                } else {
+                    "-static"
+                };
+                ldflags.push(format!("-linkmode external -extldflags \"{ext}\""));
+            }
+            if let Some(extra) = &g.ldflags {
+                ldflags.push(extra.clone());
+            }
+            let package = g.package.clone().unwrap_or_else(|| ".".into());
+            let mut cmd = vec!["go build -trimpath".to_string()];
+            if g.static_pie {
+                cmd.push("-buildmode=pie".into());
+            }
+            cmd.push(format!("-tags {}", tags.join(",")));
+            if !ldflags.is_empty() {
+                cmd.push(format!("-ldflags {}", shell_quote(&ldflags.join(" "))));
+            }
+            cmd.push(format!(
+                "-o {}",
+                shell_quote(&format!("static-build-out/{name}"))
+            ));
+            cmd.push(shell_quote(&package));
+            Recipe {
+                apk: if cgo {
+                    vec!["go", "gcc", "musl-dev"]
+                } else {
+                    vec!["go"]
+                },
+                apt: if cgo {
+                    vec!["golang-go", "gcc", "libc6-dev", "ca-certificates"]
+                } else {
+                    vec!["golang-go", "ca-certificates"]
+                },
+                env: vec![
+                    ("CGO_ENABLED".into(), if cgo { "1" } else { "0" }.into()),
+                    ("GOFLAGS".into(), "-buildvcs=false".into()),
+                ],
+                commands: vec![cmd.join(" ")],
+                outputs: out(format!("static-build-out/{name}")),
+            }
+        }
+        Preset::Rust => {
+            let bin = config.rust.bin.clone().unwrap_or_else(|| name.to_string());
+            // The build runs natively in the target's container, so the image's own Rust host triple is the
+            // target (musl on Alpine). Naming it with --target keeps RUSTFLAGS away from build scripts and
+            // proc-macros, which cannot be linked statically.
+            let mut cmd = format!(
+                "cargo build --release --locked --target \"$host\" --bin {}",
+                shell_quote(&bin)
+            );
+            if !config.rust.features.is_empty() {
+                cmd.push_str(&format!(
+                    " --features {}",
+                    shell_quote(&config.rust.features.join(","))
+                ));
+            }
+            Recipe {
+                apk: vec!["rust", "cargo", "musl-dev"],
+                apt: vec!["cargo", "rustc", "libc6-dev"],
+                env: vec![
+                    // Stated explicitly: the default has changed before and is planned to change again.
+                    ("RUSTFLAGS".into(), "-C target-feature=+crt-static".into()),
+                    ("PKG_CONFIG_ALL_STATIC".into(), "1".into()),
+                ],
+                commands: vec![
+                    "host=$(rustc -vV | sed -n 's/^host: //p')".into(),
+                    cmd,
+                    format!(
+                        "mkdir -p static-build-out && cp \"target/$host/release/{bin}\" static-build-out/"
+                    ),
+                ],
+                outputs: out(format!("static-build-out/{bin}")),
+            }
+        }
+        Preset::C => {
+            let system = match config.c.build_system {
+                Some(s) => s,
+                None if project.has("CMakeLists.txt") => CBuildSystem::Cmake,
+                None if project.has("configure") => CBuildSystem::Configure,
+                None if project.has("Makefile") => CBuildSystem::Make,
+                None if config.command.is_some() => CBuildSystem::Make,
+                None => return Err(PlanError::NoCBuildSystem),
+            };
+            if user_outputs.is_none() {
+                return Err(PlanError::OutputsRequired("c"));
+            }
+            let commands = match system {
+                CBuildSystem::Make => vec!["make".to_string()],
+                CBuildSystem::Cmake => vec![
+                    "cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXE_LINKER_FLAGS=-static".into(),
+                    "cmake --build build".into(),
+                ],
+                CBuildSystem::Configure => vec![
+                    "./configure --disable-shared --enable-static".into(),
+                    "make".into(),
+                ],
+            };
+            let mut apk = vec!["build-base", "pkgconf"];
+            let mut apt = vec!["build-essential", "pkg-config"];
+            if system == CBuildSystem::Cmake {
+                apk.push("cmake");
+                apt.push("cmake");
+            }
+            Recipe {
+                apk,
+                apt,
+                env: vec![
+                    ("CFLAGS".into(), "-O2".into()),
+                    ("LDFLAGS".into(), "-static".into()),
+                    ("PKG_CONFIG".into(), "pkg-config --static".into()),
+                ],
+                commands,
+                outputs: user_outputs.clone().unwrap_or_default(),
+            }
+        }
+        Preset::Script => {
+            let script = config
+                .script
+                .clone()
+                .unwrap_or_else(|| "build_static.sh".into());
+            check_relative("script", &script)?;
+            if user_outputs.is_none() {
+                return Err(PlanError::OutputsRequired("script"));
+            }
+            Recipe {
+                apk: vec![],
+                apt: vec![],
+                env: vec![],
+                commands: vec![format!("sh ./{}", shell_quote(&script))],
+                outputs: user_outputs.clone().unwrap_or_default(),
+            }
+        }
+    };
+    if let Some(c) = &config.command {
+        notes.push("the preset's build command is replaced by `command`".into());
+        r.commands = vec![c.clone()];
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[&str], cgo: bool) -> ProjectFacts {
+        ProjectFacts {
+            dir_name: "app".into(),
+            top_level_files: files.iter().map(|s| s.to_string()).collect(),
+            go_uses_cgo: cgo,
+        }
+    }
+
+    #[test]
+    fn go_with_cgo_is_detected_and_linked_externally() {
+        let plan = resolve(&Config::default(), &project(&["go.mod", "main.go"], true)).unwrap();
+        assert_eq!(plan.preset, Preset::Go);
+        let t = &plan.targets[0];
+        assert_eq!(t.target, "amd64");
+        assert_eq!(t.platform, "linux/amd64");
+        assert_eq!(t.image, format!("alpine:{ALPINE_VERSION}"));
+        assert_eq!(t.package_manager, PackageManager::Apk);
+        assert_eq!(t.packages, vec!["go", "gcc", "musl-dev"]);
+        assert!(t.env.contains(&("CGO_ENABLED".into(), "1".into())));
+        assert_eq!(
+            t.commands,
+            vec![
+                r#"go build -trimpath -tags netgo,osusergo -ldflags '-linkmode external -extldflags "-static"' -o static-build-out/app ."#
+            ]
+        );
+        assert_eq!(t.outputs[0].to, "out/app-amd64");
+        assert_eq!(t.expected_arch, "x86_64");
+    }
+
+    #[test]
+    fn go_without_cgo_and_static_pie() {
+        let plan = resolve(&Config::default(), &project(&["go.mod"], false)).unwrap();
+        assert!(plan.targets[0]
+            .env
+            .contains(&("CGO_ENABLED".into(), "0".into())));
+        assert!(!plan.targets[0].commands[0].contains("-linkmode"));
+        let mut c = Config::default();
+        c.go.static_pie = true;
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        assert!(plan.targets[0].commands[0].contains("-buildmode=pie"));
+        assert!(plan.targets[0].commands[0].contains("-extldflags \"-static-pie\""));
+        c.go.cgo = Some(false);
+        assert_eq!(
+            resolve(&c, &project(&["go.mod"], false)),
+            Err(PlanError::StaticPieWithoutCgo)
+        );
+    }
+
+    #[test]
+    fn targets_map_to_platforms_and_aliases_dedupe() {
+        let c = Config {
+            targets: vec![
+                "amd64".into(),
+                "x86_64".into(),
+                "arm64".into(),
+                "armv7".into(),
+                "386".into(),
+            ],
+            ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        let got: Vec<(&str, &str, &str)> = plan
+            .targets
+            .iter()
+            .map(|t| {
+                (
+                    t.target.as_str(),
+                    t.platform.as_str(),
+                    t.expected_arch.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("amd64", "linux/amd64", "x86_64"),
+                ("arm64", "linux/arm64", "aarch64"),
+                ("armv7", "linux/arm/v7", "arm"),
+                ("386", "linux/386", "i386")
+            ]
+        );
+        let c = Config {
+            targets: vec!["mips".into()],
+            ..Config::default()
+        };
+        assert!(matches!(
+            resolve(&c, &project(&["go.mod"], false)),
+            Err(PlanError::UnknownTarget(t, _)) if t == "mips"
+        ));
+    }
+
+    #[test]
+    fn package_manager_follows_the_image() {
+        let c = Config {
+            image: Some("debian:bookworm".into()),
+            packages: Packages::All(vec!["zlib1g-dev".into()]),
+            ..Config::default()
+        };
+        let t = &resolve(&c, &project(&["go.mod"], true)).unwrap().targets[0];
+        assert_eq!(t.package_manager, PackageManager::Apt);
+        assert!(t.install.as_deref().unwrap().contains("apt-get install"));
+        assert!(t.packages.contains(&"zlib1g-dev".to_string()));
+        let c = Config {
+            image: Some("registry.example/builder:1".into()),
+            ..Config::default()
+        };
+        assert!(matches!(
+            resolve(&c, &project(&["go.mod"], true)),
+            Err(PlanError::UnknownPackageManager(_))
+        ));
+    }
+
+    #[test]
+    fn c_and_script_need_outputs() {
+        assert_eq!(
+            resolve(&Config::default(), &project(&["Makefile"], false)),
+            Err(PlanError::OutputsRequired("c"))
+        );
+        let c = Config {
+            outputs: vec!["hello".into()],
+            ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["CMakeLists.txt"], false)).unwrap();
+        assert!(plan.targets[0].commands[0].starts_with("cmake"));
+        assert!(plan.targets[0]
+            .env
+            .contains(&("PKG_CONFIG".into(), "pkg-config --static".into())));
+        let plan = resolve(&c, &project(&["build_static.sh"], false)).unwrap();
+        assert_eq!(plan.preset, Preset::Script);
+        assert_eq!(plan.targets[0].commands, vec!["sh ./build_static.sh"]);
+        let c = Config {
+            outputs: vec!["../etc/passwd".into()],
+            ..Config::default()
+        };
+        assert!(matches!(
+            resolve(&c, &project(&["Makefile"], false)),
+            Err(PlanError::Invalid { what: "output", .. })
+        ));
+    }
+
+    #[test]
+    fn rust_states_crt_static() {
+        let plan = resolve(&Config::default(), &project(&["Cargo.toml"], false)).unwrap();
+        let t = &plan.targets[0];
+        assert!(t
+            .env
+            .contains(&("RUSTFLAGS".into(), "-C target-feature=+crt-static".into())));
+        assert!(t.commands[1].contains("--target \"$host\""));
+        assert_eq!(t.outputs[0].from, "static-build-out/app");
+    }
+
+    #[test]
+    fn user_env_overrides_and_unknown_project() {
+        let mut c = Config::default();
+        c.env.insert("CGO_ENABLED".into(), "0".into());
+        let t = &resolve(&c, &project(&["go.mod"], true)).unwrap().targets[0];
+        assert_eq!(
+            t.env
+                .iter()
+                .filter(|(k, _)| k == "CGO_ENABLED")
+                .collect::<Vec<_>>(),
+            vec![&("CGO_ENABLED".to_string(), "0".to_string())]
+        );
+        assert_eq!(
+            resolve(&Config::default(), &project(&["README.md"], false)),
+            Err(PlanError::UnknownProject)
+        );
+    }
+
+    #[test]
+    fn toml_with_unknown_keys_warns_with_lines() {
+        let (c, w) = Config::from_toml(
+            "targets = [\"amd64\", \"arm64\"]\nbogus = 1\n[go]\ncgo = true\nflavour = \"x\"\n[policy]\nmax-glibc = \"2.17\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.targets, vec!["amd64", "arm64"]);
+        assert_eq!(c.go.cgo, Some(true));
+        assert_eq!(
+            w,
+            vec![
+                "unknown key `bogus` ignored (line 2)",
+                "unknown key `go.flavour` ignored (line 5)"
+            ]
+        );
+        assert!(Config::from_toml("targets = 3").is_err());
+        let (c, _) =
+            Config::from_toml("[packages]\napk = [\"zlib-static\"]\napt = [\"zlib1g-dev\"]\n")
+                .unwrap();
+        assert_eq!(
+            c.packages.for_manager(PackageManager::Apt),
+            ["zlib1g-dev".to_string()]
+        );
+        assert_eq!(
+            c.packages.for_manager(PackageManager::Apk),
+            ["zlib-static".to_string()]
+        );
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("abc-1.2"), "abc-1.2");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

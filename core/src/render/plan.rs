@@ -1,0 +1,63 @@
+//! The build plan for people: what each target's container will run, in order.
+
+use std::fmt::Write;
+
+use crate::plan::{shell_quote, BuildPlan, Network, PackageManager};
+use crate::render::clean;
+
+/// Render a plan as text (`static-build plan`).
+pub fn plan_text(plan: &BuildPlan) -> String {
+    let mut out = String::new();
+    let n = plan.targets.len();
+    let _ = writeln!(
+        out,
+        "plan for {} (preset {}): {n} target{}, outputs into {}/",
+        clean(&plan.name),
+        plan.preset.label(),
+        if n == 1 { "" } else { "s" },
+        clean(&plan.out_dir)
+    );
+    let _ = writeln!(
+        out,
+        "  network {} · timeout {} s · {} target{} at a time",
+        match plan.network {
+            Network::Bridge => "bridge",
+            Network::None => "none",
+        },
+        plan.timeout_secs,
+        plan.jobs,
+        if plan.jobs == 1 { "" } else { "s" }
+    );
+    for note in &plan.notes {
+        let _ = writeln!(out, "  note: {}", clean(note));
+    }
+    for t in &plan.targets {
+        let _ = writeln!(out, "\n{} ({})", t.target, t.platform);
+        let pm = match t.package_manager {
+            PackageManager::Apk => "apk",
+            PackageManager::Apt => "apt",
+            PackageManager::None => "no package manager",
+        };
+        let _ = writeln!(out, "  image    {} ({pm})", clean(&t.image));
+        if let Some(i) = &t.install {
+            let _ = writeln!(out, "  install  {}", clean(i));
+        }
+        for (k, v) in &t.env {
+            let _ = writeln!(out, "  env      {}={}", clean(k), clean(&shell_quote(v)));
+        }
+        let _ = writeln!(out, "  workdir  {}", t.workdir);
+        for c in &t.commands {
+            let _ = writeln!(out, "  run      {}", clean(c));
+        }
+        for o in &t.outputs {
+            let _ = writeln!(
+                out,
+                "  output   {} -> {} (must be a static {} binary)",
+                clean(&o.from),
+                clean(&o.to),
+                t.expected_arch
+            );
+        }
+    }
+    out
+}

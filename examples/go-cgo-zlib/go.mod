@@ -1,0 +1,3 @@
+module example.com/go-cgo-zlib
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/go-pure
+
+go 1.19

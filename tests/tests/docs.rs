@@ -1,0 +1,52 @@
+//! The TOML examples in the README parse, with no unknown key: the documentation stays true.
+
+use static_build_core::plan::{self, Config, ProjectFacts};
+use static_build_core::Policy;
+use static_build_tests::root;
+
+fn toml_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, "```toml") => current = Some(String::new()),
+            (Some(_), "```") => blocks.extend(current.take()),
+            (Some(b), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn readme_toml_examples_parse_without_warnings() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let blocks = toml_blocks(&readme);
+    assert!(
+        blocks.len() >= 2,
+        "expected a policy and a configuration example, found {}",
+        blocks.len()
+    );
+    let (mut policies, mut configs) = (0, 0);
+    for b in &blocks {
+        if b.contains("[rules]") {
+            let (_, warnings) = Policy::from_toml(b).unwrap_or_else(|e| panic!("{e}\n{b}"));
+            assert!(warnings.is_empty(), "{warnings:?}\n{b}");
+            policies += 1;
+        } else {
+            let (config, warnings) = Config::from_toml(b).unwrap_or_else(|e| panic!("{e}\n{b}"));
+            assert!(warnings.is_empty(), "{warnings:?}\n{b}");
+            let facts = ProjectFacts {
+                dir_name: "app".into(),
+                top_level_files: vec!["go.mod".into()],
+                go_uses_cgo: false,
+            };
+            plan::resolve(&config, &facts).unwrap_or_else(|e| panic!("{e}\n{b}"));
+            configs += 1;
+        }
+    }
+    assert!(policies >= 1 && configs >= 1);
+}
