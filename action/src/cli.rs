@@ -30,6 +30,8 @@ enum Command {
     Inspect(InspectArgs),
     /// Compare two JSON reports (base vs head): newly dynamic, new NEEDED, glibc floor raised, hardening lost
     Diff(DiffArgs),
+    /// Build the project statically for each target in containers, then inspect and judge every output
+    Build(crate::build_cmd::BuildArgs),
     /// Print the resolved build plan (images, packages, environment, commands, outputs per target) without
     /// running anything
     Plan(crate::plan_cmd::PlanArgs),
@@ -146,6 +148,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Diff(args) => inspect_cmd::diff(args),
         Command::Plan(args) => crate::plan_cmd::run(args),
+        Command::Build(args) => crate::build_cmd::run(args),
         Command::Rules => {
             for (id, what, level) in static_build_core::RULES {
                 println!("{id:<28} {:<8} {what}", level.label());

@@ -1,7 +1,9 @@
 //! `static-build`: build fully static Linux binaries and prove that they are static.
 
 mod blockfile;
+mod build_cmd;
 mod cli;
+mod engine;
 mod inspect_cmd;
 mod plan_cmd;
 

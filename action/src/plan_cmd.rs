@@ -24,9 +24,10 @@ pub struct ConfigArgs {
     /// Target to build for (repeatable): amd64, 386, arm64, armv7, armv6, ppc64le, s390x, riscv64
     #[arg(long = "target", short = 't', value_name = "TARGET")]
     pub targets: Vec<String>,
-    /// Build image for every target (default: the pinned Alpine image)
-    #[arg(long, value_name = "IMAGE")]
-    pub image: Option<String>,
+    /// Build image: IMAGE for every target, or TARGET=IMAGE for one (repeatable; default: the pinned Alpine
+    /// image)
+    #[arg(long = "image", value_name = "[TARGET=]IMAGE")]
+    pub images: Vec<String>,
     /// Package manager of the image: apk, apt or none (default: detected from the image name)
     #[arg(long, value_enum)]
     pub package_manager: Option<PackageManagerArg>,
@@ -36,6 +37,21 @@ pub struct ConfigArgs {
     /// Directory that receives the outputs (default: out)
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<String>,
+    /// Network of the build containers: bridge (default) or none
+    #[arg(long, value_enum)]
+    pub network: Option<NetworkArg>,
+    /// Seconds a target's build may take (default 3600)
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// How many targets build at once (default 2)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum NetworkArg {
+    Bridge,
+    None,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -160,8 +176,13 @@ impl ConfigArgs {
         if !self.targets.is_empty() {
             config.targets = self.targets.clone();
         }
-        if let Some(i) = &self.image {
-            config.image = Some(i.clone());
+        for i in &self.images {
+            match i.split_once('=') {
+                Some((target, image)) => {
+                    config.images.insert(target.to_string(), image.to_string());
+                }
+                None => config.image = Some(i.clone()),
+            }
         }
         if let Some(pm) = self.package_manager {
             config.package_manager = Some(match pm {
@@ -174,6 +195,14 @@ impl ConfigArgs {
         if let Some(o) = &self.out_dir {
             config.out_dir = Some(o.clone());
         }
+        if let Some(n) = self.network {
+            config.network = Some(match n {
+                NetworkArg::Bridge => plan::Network::Bridge,
+                NetworkArg::None => plan::Network::None,
+            });
+        }
+        config.timeout = self.timeout.or(config.timeout);
+        config.jobs = self.jobs.or(config.jobs);
         let facts = project_facts(&self.dir)?;
         Ok(plan::resolve(&config, &facts)?)
     }

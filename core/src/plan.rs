@@ -148,6 +148,8 @@ pub struct Config {
     pub targets: Vec<String>,
     /// Build image for every target (default: `alpine:<pinned>` for the target's platform).
     pub image: Option<String>,
+    /// Build image per target (`[images] arm64 = "..."`), before `image`.
+    pub images: BTreeMap<String, String>,
     /// Package manager of the image (default: detected from the image name).
     pub package_manager: Option<PackageManager>,
     /// Extra packages to install before building (added to the preset's): a list for any image, or a
@@ -334,6 +336,7 @@ const KNOWN_KEYS: &[&str] = &[
     "preset",
     "targets",
     "image",
+    "images",
     "package-manager",
     "packages",
     "env",
@@ -540,7 +543,13 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
 
     let mut targets = Vec::new();
     for spec in specs {
-        let image = config.image.clone().unwrap_or_else(|| default_image(spec));
+        let image = config
+            .images
+            .iter()
+            .find(|(k, _)| target_spec(k) == Some(spec))
+            .map(|(_, v)| v.clone())
+            .or_else(|| config.image.clone())
+            .unwrap_or_else(|| default_image(spec));
         let pm = match config.package_manager {
             Some(pm) => pm,
             None => detect_package_manager(&image)
@@ -981,6 +990,20 @@ mod tests {
             c.packages.for_manager(PackageManager::Apk),
             ["zlib-static".to_string()]
         );
+    }
+
+    #[test]
+    fn per_target_images() {
+        let mut c = Config {
+            targets: vec!["amd64".into(), "386".into()],
+            image: Some("debian:bookworm".into()),
+            ..Config::default()
+        };
+        c.images.insert("i386".into(), "my/builder-386:1".into());
+        c.package_manager = Some(PackageManager::None);
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        assert_eq!(plan.targets[0].image, "debian:bookworm");
+        assert_eq!(plan.targets[1].image, "my/builder-386:1");
     }
 
     #[test]

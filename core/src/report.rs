@@ -37,6 +37,43 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
+impl FileReport {
+    /// The entry for one inspected file, judged by `policy`.
+    pub fn new(
+        path: String,
+        size: u64,
+        result: Result<Binary, InspectError>,
+        policy: &Policy,
+    ) -> Self {
+        let (outcome, findings) = match result {
+            Ok(b) => {
+                let findings = policy.evaluate(&b);
+                (
+                    Outcome::Elf {
+                        binary: Box::new(b),
+                    },
+                    findings,
+                )
+            }
+            Err(InspectError::NotElf { looks_like }) => {
+                (Outcome::Skipped { looks_like }, Vec::new())
+            }
+            Err(e) => (
+                Outcome::Error {
+                    error: e.to_string(),
+                },
+                Vec::new(),
+            ),
+        };
+        FileReport {
+            path,
+            size,
+            outcome,
+            findings,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Outcome {
@@ -83,36 +120,22 @@ impl Report {
         }
     }
 
-    /// Add the result of inspecting one file; the policy is applied here.
+    /// Add the result of inspecting one file; the report's policy is applied here.
     pub fn add(&mut self, path: String, size: u64, result: Result<Binary, InspectError>) {
-        let entry = match result {
-            Ok(b) => {
-                let findings = self.policy.evaluate(&b);
-                FileReport {
-                    path,
-                    size,
-                    outcome: Outcome::Elf {
-                        binary: Box::new(b),
-                    },
-                    findings,
-                }
-            }
-            Err(InspectError::NotElf { looks_like }) => FileReport {
-                path,
-                size,
-                outcome: Outcome::Skipped { looks_like },
-                findings: Vec::new(),
-            },
-            Err(e) => FileReport {
-                path,
-                size,
-                outcome: Outcome::Error {
-                    error: e.to_string(),
-                },
-                findings: Vec::new(),
-            },
-        };
+        let entry = FileReport::new(path, size, result, &self.policy);
         self.push(entry);
+    }
+
+    /// Add the result of inspecting one file judged by `policy` (e.g. the report's policy with the file's
+    /// expected architecture filled in).
+    pub fn add_with(
+        &mut self,
+        path: String,
+        size: u64,
+        result: Result<Binary, InspectError>,
+        policy: &Policy,
+    ) {
+        self.push(FileReport::new(path, size, result, policy));
     }
 
     /// Add a file that could not be opened or read at all.

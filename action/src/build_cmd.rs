@@ -1,0 +1,168 @@
+//! `static-build build`: resolve the plan, build every target in its own container, inspect every output
+//! and judge it against the policy; the report is printed and written as JSON next to the outputs.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use futures_util::StreamExt;
+use static_build_core::render::{self, TextOptions};
+use static_build_core::{inspect_with, InspectOptions, Report};
+
+use crate::cli::{ColorChoice, PolicyArgs};
+use crate::engine::{check_emulation, project_tar, Engine, TargetResult};
+use crate::plan_cmd::ConfigArgs;
+
+#[derive(Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Colour in the report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: BuildArgs) -> Result<ExitCode> {
+    let plan = args.config.resolve()?;
+    let policy = args.policy.resolve()?;
+    // Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
+    check_emulation(&plan)?;
+    let dir = args.config.dir.clone();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let results = runtime.block_on(build_all(&plan, &dir))?;
+
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
+    for (target, result) in results {
+        match result {
+            TargetResult::Built(files) => {
+                // Each output is judged with its target's architecture as the expected one.
+                let mut target_policy = policy.clone();
+                target_policy.expected_arch = vec![target.expected_arch.clone()];
+                for file in files {
+                    let shown = file
+                        .strip_prefix(&dir)
+                        .unwrap_or(&file)
+                        .to_string_lossy()
+                        .into_owned();
+                    match std::fs::read(&file) {
+                        Ok(data) => {
+                            let r = inspect_with(&data[..], InspectOptions::default());
+                            report.add_with(shown, data.len() as u64, r, &target_policy);
+                        }
+                        Err(e) => report.add_error(shown, format!("cannot read the output: {e}")),
+                    }
+                }
+            }
+            TargetResult::Failed { code, tail, oom } => {
+                let why = if oom {
+                    format!("the build was killed for lack of memory (exit {code})")
+                } else {
+                    format!("the build command failed with exit code {code}")
+                };
+                let last: Vec<String> = tail.iter().rev().take(5).rev().cloned().collect();
+                report.add_error(
+                    format!("{} ({})", plan.name, target.target),
+                    format!("{why}; last lines:\n    {}", last.join("\n    ")),
+                );
+            }
+            TargetResult::TimedOut { after } => report.add_error(
+                format!("{} ({})", plan.name, target.target),
+                format!(
+                    "the build timed out after {} s (timeout {} s); its container was removed",
+                    after.as_secs(),
+                    plan.timeout_secs
+                ),
+            ),
+        }
+    }
+    let json_path = dir.join(&plan.out_dir).join("static-build-report.json");
+    if let Some(parent) = json_path.parent() {
+        std::fs::create_dir_all(parent).ok();
+    }
+    std::fs::write(&json_path, render::json(&report))
+        .with_context(|| format!("cannot write `{}`", json_path.display()))?;
+    print!(
+        "{}",
+        render::text(
+            &report,
+            &TextOptions {
+                detail: false,
+                color: args.color.enabled(true),
+                verbose: false,
+            },
+        )
+    );
+    eprintln!("report written to {}", json_path.display());
+    Ok(if report.summary.errors > 0 {
+        ExitCode::from(2)
+    } else if !report.summary.passed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+type Built = Vec<(static_build_core::plan::TargetPlan, TargetResult)>;
+
+async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Result<Built> {
+    let engine = Engine::connect().await?;
+    let mut seen = Vec::new();
+    for t in &plan.targets {
+        if !seen.contains(&(&t.image, &t.platform)) {
+            engine.ensure_image(&t.image, &t.platform).await?;
+            seen.push((&t.image, &t.platform));
+        }
+    }
+    let tar = project_tar(dir, &plan.out_dir)?;
+    let run_id = format!(
+        "{:x}{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let host_root = dir.to_path_buf();
+    let builds = futures_util::stream::iter(plan.targets.iter().map(|t| {
+        let (engine, tar, run_id, host_root) = (&engine, tar.clone(), &run_id, &host_root);
+        async move {
+            let start = Instant::now();
+            eprintln!("[{}] building in {} ({})", t.target, t.image, t.platform);
+            let r = engine.build_target(run_id, plan, t, tar, host_root).await;
+            eprintln!(
+                "[{}] finished in {:.1} s",
+                t.target,
+                start.elapsed().as_secs_f64()
+            );
+            r.map(|r| (t.clone(), r))
+        }
+    }))
+    .buffer_unordered(plan.jobs)
+    .collect::<Vec<_>>();
+
+    // Ctrl-C or a cancelled CI job (SIGTERM) removes every container this run created.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot watch for SIGTERM")?;
+    let results = tokio::select! {
+        r = builds => r,
+        _ = tokio::signal::ctrl_c() => {
+            let n = engine.remove_run(&run_id).await;
+            anyhow::bail!("interrupted: removed {n} build container(s)");
+        }
+        _ = term.recv() => {
+            let n = engine.remove_run(&run_id).await;
+            anyhow::bail!("terminated: removed {n} build container(s)");
+        }
+    };
+    let mut out = Vec::new();
+    for r in results {
+        out.push(r?);
+    }
+    // Report in plan order, whatever order the targets finished in.
+    out.sort_by_key(|(t, _)| plan.targets.iter().position(|p| p.target == t.target));
+    Ok(out)
+}

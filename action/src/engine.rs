@@ -1,0 +1,420 @@
+//! The container build engine: executes a [`BuildPlan`] through the Docker Engine API (bollard).
+//!
+//! No bind mounts (DESIGN.md decision 2): the project goes into each build container as a tar stream and the
+//! outputs come back as a tar stream, written on the host by this process, so they belong to the user who ran
+//! it and the same code works with a local daemon, a remote `DOCKER_HOST` and Docker-in-Docker. Every
+//! container carries the run's label and is removed when its target ends, fails, times out or the run is
+//! interrupted.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use bollard::container::LogOutput;
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, CreateImageOptionsBuilder, DownloadFromContainerOptionsBuilder,
+    KillContainerOptionsBuilder, ListContainersOptionsBuilder, LogsOptionsBuilder,
+    RemoveContainerOptionsBuilder, UploadToContainerOptionsBuilder,
+};
+use bollard::Docker;
+use futures_util::StreamExt;
+use static_build_core::plan::{BuildPlan, Network, TargetPlan, WORKDIR};
+
+/// Label on every container a run creates: `static-build.run=<run id>`.
+pub const RUN_LABEL: &str = "static-build.run";
+
+pub struct Engine {
+    docker: Docker,
+}
+
+/// How one target's build ended.
+#[derive(Debug)]
+pub enum TargetResult {
+    /// The build command succeeded; these host files were written.
+    Built(Vec<PathBuf>),
+    /// The build command failed with this exit code; the last lines of its log.
+    Failed {
+        code: i64,
+        tail: Vec<String>,
+        oom: bool,
+    },
+    TimedOut {
+        after: Duration,
+    },
+}
+
+impl Engine {
+    /// Connect as Docker clients do (`DOCKER_HOST`, else the local socket) and agree on an API version.
+    pub async fn connect() -> Result<Engine> {
+        let where_ = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "/var/run/docker.sock".into());
+        let hint = || {
+            format!(
+                "cannot reach the Docker engine at {where_}\nhint: is the Docker daemon running? Start it, or set DOCKER_HOST (on this project's machines: scripts/docker.sh)"
+            )
+        };
+        let docker = Docker::connect_with_defaults().with_context(hint)?;
+        let docker = docker.negotiate_version().await.with_context(hint)?;
+        docker.ping().await.with_context(hint)?;
+        Ok(Engine { docker })
+    }
+
+    /// Make sure `image` is present for `platform`: use the local copy, else pull it (progress on stderr).
+    /// Never substitutes another image.
+    pub async fn ensure_image(&self, image: &str, platform: &str) -> Result<()> {
+        if let Ok(found) = self.docker.inspect_image(image).await {
+            let arch = found.architecture.unwrap_or_default();
+            let want = platform.split('/').nth(1).unwrap_or_default();
+            if !arch.is_empty() && arch != want {
+                // A local image for another platform is not silently used: pull the right one.
+                eprintln!("image {image} is present for {arch}, pulling it for {platform}");
+            } else {
+                return Ok(());
+            }
+        }
+        eprintln!("pulling {image} for {platform}");
+        let options = CreateImageOptionsBuilder::new()
+            .from_image(image)
+            .platform(platform)
+            .build();
+        let mut stream = self.docker.create_image(Some(options), None, None);
+        let mut last_status = String::new();
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(info) => {
+                    if let Some(status) = info.status {
+                        if status != last_status && info.progress_detail.is_none() {
+                            eprintln!("  {image}: {status}");
+                        }
+                        last_status = status;
+                    }
+                }
+                Err(e) => {
+                    return Err(anyhow!(
+                        "cannot pull image `{image}` for {platform}: {e}\nhint: check the image name and your registry access, or build the image locally and pass it with --image"
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Run one target: create its container, send the project, build, fetch the outputs, remove it.
+    pub async fn build_target(
+        &self,
+        run_id: &str,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        project_tar: bytes::Bytes,
+        host_root: &Path,
+    ) -> Result<TargetResult> {
+        let name = format!("static-build-{run_id}-{}", target.target);
+        let script = build_script(target);
+        let labels = HashMap::from([
+            (RUN_LABEL.to_string(), run_id.to_string()),
+            ("static-build.target".to_string(), target.target.clone()),
+        ]);
+        let body = ContainerCreateBody {
+            image: Some(target.image.clone()),
+            cmd: Some(vec!["sh".into(), "-euc".into(), script]),
+            env: Some(target.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+            working_dir: Some(target.workdir.clone()),
+            labels: Some(labels),
+            host_config: Some(HostConfig {
+                network_mode: Some(
+                    match plan.network {
+                        Network::Bridge => "bridge",
+                        Network::None => "none",
+                    }
+                    .into(),
+                ),
+                // Decision 2: nothing from the host is mounted.
+                binds: None,
+                mounts: None,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let options = CreateContainerOptionsBuilder::new()
+            .name(&name)
+            .platform(&target.platform)
+            .build();
+        self.docker
+            .create_container(Some(options), body)
+            .await
+            .with_context(|| format!("{}: cannot create the build container", target.target))?;
+        let result = self
+            .run_container(&name, plan, target, project_tar, host_root)
+            .await;
+        self.remove(&name).await;
+        result
+    }
+
+    async fn run_container(
+        &self,
+        name: &str,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        project_tar: bytes::Bytes,
+        host_root: &Path,
+    ) -> Result<TargetResult> {
+        let t = &target.target;
+        let upload = UploadToContainerOptionsBuilder::new().path("/").build();
+        self.docker
+            .upload_to_container(name, Some(upload), bollard::body_full(project_tar))
+            .await
+            .with_context(|| format!("{t}: cannot copy the project into the container"))?;
+        self.docker
+            .start_container(
+                name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
+            .await
+            .with_context(|| format!("{t}: cannot start the build container"))?;
+
+        // Logs stream live, each line prefixed with its target; the last lines are kept for the error.
+        let logs_options = LogsOptionsBuilder::new()
+            .follow(true)
+            .stdout(true)
+            .stderr(true)
+            .build();
+        let mut logs = self.docker.logs(name, Some(logs_options));
+        let mut tail: Vec<String> = Vec::new();
+        let mut partial = String::new();
+        let deadline = Duration::from_secs(plan.timeout_secs);
+        let started = Instant::now();
+        let follow = async {
+            while let Some(item) = logs.next().await {
+                let bytes = match item {
+                    Ok(LogOutput::StdOut { message }) | Ok(LogOutput::StdErr { message }) => {
+                        message
+                    }
+                    Ok(LogOutput::Console { message }) => message,
+                    Ok(_) => continue,
+                    Err(_) => break,
+                };
+                partial.push_str(&String::from_utf8_lossy(&bytes));
+                while let Some(nl) = partial.find('\n') {
+                    let line: String = partial.drain(..=nl).collect();
+                    let line = line.trim_end_matches(['\n', '\r']).to_string();
+                    eprintln!("[{t}] {}", neutralize(&line));
+                    tail.push(line);
+                    if tail.len() > 20 {
+                        tail.remove(0);
+                    }
+                }
+            }
+        };
+        if tokio::time::timeout(deadline, follow).await.is_err() {
+            let _ = self
+                .docker
+                .kill_container(
+                    name,
+                    Some(KillContainerOptionsBuilder::new().signal("KILL").build()),
+                )
+                .await;
+            return Ok(TargetResult::TimedOut {
+                after: started.elapsed(),
+            });
+        }
+        if !partial.is_empty() {
+            eprintln!("[{t}] {}", neutralize(&partial));
+            tail.push(partial);
+        }
+        let inspect = self
+            .docker
+            .inspect_container(
+                name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await
+            .with_context(|| format!("{t}: cannot read the container's exit status"))?;
+        let state = inspect.state.unwrap_or_default();
+        let code = state.exit_code.unwrap_or(-1);
+        if code != 0 {
+            return Ok(TargetResult::Failed {
+                code,
+                tail,
+                oom: state.oom_killed.unwrap_or(false),
+            });
+        }
+
+        let mut written = Vec::new();
+        for output in &target.outputs {
+            let from = format!("{WORKDIR}/{}", output.from);
+            let to = host_root.join(&output.to);
+            let options = DownloadFromContainerOptionsBuilder::new()
+                .path(&from)
+                .build();
+            let mut stream = self.docker.download_from_container(name, Some(options));
+            let mut tar_bytes = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk
+                    .with_context(|| format!("{t}: the build did not produce `{}`", output.from))?;
+                tar_bytes.extend_from_slice(&chunk);
+            }
+            extract_single_file(&tar_bytes, &to)
+                .with_context(|| format!("{t}: cannot write `{}`", to.display()))?;
+            written.push(to);
+        }
+        Ok(TargetResult::Built(written))
+    }
+
+    async fn remove(&self, name: &str) {
+        let options = RemoveContainerOptionsBuilder::new()
+            .force(true)
+            .v(true)
+            .build();
+        let _ = self.docker.remove_container(name, Some(options)).await;
+    }
+
+    /// Remove every container of a run (after Ctrl-C or a cancelled job).
+    pub async fn remove_run(&self, run_id: &str) -> usize {
+        let filters = HashMap::from([("label", vec![format!("{RUN_LABEL}={run_id}")])]);
+        let options = ListContainersOptionsBuilder::new()
+            .all(true)
+            .filters(&filters)
+            .build();
+        let Ok(list) = self.docker.list_containers(Some(options)).await else {
+            return 0;
+        };
+        let mut removed = 0;
+        for c in list {
+            if let Some(id) = c.id {
+                self.remove(&id).await;
+                removed += 1;
+            }
+        }
+        removed
+    }
+}
+
+/// The shell script a target's container runs: install, then the build commands, in the project directory.
+fn build_script(t: &TargetPlan) -> String {
+    let mut lines = Vec::new();
+    if let Some(install) = &t.install {
+        lines.push(install.clone());
+    }
+    lines.push(format!("cd {}", t.workdir));
+    lines.extend(t.commands.iter().cloned());
+    lines.join("\n")
+}
+
+/// Build output may not pass control characters to the terminal or act as a CI workflow command.
+fn neutralize(line: &str) -> String {
+    let cleaned: String = line
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
+        .collect();
+    if cleaned.trim_start().starts_with("::") {
+        format!(" {cleaned}")
+    } else {
+        cleaned
+    }
+}
+
+/// Write the one regular file of a `docker cp`-style tar archive to `to`, mode 0755.
+fn extract_single_file(tar_bytes: &[u8], to: &Path) -> Result<()> {
+    let mut archive = tar::Archive::new(tar_bytes);
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if entry.header().entry_type().is_file() {
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data)?;
+            std::fs::write(to, &data)?;
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755))?;
+            return Ok(());
+        }
+    }
+    bail!("the output is not a regular file")
+}
+
+/// The project as a tar archive rooted at `src/` (the container's working directory), honouring
+/// `.gitignore` and `.static-buildignore`, without `.git` and without the output directory.
+pub fn project_tar(dir: &Path, out_dir: &str) -> Result<bytes::Bytes> {
+    let mut builder = tar::Builder::new(Vec::new());
+    builder.mode(tar::HeaderMode::Deterministic);
+    let top = WORKDIR.trim_start_matches('/');
+    // The top directory must be in the archive, or the daemon creates it owned by root with mode 0700.
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Directory);
+    header.set_mode(0o755);
+    header.set_size(0);
+    builder.append_data(&mut header, format!("{top}/"), std::io::empty())?;
+    let out_abs = dir.join(out_dir);
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .add_custom_ignore_filename(".static-buildignore")
+        .filter_entry(move |e| e.file_name() != ".git" && e.path() != out_abs)
+        .build();
+    for entry in walker {
+        let entry = entry?;
+        let path = entry.path();
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        if rel.as_os_str().is_empty() {
+            continue;
+        }
+        let name = Path::new(top).join(rel);
+        let ft = entry.file_type();
+        if ft.is_some_and(|t| t.is_dir()) {
+            builder.append_dir(&name, path)?;
+        } else if ft.is_some_and(|t| t.is_file() || t.is_symlink()) {
+            builder.append_path_with_name(path, &name)?;
+        }
+    }
+    Ok(bytes::Bytes::from(builder.into_inner()?))
+}
+
+/// The binfmt_misc handler that runs a foreign target's programs, when the target is foreign to this host.
+pub fn qemu_handler(target: &str) -> Option<&'static str> {
+    let host = std::env::consts::ARCH;
+    let native = match host {
+        "x86_64" => ["amd64", "386"].contains(&target),
+        "aarch64" => ["arm64", "armv7", "armv6"].contains(&target),
+        _ => false,
+    };
+    if native {
+        return None;
+    }
+    Some(match target {
+        "amd64" => "qemu-x86_64",
+        "386" => "qemu-i386",
+        "arm64" => "qemu-aarch64",
+        "armv7" | "armv6" => "qemu-arm",
+        "ppc64le" => "qemu-ppc64le",
+        "s390x" => "qemu-s390x",
+        "riscv64" => "qemu-riscv64",
+        _ => return None,
+    })
+}
+
+/// Fail before pulling anything when a foreign target cannot run here (only checkable for a local daemon).
+pub fn check_emulation(plan: &BuildPlan) -> Result<()> {
+    let remote = std::env::var("DOCKER_HOST")
+        .map(|h| !h.starts_with("unix://"))
+        .unwrap_or(false);
+    if remote {
+        return Ok(());
+    }
+    for t in &plan.targets {
+        if let Some(handler) = qemu_handler(&t.target) {
+            let registered = Path::new("/proc/sys/fs/binfmt_misc").join(handler);
+            if !registered.exists() {
+                bail!(
+                    "target {} needs QEMU user emulation, and {handler} is not registered with binfmt_misc on this host\nhint: on GitHub Actions add `- uses: docker/setup-qemu-action@v3` before this step; elsewhere install qemu-user-static and binfmt-support (Debian) or run `docker run --privileged --rm tonistiigi/binfmt --install all`",
+                    t.target
+                );
+            }
+        }
+    }
+    Ok(())
+}
