@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures and fetches
-# the multi-architecture corpus (both cached), checks formatting and lints, builds the core for wasm32, runs
-# every test, and builds the fuzz target. Idempotent; a second run skips the set-up that is already done.
+# the multi-architecture corpus, starts a Docker engine and builds the builder images (all cached), checks
+# formatting and lints, builds the core for wasm32, runs every test, and builds the fuzz target. Idempotent; a
+# second run skips the set-up that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,11 @@ tests/fixtures/build.sh
 
 say "multi-architecture corpus (tests/corpus/fetch.sh)"
 tests/corpus/fetch.sh
+
+say "Docker engine, QEMU and builder images (scripts/docker.sh, qemu.sh, builder-images.sh)"
+scripts/docker.sh
+scripts/qemu.sh
+scripts/builder-images.sh amd64 386 arm64
 
 say "format and lints"
 cargo fmt --all --check

@@ -115,6 +115,14 @@ impl Engine {
         let labels = HashMap::from([
             (RUN_LABEL.to_string(), run_id.to_string()),
             ("static-build.target".to_string(), target.target.clone()),
+            // Which project a leftover container belonged to.
+            (
+                "static-build.project".to_string(),
+                std::fs::canonicalize(host_root)
+                    .unwrap_or_else(|_| host_root.to_path_buf())
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
         ]);
         let body = ContainerCreateBody {
             image: Some(target.image.clone()),

@@ -1,0 +1,373 @@
+//! `static-build build` against a real Docker engine (started by scripts/docker.sh) with builder images made
+//! from Debian's packages (scripts/builder-images.sh; there is no registry on these machines, so the tests
+//! pass `--image` and `--package-manager none`; the defaults stay Alpine for users).
+//!
+//! The test command (scripts/test.sh) prepares the engine, QEMU and the images; a test that finds them
+//! missing fails and says how to get them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn docker(args: &[&str]) -> Output {
+    Command::new("docker")
+        .args(args)
+        .output()
+        .expect("the docker CLI is missing: run scripts/docker.sh")
+}
+
+/// The builder image for an architecture (built and cached by scripts/builder-images.sh).
+fn builder(arch: &str) -> String {
+    let out = Command::new(repo().join("scripts/builder-images.sh"))
+        .arg(arch)
+        .output()
+        .expect("run scripts/builder-images.sh");
+    assert!(
+        out.status.success(),
+        "no builder image for {arch}: {}\nrun scripts/docker.sh, scripts/qemu.sh and scripts/builder-images.sh (scripts/test.sh does)",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .expect("image tag")
+        .to_string()
+}
+
+/// A private copy of an example (outputs land in it, not in the repository).
+fn copy_example(name: &str) -> PathBuf {
+    static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dst = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("build-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dst);
+    std::fs::create_dir_all(&dst).unwrap();
+    for e in std::fs::read_dir(repo().join("examples").join(name)).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+        }
+    }
+    dst
+}
+
+fn static_build(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run static-build")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn images_args(arches: &[&str]) -> Vec<String> {
+    let mut args = Vec::new();
+    for a in arches {
+        args.push("--target".to_string());
+        args.push(a.to_string());
+        args.push("--image".to_string());
+        args.push(format!("{a}={}", builder(a)));
+    }
+    args.push("--package-manager".into());
+    args.push("none".into());
+    args
+}
+
+/// Containers of the project in `dir` that still exist: none may survive a run.
+fn leftover_containers(dir: &Path) -> Vec<String> {
+    let project = std::fs::canonicalize(dir).unwrap();
+    let filter = format!("label=static-build.project={}", project.display());
+    let out = docker(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Run a binary inside an image that contains nothing but that binary: no libc, no loader.
+fn run_alone(binary: &Path) -> String {
+    let dir = tempdir("alone");
+    std::fs::copy(binary, dir.join("app")).unwrap();
+    let tag = format!(
+        "static-build-test/alone:{}",
+        dir.file_name().unwrap().to_string_lossy()
+    );
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "tar -C {} -c app | docker import - {tag} >/dev/null",
+            dir.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = docker(&["run", "--rm", &tag, "/app"]);
+    docker(&["rmi", "-f", &tag]);
+    assert!(
+        out.status.success(),
+        "{} failed alone: {}",
+        binary.display(),
+        text(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    static DIRS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = DIRS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn build_example(example: &str, expected: &str) {
+    let arches = ["amd64", "386", "arm64"];
+    let dir = copy_example(example);
+    let mut args = vec!["build".to_string(), "--jobs".into(), "3".into()];
+    args.extend(images_args(&arches));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("out/static-build-report.json"))
+            .expect("JSON report next to the outputs"),
+    )
+    .unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "{}", text(&out));
+    for (file, (arch, elf_arch)) in
+        files
+            .iter()
+            .zip([("amd64", "x86_64"), ("386", "i386"), ("arm64", "aarch64")])
+    {
+        let verdict = file["binary"]["linkage"]["verdict"].as_str().unwrap();
+        assert!(verdict == "static" || verdict == "static-pie", "{file}");
+        assert_eq!(file["binary"]["format"]["arch"], elf_arch);
+        let path = dir.join(file["path"].as_str().unwrap());
+        assert!(path.ends_with(format!(
+            "{example_bin}-{arch}",
+            example_bin = binary_name(example)
+        )));
+        // Owned by the user who ran the build, not by the container's root.
+        use std::os::unix::fs::MetadataExt;
+        let uid = unsafe_free_uid();
+        assert_eq!(std::fs::metadata(&path).unwrap().uid(), uid);
+        let printed = run_alone(&path);
+        assert!(printed.contains(expected), "{arch}: {printed}");
+    }
+    assert!(
+        leftover_containers(&dir).is_empty(),
+        "{:?}",
+        leftover_containers(&dir)
+    );
+}
+
+/// The effective uid of this process, read from /proc (no unsafe, no libc crate).
+fn unsafe_free_uid() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|u| u.parse().ok())
+        .unwrap()
+}
+
+fn binary_name(example: &str) -> &str {
+    match example {
+        "c-zlib" => "hello-zlib",
+        other => other,
+    }
+}
+
+#[test]
+fn go_with_cgo_and_zlib_for_three_architectures() {
+    build_example("go-cgo-zlib", "zlib 1.2.13: 832 bytes -> 29 bytes");
+}
+
+#[test]
+fn c_with_zlib_for_three_architectures() {
+    build_example("c-zlib", "zlib 1.2.13: 51 bytes -> 24 bytes");
+}
+
+#[test]
+fn pure_go_for_three_architectures() {
+    build_example("go-pure", "parsed 192.0.2.1");
+}
+
+#[test]
+fn a_dynamic_link_fails_the_policy_naming_the_library() {
+    let dir = copy_example("c-zlib");
+    // Linked without -static: libz is found as a shared library and the binary needs it at run time.
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\ncommand = \"cc -O2 -o hello-zlib main.c -lz\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("error[require-static]"), "{t}");
+    assert!(t.contains("libz.so.1"), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+fn a_failing_build_shows_its_exit_code_and_last_lines() {
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\ncommand = \"echo about to fail; exit 7\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("exit code 7"), "{t}");
+    assert!(t.contains("about to fail"), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+fn a_build_that_times_out_is_stopped_and_removed() {
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\ncommand = \"sleep 60\"\ntimeout = 3\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let start = Instant::now();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("timed out"), "{t}");
+    assert!(
+        start.elapsed() < Duration::from_secs(50),
+        "the timeout did not stop the build"
+    );
+    assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+fn no_bind_mounts_and_each_build_has_its_own_network() {
+    // Two builds whose steps both listen on the same localhost port run at the same time: each container
+    // has its own network namespace. While they run, their configuration shows no bind mount.
+    let listen = "mkdir -p srv && cat > srv/main.go <<'EOF'\npackage main\nimport (\"net\"; \"time\")\nfunc main() { l, err := net.Listen(\"tcp\", \"127.0.0.1:7070\"); if err != nil { panic(err) }; defer l.Close(); time.Sleep(8 * time.Second) }\nEOF\ngo run ./srv && CGO_ENABLED=0 go build -o go-pure .";
+    let mut children = Vec::new();
+    let mut dirs = Vec::new();
+    for i in 0..2 {
+        let dir = copy_example("go-pure");
+        let _ = i;
+        std::fs::write(
+            dir.join("static-build.toml"),
+            format!("outputs = [\"go-pure\"]\ncommand = '''{listen}'''\n"),
+        )
+        .unwrap();
+        let mut args = vec!["build".to_string()];
+        args.extend(images_args(&["amd64"]));
+        children.push(
+            Command::new(env!("CARGO_BIN_EXE_static-build"))
+                .args(&args)
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        dirs.push(dir);
+    }
+    // Catch both containers while they run and read their configuration.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut checked = 0;
+    while Instant::now() < deadline && checked < 2 {
+        let names: Vec<String> = dirs.iter().flat_map(|d| leftover_containers(d)).collect();
+        if names.len() == 2 {
+            for n in &names {
+                let out = docker(&[
+                    "inspect",
+                    "--format",
+                    "{{json .HostConfig.Binds}} {{len .Mounts}}",
+                    n,
+                ]);
+                let s = String::from_utf8_lossy(&out.stdout);
+                assert_eq!(s.trim(), "null 0", "{n} has mounts: {s}");
+            }
+            checked = 2;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        checked, 2,
+        "never saw both build containers running at once"
+    );
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+    for d in &dirs {
+        assert!(leftover_containers(d).is_empty());
+    }
+}
+
+#[test]
+fn an_unreachable_daemon_is_a_clear_error() {
+    let dir = copy_example("go-pure");
+    let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(["build", "--target", "amd64"])
+        .current_dir(&dir)
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .unwrap();
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("cannot reach the Docker engine"), "{t}");
+    assert!(t.contains("hint:"), "{t}");
+}
+
+#[test]
+fn a_missing_image_that_cannot_be_pulled_is_named() {
+    let dir = copy_example("go-pure");
+    let out = static_build(
+        &dir,
+        &[
+            "build",
+            "--target",
+            "amd64",
+            "--image",
+            "static-build-test/no-such-image:1",
+            "--package-manager",
+            "none",
+        ],
+    );
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("cannot pull image `static-build-test/no-such-image:1`"),
+        "{t}"
+    );
+    assert!(leftover_containers(&dir).is_empty());
+}
