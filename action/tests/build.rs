@@ -371,3 +371,48 @@ fn a_missing_image_that_cannot_be_pulled_is_named() {
     );
     assert!(leftover_containers(&dir).is_empty());
 }
+
+#[test]
+fn sigint_during_a_build_removes_its_containers() {
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\ncommand = \"sleep 60\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64", "386"]));
+    let child = Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(&args)
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while leftover_containers(&dir).len() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        leftover_containers(&dir).len(),
+        2,
+        "the builds never started"
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("interrupted: removed 2 build container(s)"),
+        "{t}"
+    );
+    assert!(
+        leftover_containers(&dir).is_empty(),
+        "{:?}",
+        leftover_containers(&dir)
+    );
+}
