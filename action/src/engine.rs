@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use bollard::container::LogOutput;
-use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountTypeEnum};
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, DownloadFromContainerOptionsBuilder,
     KillContainerOptionsBuilder, ListContainersOptionsBuilder, LogsOptionsBuilder,
@@ -21,7 +21,7 @@ use bollard::query_parameters::{
 };
 use bollard::Docker;
 use futures_util::StreamExt;
-use static_build_core::plan::{BuildPlan, Network, TargetPlan, WORKDIR};
+use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, WORKDIR};
 
 /// Label on every container a run creates: `static-build.run=<run id>`.
 pub const RUN_LABEL: &str = "static-build.run";
@@ -138,9 +138,17 @@ impl Engine {
                     }
                     .into(),
                 ),
-                // Decision 2: nothing from the host is mounted.
+                // Decision 2: nothing from the host is mounted. The only mount is the named cache volume,
+                // which lives in the engine, not on the host's file system.
                 binds: None,
-                mounts: None,
+                mounts: target.cache_volume.as_ref().map(|volume| {
+                    vec![Mount {
+                        target: Some(CACHE_DIR.into()),
+                        source: Some(volume.clone()),
+                        typ: Some(MountTypeEnum::VOLUME),
+                        ..Default::default()
+                    }]
+                }),
                 ..Default::default()
             }),
             ..Default::default()

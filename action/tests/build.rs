@@ -206,6 +206,42 @@ fn c_with_zlib_for_three_architectures() {
 }
 
 #[test]
+fn the_go_caches_live_in_a_named_volume_between_builds() {
+    let dir = copy_example("go-pure");
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The plan names the volume; after the build it holds Go's build cache.
+    let plan = static_build(
+        &dir,
+        &[&["plan", "--format", "json"][..], &args[1..]].concat(),
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let volume = plan["targets"][0]["cache_volume"]
+        .as_str()
+        .expect("cache volume")
+        .to_string();
+    let image = builder("amd64");
+    let ls = docker(&[
+        "run",
+        "--rm",
+        "-v",
+        &format!("{volume}:/c"),
+        &image,
+        "sh",
+        "-c",
+        "ls /c/go-build | head -n 3",
+    ]);
+    assert!(ls.status.success(), "{}", text(&ls));
+    assert!(
+        !String::from_utf8_lossy(&ls.stdout).trim().is_empty(),
+        "empty Go build cache in {volume}"
+    );
+}
+
+#[test]
 fn pure_go_for_three_architectures() {
     build_example("go-pure", "parsed 192.0.2.1");
 }
@@ -310,11 +346,12 @@ fn no_bind_mounts_and_each_build_has_its_own_network() {
                 let out = docker(&[
                     "inspect",
                     "--format",
-                    "{{json .HostConfig.Binds}} {{len .Mounts}}",
+                    "{{json .HostConfig.Binds}} {{range .Mounts}}{{.Type}} {{end}}",
                     n,
                 ]);
+                // No bind mount: the only mount is the named cache volume, which lives in the engine.
                 let s = String::from_utf8_lossy(&out.stdout);
-                assert_eq!(s.trim(), "null 0", "{n} has mounts: {s}");
+                assert_eq!(s.trim(), "null volume", "{n} has host mounts: {s}");
             }
             checked = 2;
         }

@@ -21,6 +21,9 @@ pub const PLAN_VERSION: u32 = 1;
 /// Working directory of the project inside the build container.
 pub const WORKDIR: &str = "/src";
 
+/// Where the cache volume is mounted in the build container.
+pub const CACHE_DIR: &str = "/static-build-cache";
+
 /// A target architecture and how each ecosystem names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TargetSpec {
@@ -170,6 +173,8 @@ pub struct Config {
     pub timeout: Option<u64>,
     /// How many targets build at once (default 2).
     pub jobs: Option<usize>,
+    /// Keep package downloads and toolchain caches in named volumes between runs (default true).
+    pub cache: Option<bool>,
     pub go: GoConfig,
     pub rust: RustConfig,
     pub c: CConfig,
@@ -297,6 +302,10 @@ pub struct TargetPlan {
     pub outputs: Vec<OutputFile>,
     /// The architecture the inspector must find in every output (policy `expected-arch`).
     pub expected_arch: String,
+    /// Named volume mounted at [`CACHE_DIR`]: package downloads, Go module and build caches, the cargo
+    /// registry, kept between runs. Keyed by image, target and preset, so builds never share a cache that
+    /// another toolchain wrote. `None` when caching is off.
+    pub cache_volume: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,6 +356,7 @@ const KNOWN_KEYS: &[&str] = &[
     "network",
     "timeout",
     "jobs",
+    "cache",
     "go",
     "rust",
     "c",
@@ -421,7 +431,7 @@ fn detect_package_manager(image: &str) -> Option<PackageManager> {
     }
 }
 
-fn install_command(pm: PackageManager, packages: &[String]) -> Option<String> {
+fn install_command(pm: PackageManager, packages: &[String], cached: bool) -> Option<String> {
     if packages.is_empty() {
         return None;
     }
@@ -430,13 +440,45 @@ fn install_command(pm: PackageManager, packages: &[String]) -> Option<String> {
         .map(|p| shell_quote(p))
         .collect::<Vec<_>>()
         .join(" ");
-    match pm {
-        PackageManager::Apk => Some(format!("apk add {list}")),
-        PackageManager::Apt => Some(format!(
+    match (pm, cached) {
+        (PackageManager::Apk, false) => Some(format!("apk add {list}")),
+        (PackageManager::Apk, true) => Some(format!(
+            "mkdir -p {CACHE_DIR}/apk && apk add --cache-dir {CACHE_DIR}/apk {list}"
+        )),
+        (PackageManager::Apt, false) => Some(format!(
             "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {list}"
         )),
-        PackageManager::None => None,
+        (PackageManager::Apt, true) => Some(format!(
+            "mkdir -p {CACHE_DIR}/apt/partial && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dir::Cache::archives={CACHE_DIR}/apt {list}"
+        )),
+        (PackageManager::None, _) => None,
     }
+}
+
+/// The cache variables each preset's toolchain honours, pointed into the cache volume.
+fn cache_env(preset: Preset) -> Vec<(String, String)> {
+    let v = |k: &str, sub: &str| (k.to_string(), format!("{CACHE_DIR}/{sub}"));
+    match preset {
+        Preset::Go => vec![v("GOCACHE", "go-build"), v("GOMODCACHE", "go-mod")],
+        Preset::Rust => vec![v("CARGO_HOME", "cargo")],
+        Preset::C | Preset::Script => vec![v("CCACHE_DIR", "ccache")],
+    }
+}
+
+/// A volume name from the image, target and preset (Docker volume names allow `[a-zA-Z0-9_.-]`).
+fn cache_volume_name(image: &str, target: &str, preset: Preset) -> String {
+    let image: String = image
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    format!("static-build-cache_{}_{target}_{image}", preset.label())
 }
 
 /// Quote a word for `sh` when it needs it.
@@ -565,7 +607,11 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
                 packages.push(p.clone());
             }
         }
+        let cached = config.cache.unwrap_or(true);
         let mut env: Vec<(String, String)> = recipe.env.clone();
+        if cached {
+            env.extend(cache_env(preset));
+        }
         for (k, v) in &config.env {
             env.retain(|(ek, _)| ek != k);
             env.push((k.clone(), v.clone()));
@@ -584,7 +630,8 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         targets.push(TargetPlan {
             target: spec.name.into(),
             platform: spec.platform.into(),
-            install: install_command(pm, &packages),
+            install: install_command(pm, &packages, cached),
+            cache_volume: cached.then(|| cache_volume_name(&image, spec.name, preset)),
             image,
             package_manager: pm,
             packages,

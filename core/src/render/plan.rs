@@ -46,6 +46,14 @@ pub fn plan_text(plan: &BuildPlan) -> String {
             let _ = writeln!(out, "  env      {}={}", clean(k), clean(&shell_quote(v)));
         }
         let _ = writeln!(out, "  workdir  {}", t.workdir);
+        if let Some(v) = &t.cache_volume {
+            let _ = writeln!(
+                out,
+                "  cache    volume {} at {}",
+                clean(v),
+                crate::plan::CACHE_DIR
+            );
+        }
         for c in &t.commands {
             let _ = writeln!(out, "  run      {}", clean(c));
         }
