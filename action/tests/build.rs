@@ -453,3 +453,19 @@ fn sigint_during_a_build_removes_its_containers() {
         leftover_containers(&dir)
     );
 }
+
+#[test]
+fn a_foreign_target_without_qemu_fails_before_pulling() {
+    // riscv64 emulation is not registered by scripts/qemu.sh (only aarch64 and arm are).
+    assert!(
+        !Path::new("/proc/sys/fs/binfmt_misc/qemu-riscv64").exists(),
+        "this test needs a host without riscv64 emulation"
+    );
+    let dir = copy_example("go-pure");
+    let out = static_build(&dir, &["build", "--target", "riscv64"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("needs QEMU user emulation"), "{t}");
+    assert!(t.contains("docker/setup-qemu-action"), "{t}");
+    assert!(!t.contains("pulling"), "{t}");
+}
