@@ -49,3 +49,12 @@ echo "## 3. two targets in parallel vs one after another (warm)"
 hyperfine --runs "$RUNS" --style basic --export-json "$WORK/par.json" \
   -n parallel "$SB build $P -t amd64 -t 386 --jobs 2 $COMMON" \
   -n serial "$SB build $P -t amd64 -t 386 --jobs 1 $COMMON" 2>&1 | sed -n '/Summary/,$p'
+
+echo
+echo "## means (seconds)"
+python3 - "$WORK" <<'PY'
+import json, sys
+for name in ["warm", "vs", "par"]:
+    for r in json.load(open(f"{sys.argv[1]}/{name}.json"))["results"]:
+        print(f"  {r['command'][:60]:<60} {r['mean']:7.2f} ± {r['stddev']:.2f}")
+PY
