@@ -469,3 +469,28 @@ fn a_foreign_target_without_qemu_fails_before_pulling() {
     assert!(t.contains("docker/setup-qemu-action"), "{t}");
     assert!(!t.contains("pulling"), "{t}");
 }
+
+#[test]
+fn packages_install_with_apt_and_land_in_the_cache_volume() {
+    // The Debian builder image reaches Debian's mirror through the default bridge network; the preset's
+    // packages (build-essential, pkg-config) and the example's (zlib1g-dev) are installed by apt, and the
+    // downloaded .deb files stay in the cache volume for the next run.
+    let dir = copy_example("c-zlib");
+    let image = builder("amd64");
+    let out = static_build(
+        &dir,
+        &["build", "--target", "amd64", "--image", &image, "--package-manager", "apt"],
+    );
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("[amd64]"), "{t}");
+    let plan = static_build(
+        &dir,
+        &["plan", "--format", "json", "--target", "amd64", "--image", &image, "--package-manager", "apt"],
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    assert!(plan["targets"][0]["install"].as_str().unwrap().contains("apt-get install"));
+    let volume = plan["targets"][0]["cache_volume"].as_str().unwrap().to_string();
+    let ls = docker(&["run", "--rm", "-v", &format!("{volume}:/c"), &image, "sh", "-c", "ls /c/apt"]);
+    assert!(String::from_utf8_lossy(&ls.stdout).contains(".deb"), "{}", text(&ls));
+}
