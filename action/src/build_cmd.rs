@@ -52,6 +52,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                         Ok(data) => {
                             let r = inspect_with(&data[..], InspectOptions::default());
                             report.add_with(shown, data.len() as u64, r, &target_policy);
+                            add_link_hints(&mut report);
                         }
                         Err(e) => report.add_error(shown, format!("cannot read the output: {e}")),
                     }
@@ -104,6 +105,53 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// After a build, say on the finding what usually causes a dynamic output. A link that needs libc was not a
+/// static link at all (with `-static`, a missing archive fails the link instead: "cannot find -lz"); a link
+/// that needs only other libraries mixed in a shared one where its static archive was missing.
+fn add_link_hints(report: &mut Report) {
+    let Some(entry) = report.files.last_mut() else {
+        return;
+    };
+    let static_build_core::Outcome::Elf { binary } = &entry.outcome else {
+        return;
+    };
+    let libc_like = |n: &str| {
+        [
+            "libc.",
+            "ld-",
+            "libm.",
+            "libpthread.",
+            "libdl.",
+            "librt.",
+            "libgcc_s.",
+        ]
+        .iter()
+        .any(|p| n.starts_with(p))
+    };
+    let needed = &binary.dynamic.needed;
+    let others: Vec<&String> = needed.iter().filter(|n| !libc_like(n)).collect();
+    let hint = if needed.is_empty() || needed.iter().any(|n| libc_like(n)) {
+        "hint: the link was not static: pass -static to the linker (the c preset's LDFLAGS; for Go, -linkmode external with -extldflags \"-static\"); if a library then fails with \"cannot find -lNAME\", install the package with its static archive (Alpine: usually NAME-static, Debian: the -dev package)".to_string()
+    } else {
+        let archives: Vec<String> = others
+            .iter()
+            .map(|n| format!("{}.a", n.split(".so").next().unwrap_or(n)))
+            .collect();
+        format!(
+            "hint: the static archive ({}) was not found, so the shared library was linked; install the package that ships it (Alpine: usually NAME-static, Debian: the -dev package)",
+            archives.join(", ")
+        )
+    };
+    for finding in entry
+        .findings
+        .iter_mut()
+        .filter(|f| f.rule == "require-static")
+    {
+        finding.message.push_str("; ");
+        finding.message.push_str(&hint);
+    }
 }
 
 type Built = Vec<(static_build_core::plan::TargetPlan, TargetResult)>;

@@ -263,6 +263,7 @@ fn a_dynamic_link_fails_the_policy_naming_the_library() {
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("error[require-static]"), "{t}");
     assert!(t.contains("libz.so.1"), "{t}");
+    assert!(t.contains("hint: the link was not static"), "{t}");
     assert!(leftover_containers(&dir).is_empty());
 }
 
@@ -479,18 +480,55 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
     let image = builder("amd64");
     let out = static_build(
         &dir,
-        &["build", "--target", "amd64", "--image", &image, "--package-manager", "apt"],
+        &[
+            "build",
+            "--target",
+            "amd64",
+            "--image",
+            &image,
+            "--package-manager",
+            "apt",
+        ],
     );
     let t = text(&out);
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(t.contains("[amd64]"), "{t}");
     let plan = static_build(
         &dir,
-        &["plan", "--format", "json", "--target", "amd64", "--image", &image, "--package-manager", "apt"],
+        &[
+            "plan",
+            "--format",
+            "json",
+            "--target",
+            "amd64",
+            "--image",
+            &image,
+            "--package-manager",
+            "apt",
+        ],
     );
     let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
-    assert!(plan["targets"][0]["install"].as_str().unwrap().contains("apt-get install"));
-    let volume = plan["targets"][0]["cache_volume"].as_str().unwrap().to_string();
-    let ls = docker(&["run", "--rm", "-v", &format!("{volume}:/c"), &image, "sh", "-c", "ls /c/apt"]);
-    assert!(String::from_utf8_lossy(&ls.stdout).contains(".deb"), "{}", text(&ls));
+    assert!(plan["targets"][0]["install"]
+        .as_str()
+        .unwrap()
+        .contains("apt-get install"));
+    let volume = plan["targets"][0]["cache_volume"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ls = docker(&[
+        "run",
+        "--rm",
+        "-v",
+        &format!("{volume}:/c"),
+        &image,
+        "sh",
+        "-c",
+        "ls /c/apt",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&ls.stdout).contains(".deb"),
+        "{}",
+        text(&ls)
+    );
 }
