@@ -179,12 +179,23 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
         let (engine, tar, run_id, host_root) = (&engine, tar.clone(), &run_id, &host_root);
         async move {
             let start = Instant::now();
-            eprintln!("[{}] building in {} ({})", t.target, t.image, t.platform);
+            let progress = engine.progress();
+            progress.state(
+                &t.target,
+                &format!("building in {} ({})", t.image, t.platform),
+                false,
+            );
             let r = engine.build_target(run_id, plan, t, tar, host_root).await;
-            eprintln!(
-                "[{}] finished in {:.1} s",
-                t.target,
-                start.elapsed().as_secs_f64()
+            let outcome = match &r {
+                Ok(TargetResult::Built(_)) => "built",
+                Ok(TargetResult::Failed { .. }) => "failed",
+                Ok(TargetResult::TimedOut { .. }) => "timed out",
+                Err(_) => "error",
+            };
+            progress.state(
+                &t.target,
+                &format!("{outcome} in {:.1} s", start.elapsed().as_secs_f64()),
+                true,
             );
             r.map(|r| (t.clone(), r))
         }
@@ -192,9 +203,11 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
     .buffer_unordered(plan.jobs)
     .collect::<Vec<_>>();
 
-    // Ctrl-C or a cancelled CI job (SIGTERM) removes every container this run created.
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .context("cannot watch for SIGTERM")?;
+    // Ctrl-C, a cancelled CI job (SIGTERM) or a closed terminal (SIGHUP) removes every container this run
+    // created.
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+    let mut hup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
     let results = tokio::select! {
         r = builds => r,
         _ = tokio::signal::ctrl_c() => {
@@ -204,6 +217,10 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
         _ = term.recv() => {
             let n = engine.remove_run(&run_id).await;
             anyhow::bail!("terminated: removed {n} build container(s)");
+        }
+        _ = hup.recv() => {
+            let n = engine.remove_run(&run_id).await;
+            anyhow::bail!("hung up: removed {n} build container(s)");
         }
     };
     let mut out = Vec::new();

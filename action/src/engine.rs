@@ -23,11 +23,14 @@ use bollard::Docker;
 use futures_util::StreamExt;
 use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, WORKDIR};
 
+use crate::progress::Progress;
+
 /// Label on every container a run creates: `static-build.run=<run id>`.
 pub const RUN_LABEL: &str = "static-build.run";
 
 pub struct Engine {
     docker: Docker,
+    progress: Progress,
 }
 
 /// How one target's build ended.
@@ -58,7 +61,15 @@ impl Engine {
         let docker = Docker::connect_with_defaults().with_context(hint)?;
         let docker = docker.negotiate_version().await.with_context(hint)?;
         docker.ping().await.with_context(hint)?;
-        Ok(Engine { docker })
+        Ok(Engine {
+            docker,
+            progress: Progress::new(),
+        })
+    }
+
+    /// Where build logs and target states are shown.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// Make sure `image` is present for `platform`: use the local copy, else pull it (progress on stderr).
@@ -69,12 +80,15 @@ impl Engine {
             let want = platform.split('/').nth(1).unwrap_or_default();
             if !arch.is_empty() && arch != want {
                 // A local image for another platform is not silently used: pull the right one.
-                eprintln!("image {image} is present for {arch}, pulling it for {platform}");
+                self.progress.line(&format!(
+                    "image {image} is present for {arch}, pulling it for {platform}"
+                ));
             } else {
                 return Ok(());
             }
         }
-        eprintln!("pulling {image} for {platform}");
+        self.progress
+            .line(&format!("pulling {image} for {platform}"));
         let options = CreateImageOptionsBuilder::new()
             .from_image(image)
             .platform(platform)
@@ -86,7 +100,7 @@ impl Engine {
                 Ok(info) => {
                     if let Some(status) = info.status {
                         if status != last_status && info.progress_detail.is_none() {
-                            eprintln!("  {image}: {status}");
+                            self.progress.line(&format!("  {image}: {status}"));
                         }
                         last_status = status;
                     }
@@ -215,7 +229,7 @@ impl Engine {
                 while let Some(nl) = partial.find('\n') {
                     let line: String = partial.drain(..=nl).collect();
                     let line = line.trim_end_matches(['\n', '\r']).to_string();
-                    eprintln!("[{t}] {}", neutralize(&line));
+                    self.progress.line(&format!("[{t}] {}", neutralize(&line)));
                     tail.push(line);
                     if tail.len() > 20 {
                         tail.remove(0);
@@ -236,7 +250,8 @@ impl Engine {
             });
         }
         if !partial.is_empty() {
-            eprintln!("[{t}] {}", neutralize(&partial));
+            self.progress
+                .line(&format!("[{t}] {}", neutralize(&partial)));
             tail.push(partial);
         }
         let inspect = self

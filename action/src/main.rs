@@ -6,6 +6,7 @@ mod cli;
 mod engine;
 mod inspect_cmd;
 mod plan_cmd;
+mod progress;
 
 use std::process::ExitCode;
 
