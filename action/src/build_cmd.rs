@@ -37,6 +37,16 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
 
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     for (target, result) in results {
+        let result = match result {
+            Ok(r) => r,
+            Err(e) => {
+                report.add_error(
+                    format!("{} ({})", plan.name, target.target),
+                    format!("{e:#}"),
+                );
+                continue;
+            }
+        };
         match result {
             TargetResult::Built(files) => {
                 // Each output is judged with its target's architecture as the expected one.
@@ -154,7 +164,9 @@ fn add_link_hints(report: &mut Report) {
     }
 }
 
-type Built = Vec<(static_build_core::plan::TargetPlan, TargetResult)>;
+/// Each target with how its build ended; an error of one target (a missing output, a container that could
+/// not be created) does not stop the others.
+type Built = Vec<(static_build_core::plan::TargetPlan, Result<TargetResult>)>;
 
 async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Result<Built> {
     let engine = Engine::connect().await?;
@@ -197,7 +209,7 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
                 &format!("{outcome} in {:.1} s", start.elapsed().as_secs_f64()),
                 true,
             );
-            r.map(|r| (t.clone(), r))
+            (t.clone(), r)
         }
     }))
     .buffer_unordered(plan.jobs)
@@ -225,7 +237,7 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
     };
     let mut out = Vec::new();
     for r in results {
-        out.push(r?);
+        out.push(r);
     }
     // Report in plan order, whatever order the targets finished in.
     out.sort_by_key(|(t, _)| plan.targets.iter().position(|p| p.target == t.target));

@@ -145,6 +145,10 @@ impl Engine {
             working_dir: Some(target.workdir.clone()),
             labels: Some(labels),
             host_config: Some(HostConfig {
+                memory: plan.memory_bytes.and_then(|m| i64::try_from(m).ok()),
+                // Without swap beyond the limit, so the limit is the limit.
+                memory_swap: plan.memory_bytes.and_then(|m| i64::try_from(m).ok()),
+                nano_cpus: plan.cpus.map(|c| (c * 1e9) as i64),
                 network_mode: Some(
                     match plan.network {
                         Network::Bridge => "bridge",

@@ -46,6 +46,12 @@ pub struct ConfigArgs {
     /// How many targets build at once (default 2)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Memory limit of each build container (e.g. 4g)
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
+    /// CPU limit of each build container (e.g. 2)
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<f64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -203,6 +209,8 @@ impl ConfigArgs {
         }
         config.timeout = self.timeout.or(config.timeout);
         config.jobs = self.jobs.or(config.jobs);
+        config.memory = self.memory.clone().or(config.memory);
+        config.cpus = self.cpus.or(config.cpus);
         let facts = project_facts(&self.dir)?;
         Ok(plan::resolve(&config, &facts)?)
     }

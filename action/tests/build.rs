@@ -532,3 +532,45 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
         text(&ls)
     );
 }
+
+#[test]
+fn a_build_over_its_memory_limit_is_reported_as_such() {
+    let dir = copy_example("c-zlib");
+    // `tail -n 1` keeps a line without a newline in memory: 200 MB of zeros in a 32 MiB container.
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\nmemory = \"32m\"\ncommand = \"head -c 200000000 /dev/zero | tail -n 1 >/dev/null\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("killed for lack of memory"), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+fn a_missing_output_is_an_error_of_that_target() {
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\ncommand = \"true\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64", "386"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    // Both targets are reported, each with its own error.
+    assert!(
+        t.contains("(amd64): error:") && t.contains("(386): error:"),
+        "{t}"
+    );
+    assert!(t.contains("did not produce `hello-zlib`"), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}

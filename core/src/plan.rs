@@ -175,6 +175,10 @@ pub struct Config {
     pub jobs: Option<usize>,
     /// Keep package downloads and toolchain caches in named volumes between runs (default true).
     pub cache: Option<bool>,
+    /// Memory limit of each build container, e.g. `4g`, `512m` (default: none).
+    pub memory: Option<String>,
+    /// CPU limit of each build container, e.g. `2` or `1.5` (default: none).
+    pub cpus: Option<f64>,
     pub go: GoConfig,
     pub rust: RustConfig,
     pub c: CConfig,
@@ -271,7 +275,7 @@ impl ProjectFacts {
 }
 
 /// The fully resolved plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BuildPlan {
     pub plan_version: u32,
     pub name: String,
@@ -280,6 +284,10 @@ pub struct BuildPlan {
     pub network: Network,
     pub timeout_secs: u64,
     pub jobs: usize,
+    /// Memory limit per build container in bytes.
+    pub memory_bytes: Option<u64>,
+    /// CPU limit per build container, in CPUs.
+    pub cpus: Option<f64>,
     pub targets: Vec<TargetPlan>,
     /// Decisions made on the user's behalf that they may want to know about.
     pub notes: Vec<String>,
@@ -357,6 +365,8 @@ const KNOWN_KEYS: &[&str] = &[
     "timeout",
     "jobs",
     "cache",
+    "memory",
+    "cpus",
     "go",
     "rust",
     "c",
@@ -479,6 +489,30 @@ fn cache_volume_name(image: &str, target: &str, preset: Preset) -> String {
         .take(80)
         .collect();
     format!("static-build-cache_{}_{target}_{image}", preset.label())
+}
+
+/// Parse a memory size such as `512m`, `4g`, `1024k` or a plain number of bytes.
+fn parse_memory(s: &str) -> Result<u64, PlanError> {
+    let bad = || PlanError::Invalid {
+        what: "memory",
+        value: s.to_string(),
+        why: "use a number with an optional unit: 512m, 4g, 1024k (at least 6m)",
+    };
+    let t = s.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (num, mult) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('m') => (&t[..t.len() - 1], 1 << 20),
+        Some('g') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: u64 = num.trim().parse().map_err(|_| bad())?;
+    let bytes = n.checked_mul(mult).ok_or_else(bad)?;
+    // Docker refuses limits under 6 MiB.
+    if bytes < 6 << 20 {
+        return Err(bad());
+    }
+    Ok(bytes)
 }
 
 /// Quote a word for `sh` when it needs it.
@@ -650,6 +684,17 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         network: config.network.unwrap_or(Network::Bridge),
         timeout_secs: config.timeout.unwrap_or(3600),
         jobs: config.jobs.unwrap_or(2).max(1),
+        memory_bytes: config.memory.as_deref().map(parse_memory).transpose()?,
+        cpus: match config.cpus {
+            Some(c) if !(c > 0.0 && c <= 1024.0) => {
+                return Err(PlanError::Invalid {
+                    what: "cpus",
+                    value: c.to_string(),
+                    why: "must be a positive number of CPUs",
+                })
+            }
+            other => other,
+        },
         targets,
         notes,
     })
@@ -1037,6 +1082,27 @@ mod tests {
             c.packages.for_manager(PackageManager::Apk),
             ["zlib-static".to_string()]
         );
+    }
+
+    #[test]
+    fn memory_limits() {
+        assert_eq!(parse_memory("512m"), Ok(512 << 20));
+        assert_eq!(parse_memory("4G"), Ok(4 << 30));
+        assert_eq!(parse_memory("8388608"), Ok(8 << 20));
+        assert!(parse_memory("1k").is_err());
+        assert!(parse_memory("lots").is_err());
+        let c = Config {
+            memory: Some("1g".into()),
+            cpus: Some(1.5),
+            ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        assert_eq!((plan.memory_bytes, plan.cpus), (Some(1 << 30), Some(1.5)));
+        let c = Config {
+            cpus: Some(-1.0),
+            ..Config::default()
+        };
+        assert!(resolve(&c, &project(&["go.mod"], false)).is_err());
     }
 
     #[test]

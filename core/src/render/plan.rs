@@ -28,6 +28,16 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         plan.jobs,
         if plan.jobs == 1 { "" } else { "s" }
     );
+    if plan.memory_bytes.is_some() || plan.cpus.is_some() {
+        let mut limits = Vec::new();
+        if let Some(m) = plan.memory_bytes {
+            limits.push(format!("memory {} MiB", m >> 20));
+        }
+        if let Some(c) = plan.cpus {
+            limits.push(format!("{c} CPUs"));
+        }
+        let _ = writeln!(out, "  limits per container: {}", limits.join(" · "));
+    }
     for note in &plan.notes {
         let _ = writeln!(out, "  note: {}", clean(note));
     }
