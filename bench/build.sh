@@ -3,10 +3,9 @@
 #   1. cold vs warm build of the cgo example (cache volumes removed before every cold run);
 #   2. static-build vs the hand-written `docker run ... build_static.sh` it replaces (same image, same
 #      commands, cold caches for both);
-#   3. targets in parallel vs one after another (amd64 and 386; arm64 is left out because QEMU makes it
-#      dominate everything).
+#   3. three targets (amd64, 386, arm64 under QEMU) in parallel vs one after another, warm.
 #
-#   bench/build.sh        (after scripts/docker.sh and scripts/builder-images.sh amd64 386)
+#   bench/build.sh        (after scripts/docker.sh, scripts/qemu.sh and scripts/builder-images.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -16,10 +15,11 @@ cargo build --release -q -p static-build
 SB=$PWD/target/release/static-build
 A=$(scripts/builder-images.sh amd64 | cut -d' ' -f2)
 B=$(scripts/builder-images.sh 386 | cut -d' ' -f2)
+C=$(scripts/builder-images.sh arm64 | cut -d' ' -f2)
 WORK=$PWD/target/bench/build
 rm -rf "$WORK" && mkdir -p "$WORK" && cp -r examples/go-cgo-zlib "$WORK/project"
 P=$WORK/project
-COMMON="--image amd64=$A --image 386=$B --package-manager none"
+COMMON="--image amd64=$A --image 386=$B --image arm64=$C --package-manager none"
 drop_caches='docker volume ls -q --filter name=static-build-cache_ | xargs -r docker volume rm -f >/dev/null'
 
 # The hand-written equivalent: bind-mount the project, run the same go build as root.
@@ -44,11 +44,11 @@ hyperfine --runs "$RUNS" --style basic --export-json "$WORK/vs.json" \
   -n docker-run "docker run --rm -v $P:/mnt $A /mnt/build_static.sh" 2>&1 | sed -n '/Summary/,$p'
 
 echo
-echo "## 3. two targets in parallel vs one after another (warm)"
-"$SB" build "$P" -t amd64 -t 386 $COMMON >/dev/null 2>&1 || true
+echo "## 3. three targets in parallel vs one after another (warm)"
+"$SB" build "$P" -t amd64 -t 386 -t arm64 $COMMON >/dev/null 2>&1 || true
 hyperfine --runs "$RUNS" --style basic --export-json "$WORK/par.json" \
-  -n parallel "$SB build $P -t amd64 -t 386 --jobs 2 $COMMON" \
-  -n serial "$SB build $P -t amd64 -t 386 --jobs 1 $COMMON" 2>&1 | sed -n '/Summary/,$p'
+  -n parallel "$SB build $P -t amd64 -t 386 -t arm64 --jobs 3 $COMMON" \
+  -n serial "$SB build $P -t amd64 -t 386 -t arm64 --jobs 1 $COMMON" 2>&1 | sed -n '/Summary/,$p'
 
 echo
 echo "## means (seconds)"
