@@ -453,3 +453,59 @@ pub fn check_emulation(plan: &BuildPlan) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_project_tar_honours_ignore_files() {
+        let dir = std::env::temp_dir().join(format!("sb-tar-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for d in ["src", "big", "out", ".git", "keep"] {
+            std::fs::create_dir_all(dir.join(d)).unwrap();
+        }
+        for (f, text) in [
+            ("main.go", "package main"),
+            ("src/lib.c", "int x;"),
+            (".gitignore", "secret.txt\n"),
+            (".static-buildignore", "big/\n"),
+            ("secret.txt", "token"),
+            ("big/blob", "xxxx"),
+            ("out/old-binary", "ELF"),
+            (".git/config", "[core]"),
+            ("keep/.hidden", "kept"),
+        ] {
+            std::fs::write(dir.join(f), text).unwrap();
+        }
+        let tar = project_tar(&dir, "out").unwrap();
+        let mut archive = tar::Archive::new(&tar[..]);
+        let mut names: Vec<String> = archive
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "src/",
+                "src/.gitignore",
+                "src/.static-buildignore",
+                "src/keep",
+                "src/keep/.hidden",
+                "src/main.go",
+                "src/src",
+                "src/src/lib.c"
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn build_output_cannot_act_as_a_workflow_command() {
+        assert_eq!(neutralize("::error::boom"), " ::error::boom");
+        assert_eq!(neutralize("a\u{1b}[31mb"), "a?[31mb");
+        assert_eq!(neutralize("plain\tline"), "plain\tline");
+    }
+}

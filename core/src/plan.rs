@@ -375,6 +375,7 @@ const KNOWN_KEYS: &[&str] = &[
 const GO_KEYS: &[&str] = &["cgo", "tags", "static-pie", "ldflags", "package"];
 const RUST_KEYS: &[&str] = &["bin", "features"];
 const C_KEYS: &[&str] = &["build-system"];
+const PACKAGES_KEYS: &[&str] = &["apk", "apt"];
 
 impl Config {
     /// Parse `static-build.toml`. Unknown keys come back as warnings with their line, not errors. A
@@ -400,6 +401,8 @@ impl Config {
                 "go" => GO_KEYS,
                 "rust" => RUST_KEYS,
                 "c" => C_KEYS,
+                // A key written after `[packages]` lands in that table (e.g. `cache = false`): say so.
+                "packages" => PACKAGES_KEYS,
                 _ => continue,
             };
             if let Some(t) = v.as_table() {
@@ -1071,6 +1074,8 @@ mod tests {
             ]
         );
         assert!(Config::from_toml("targets = 3").is_err());
+        let (_, w) = Config::from_toml("[packages]\napk = []\ncache = false\n").unwrap();
+        assert_eq!(w, vec!["unknown key `packages.cache` ignored (line 3)"]);
         let (c, _) =
             Config::from_toml("[packages]\napk = [\"zlib-static\"]\napt = [\"zlib1g-dev\"]\n")
                 .unwrap();
