@@ -73,6 +73,19 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// Build a copy of `example` whose static-build.toml is replaced by `config`, for `arches`, with the
+/// builder images; returns the project directory, the process output and its text.
+fn build_with_config(example: &str, config: &str, arches: &[&str]) -> (PathBuf, Output, String) {
+    let dir = copy_example(example);
+    std::fs::write(dir.join("static-build.toml"), config).unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(arches));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    (dir, out, t)
+}
+
 fn images_args(arches: &[&str]) -> Vec<String> {
     let mut args = Vec::new();
     for a in arches {
@@ -248,18 +261,12 @@ fn pure_go_for_three_architectures() {
 
 #[test]
 fn a_dynamic_link_fails_the_policy_naming_the_library() {
-    let dir = copy_example("c-zlib");
     // Linked without -static: libz is found as a shared library and the binary needs it at run time.
-    std::fs::write(
-        dir.join("static-build.toml"),
+    let (dir, out, t) = build_with_config(
+        "c-zlib",
         "outputs = [\"hello-zlib\"]\ncommand = \"cc -O2 -o hello-zlib main.c -lz\"\n",
-    )
-    .unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64"]));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = static_build(&dir, &args);
-    let t = text(&out);
+        &["amd64"],
+    );
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("error[require-static]"), "{t}");
     assert!(t.contains("libz.so.1"), "{t}");
@@ -269,17 +276,11 @@ fn a_dynamic_link_fails_the_policy_naming_the_library() {
 
 #[test]
 fn a_failing_build_shows_its_exit_code_and_last_lines() {
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("static-build.toml"),
+    let (dir, out, t) = build_with_config(
+        "c-zlib",
         "outputs = [\"hello-zlib\"]\ncommand = \"echo about to fail; exit 7\"\n",
-    )
-    .unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64"]));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = static_build(&dir, &args);
-    let t = text(&out);
+        &["amd64"],
+    );
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("exit code 7"), "{t}");
     assert!(t.contains("about to fail"), "{t}");
@@ -288,18 +289,12 @@ fn a_failing_build_shows_its_exit_code_and_last_lines() {
 
 #[test]
 fn a_build_that_times_out_is_stopped_and_removed() {
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("static-build.toml"),
-        "outputs = [\"hello-zlib\"]\ncommand = \"sleep 60\"\ntimeout = 3\n",
-    )
-    .unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64"]));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let start = Instant::now();
-    let out = static_build(&dir, &args);
-    let t = text(&out);
+    let (dir, out, t) = build_with_config(
+        "c-zlib",
+        "outputs = [\"hello-zlib\"]\ncommand = \"sleep 60\"\ntimeout = 3\n",
+        &["amd64"],
+    );
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("timed out"), "{t}");
     assert!(
@@ -535,18 +530,10 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
 
 #[test]
 fn a_build_over_its_memory_limit_is_reported_as_such() {
-    let dir = copy_example("c-zlib");
     // `tail -n 1` keeps a line without a newline in memory: 200 MB of zeros in a 32 MiB container.
-    std::fs::write(
-        dir.join("static-build.toml"),
-        "outputs = [\"hello-zlib\"]\nmemory = \"32m\"\ncommand = \"head -c 200000000 /dev/zero | tail -n 1 >/dev/null\"\n",
-    )
-    .unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64"]));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = static_build(&dir, &args);
-    let t = text(&out);
+    let config = "outputs = [\"hello-zlib\"]\nmemory = \"32m\"\n\
+                  command = \"head -c 200000000 /dev/zero | tail -n 1 >/dev/null\"\n";
+    let (dir, out, t) = build_with_config("c-zlib", config, &["amd64"]);
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("killed for lack of memory"), "{t}");
     assert!(leftover_containers(&dir).is_empty());
@@ -554,17 +541,11 @@ fn a_build_over_its_memory_limit_is_reported_as_such() {
 
 #[test]
 fn a_missing_output_is_an_error_of_that_target() {
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("static-build.toml"),
+    let (dir, out, t) = build_with_config(
+        "c-zlib",
         "outputs = [\"hello-zlib\"]\ncommand = \"true\"\n",
-    )
-    .unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64", "386"]));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = static_build(&dir, &args);
-    let t = text(&out);
+        &["amd64", "386"],
+    );
     assert_eq!(out.status.code(), Some(2), "{t}");
     // Both targets are reported, each with its own error.
     assert!(
