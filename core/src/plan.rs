@@ -202,9 +202,17 @@ pub struct GoConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct RustConfig {
-    /// Binary to build (default: the project name).
+    /// Binary to build (default: the project name). The output is still named after the project
+    /// (`out/<name>-<target>`).
     pub bin: Option<String>,
+    /// Cargo package of a workspace that holds the binary (`cargo build -p`; default: cargo's choice).
+    pub package: Option<String>,
     pub features: Vec<String>,
+    /// Build for the musl variant of the image's own triple (`x86_64-unknown-linux-gnu` becomes
+    /// `x86_64-unknown-linux-musl`, `armv7-unknown-linux-gnueabihf` becomes `armv7-unknown-linux-musleabihf`), so
+    /// a glibc-hosted toolchain still makes musl binaries; with rustup in the image, a missing target is added.
+    /// A no-op on musl-hosted toolchains (Alpine).
+    pub musl: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -373,7 +381,7 @@ const KNOWN_KEYS: &[&str] = &[
     "policy",
 ];
 const GO_KEYS: &[&str] = &["cgo", "tags", "static-pie", "ldflags", "package"];
-const RUST_KEYS: &[&str] = &["bin", "features"];
+const RUST_KEYS: &[&str] = &["bin", "package", "features", "musl"];
 const C_KEYS: &[&str] = &["build-system"];
 const PACKAGES_KEYS: &[&str] = &["apk", "apt"];
 
@@ -425,10 +433,14 @@ fn default_image(_target: &TargetSpec) -> String {
     format!("alpine:{ALPINE_VERSION}")
 }
 
-fn detect_package_manager(image: &str) -> Option<PackageManager> {
+/// The repository name of an image reference, without registry, namespace, tag or digest.
+fn image_repo(image: &str) -> &str {
     let repo = image.rsplit('/').next().unwrap_or(image);
-    let name = repo.split([':', '@']).next().unwrap_or(repo);
-    match name {
+    repo.split([':', '@']).next().unwrap_or(repo)
+}
+
+fn detect_package_manager(image: &str) -> Option<PackageManager> {
+    match image_repo(image) {
         "alpine" => Some(PackageManager::Apk),
         "debian" | "ubuntu" | "buildpack-deps" => Some(PackageManager::Apt),
         n if n.starts_with("golang") || n.starts_with("rust") => {
@@ -639,6 +651,11 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             PackageManager::Apt => recipe.apt.iter().map(|s| s.to_string()).collect(),
             PackageManager::None => Vec::new(),
         };
+        if preset == Preset::Rust && image_repo(&image).starts_with("rust") {
+            // The official Rust images carry rustup's toolchain: the distribution's older rustc and cargo would
+            // only be downloaded and shadowed.
+            packages.retain(|p| !matches!(p.as_str(), "rust" | "rustc" | "cargo"));
+        }
         for p in config.packages.for_manager(pm) {
             if !packages.contains(p) {
                 packages.push(p.clone());
@@ -791,10 +808,11 @@ fn recipe(
             // The build runs natively in the target's container, so the image's own Rust host triple is the
             // target (musl on Alpine). Naming it with --target keeps RUSTFLAGS away from build scripts and
             // proc-macros, which cannot be linked statically.
-            let mut cmd = format!(
-                "cargo build --release --locked --target \"$host\" --bin {}",
-                shell_quote(&bin)
-            );
+            let mut cmd = "cargo build --release --locked --target \"$host\"".to_string();
+            if let Some(p) = &config.rust.package {
+                cmd.push_str(&format!(" -p {}", shell_quote(p)));
+            }
+            cmd.push_str(&format!(" --bin {}", shell_quote(&bin)));
             if !config.rust.features.is_empty() {
                 cmd.push_str(&format!(
                     " --features {}",
@@ -809,14 +827,25 @@ fn recipe(
                     ("RUSTFLAGS".into(), "-C target-feature=+crt-static".into()),
                     ("PKG_CONFIG_ALL_STATIC".into(), "1".into()),
                 ],
-                commands: vec![
-                    "host=$(rustc -vV | sed -n 's/^host: //p')".into(),
+                commands: if config.rust.musl {
+                    vec![
+                        "host=$(rustc -vV | sed -n 's/^host: //p' | sed 's/-gnu/-musl/')".into(),
+                        "if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx \"$host\"; then rustup target add \"$host\"; fi".into(),
+                    ]
+                } else {
+                    vec!["host=$(rustc -vV | sed -n 's/^host: //p')".into()]
+                }
+                .into_iter()
+                .chain([
                     cmd,
+                    // CARGO_TARGET_DIR (e.g. in the cache volume, from `[env]`) moves cargo's output.
                     format!(
-                        "mkdir -p static-build-out && cp \"target/$host/release/{bin}\" static-build-out/"
+                        "mkdir -p static-build-out && cp \"${{CARGO_TARGET_DIR:-target}}/$host/release/{bin}\" {}",
+                        shell_quote(&format!("static-build-out/{name}"))
                     ),
-                ],
-                outputs: out(format!("static-build-out/{bin}")),
+                ])
+                .collect(),
+                outputs: out(format!("static-build-out/{name}")),
             }
         }
         Preset::C => {
@@ -1038,6 +1067,59 @@ mod tests {
             .contains(&("RUSTFLAGS".into(), "-C target-feature=+crt-static".into())));
         assert!(t.commands[1].contains("--target \"$host\""));
         assert_eq!(t.outputs[0].from, "static-build-out/app");
+    }
+
+    #[test]
+    fn rust_package_musl_and_output_name() {
+        let (mut c, warnings) = Config::from_toml(
+            "name = \"tool-linux\"\n[rust]\nbin = \"tool\"\npackage = \"tool-cli\"\nmusl = true\n",
+        )
+        .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let plan = resolve(&c, &project(&["Cargo.toml"], false)).unwrap();
+        let t = &plan.targets[0];
+        // The musl variant of the image's triple, added with rustup when the image has it.
+        assert!(t.commands[0].ends_with("sed 's/-gnu/-musl/')"));
+        assert!(t.commands[1].contains("rustup target add \"$host\""));
+        assert!(t.commands[2].contains("--target \"$host\" -p tool-cli --bin tool"));
+        // The binary is named after the project, and CARGO_TARGET_DIR is honoured.
+        assert_eq!(
+            t.commands[3],
+            "mkdir -p static-build-out && cp \"${CARGO_TARGET_DIR:-target}/$host/release/tool\" static-build-out/tool-linux"
+        );
+        assert_eq!(t.outputs[0].from, "static-build-out/tool-linux");
+        assert_eq!(t.outputs[0].to, "out/tool-linux-amd64");
+        // Without `musl`, the image's own triple.
+        c.rust.musl = false;
+        let t = &resolve(&c, &project(&["Cargo.toml"], false))
+            .unwrap()
+            .targets[0];
+        assert_eq!(t.commands[0], "host=$(rustc -vV | sed -n 's/^host: //p')");
+        assert_eq!(t.commands.len(), 3);
+    }
+
+    #[test]
+    fn rust_images_skip_the_distribution_toolchain() {
+        let mut c = Config {
+            preset: Some(Preset::Rust),
+            ..Config::default()
+        };
+        let facts = project(&["Cargo.toml"], false);
+        c.image = Some("rust:1.94.1-alpine3.23".into());
+        assert_eq!(
+            resolve(&c, &facts).unwrap().targets[0].packages,
+            ["musl-dev"]
+        );
+        c.image = Some("docker.io/library/rust:1.94.1-slim-bookworm".into());
+        assert_eq!(
+            resolve(&c, &facts).unwrap().targets[0].packages,
+            ["libc6-dev"]
+        );
+        c.image = Some("alpine:3.23".into());
+        assert_eq!(
+            resolve(&c, &facts).unwrap().targets[0].packages,
+            ["rust", "cargo", "musl-dev"]
+        );
     }
 
     #[test]
