@@ -24,9 +24,15 @@ pub struct BuildArgs {
     /// Colour in the report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub ci: crate::report_cmd::CiArgs,
 }
 
 pub fn run(args: BuildArgs) -> Result<ExitCode> {
+    let ci = crate::ci::Ci::detect();
+    if ci.is_some() {
+        crate::report_cmd::mask_token();
+    }
     let plan = args.config.resolve()?;
     let policy = args.policy.resolve()?;
     // Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
@@ -44,6 +50,9 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                     format!("{} ({})", plan.name, target.target),
                     format!("{e:#}"),
                 );
+                if let Some(last) = report.files.last_mut() {
+                    last.target = Some(target.target.clone());
+                }
                 continue;
             }
         };
@@ -63,8 +72,16 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                             let r = inspect_with(&data[..], InspectOptions::default());
                             report.add_with(shown, data.len() as u64, r, &target_policy);
                             add_link_hints(&mut report);
+                            if let Some(last) = report.files.last_mut() {
+                                last.target = Some(target.target.clone());
+                            }
                         }
-                        Err(e) => report.add_error(shown, format!("cannot read the output: {e}")),
+                        Err(e) => {
+                            report.add_error(shown, format!("cannot read the output: {e}"));
+                            if let Some(last) = report.files.last_mut() {
+                                last.target = Some(target.target.clone());
+                            }
+                        }
                     }
                 }
             }
@@ -79,18 +96,30 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                     format!("{} ({})", plan.name, target.target),
                     format!("{why}; last lines:\n    {}", last.join("\n    ")),
                 );
+                if let Some(last) = report.files.last_mut() {
+                    last.target = Some(target.target.clone());
+                }
             }
-            TargetResult::TimedOut { after } => report.add_error(
-                format!("{} ({})", plan.name, target.target),
-                format!(
-                    "the build timed out after {} s (timeout {} s); its container was removed",
-                    after.as_secs(),
-                    plan.timeout_secs
-                ),
-            ),
+            TargetResult::TimedOut { after } => {
+                report.add_error(
+                    format!("{} ({})", plan.name, target.target),
+                    format!(
+                        "the build timed out after {} s (timeout {} s); its container was removed",
+                        after.as_secs(),
+                        plan.timeout_secs
+                    ),
+                );
+                if let Some(last) = report.files.last_mut() {
+                    last.target = Some(target.target.clone());
+                }
+            }
         }
     }
-    let json_path = dir.join(&plan.out_dir).join("static-build-report.json");
+    let json_path = if dir == Path::new(".") {
+        Path::new(&plan.out_dir).join("static-build-report.json")
+    } else {
+        dir.join(&plan.out_dir).join("static-build-report.json")
+    };
     if let Some(parent) = json_path.parent() {
         std::fs::create_dir_all(parent).ok();
     }
@@ -108,6 +137,25 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         )
     );
     eprintln!("report written to {}", json_path.display());
+    if let Some(ci) = &ci {
+        let binaries: Vec<String> = report
+            .files
+            .iter()
+            .filter(|f| matches!(f.outcome, static_build_core::Outcome::Elf { .. }))
+            .map(|f| {
+                if dir == Path::new(".") {
+                    f.path.clone()
+                } else {
+                    dir.join(&f.path).to_string_lossy().into_owned()
+                }
+            })
+            .collect();
+        let lines = args
+            .config
+            .config_path()
+            .and_then(|p| crate::report_cmd::config_lines(ci, &p));
+        crate::report_cmd::finish(ci, &report, &json_path, &binaries, &args.ci, lines.as_ref());
+    }
     Ok(if report.summary.errors > 0 {
         ExitCode::from(2)
     } else if !report.summary.passed {
@@ -127,19 +175,7 @@ fn add_link_hints(report: &mut Report) {
     let static_build_core::Outcome::Elf { binary } = &entry.outcome else {
         return;
     };
-    let libc_like = |n: &str| {
-        [
-            "libc.",
-            "ld-",
-            "libm.",
-            "libpthread.",
-            "libdl.",
-            "librt.",
-            "libgcc_s.",
-        ]
-        .iter()
-        .any(|p| n.starts_with(p))
-    };
+    let libc_like = crate::ci::is_libc_library;
     let needed = &binary.dynamic.needed;
     let others: Vec<&String> = needed.iter().filter(|n| !libc_like(n)).collect();
     let hint = if needed.is_empty() || needed.iter().any(|n| libc_like(n)) {
@@ -169,7 +205,8 @@ fn add_link_hints(report: &mut Report) {
 type Built = Vec<(static_build_core::plan::TargetPlan, Result<TargetResult>)>;
 
 async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Result<Built> {
-    let engine = Engine::connect().await?;
+    let mut engine = Engine::connect().await?;
+    engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
     let mut seen = Vec::new();
     for t in &plan.targets {
         if !seen.contains(&(&t.image, &t.platform)) {

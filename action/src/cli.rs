@@ -31,10 +31,12 @@ enum Command {
     /// Compare two JSON reports (base vs head): newly dynamic, new NEEDED, glibc floor raised, hardening lost
     Diff(DiffArgs),
     /// Build the project statically for each target in containers, then inspect and judge every output
-    Build(crate::build_cmd::BuildArgs),
+    Build(Box<crate::build_cmd::BuildArgs>),
     /// Print the resolved build plan (images, packages, environment, commands, outputs per target) without
     /// running anything
     Plan(crate::plan_cmd::PlanArgs),
+    /// Merge the JSON reports of several jobs, or publish a report from a CI job
+    Report(crate::report_cmd::ReportArgs),
     /// List the policy rules with their ids and default levels
     Rules,
 }
@@ -148,7 +150,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Diff(args) => inspect_cmd::diff(args),
         Command::Plan(args) => crate::plan_cmd::run(args),
-        Command::Build(args) => crate::build_cmd::run(args),
+        Command::Build(args) => crate::build_cmd::run(*args),
+        Command::Report(args) => crate::report_cmd::run(args),
         Command::Rules => {
             for (id, what, level) in static_build_core::RULES {
                 println!("{id:<28} {:<8} {what}", level.label());

@@ -72,6 +72,11 @@ impl Engine {
         &self.progress
     }
 
+    /// Only one target builds at a time (see [`Progress::set_sequential`]).
+    pub fn set_sequential(&mut self, sequential: bool) {
+        self.progress.set_sequential(sequential);
+    }
+
     /// Make sure `image` is present for `platform`: use the local copy, else pull it (progress on stderr).
     /// Never substitutes another image.
     pub async fn ensure_image(&self, image: &str, platform: &str) -> Result<()> {
@@ -233,7 +238,7 @@ impl Engine {
                 while let Some(nl) = partial.find('\n') {
                     let line: String = partial.drain(..=nl).collect();
                     let line = line.trim_end_matches(['\n', '\r']).to_string();
-                    self.progress.line(&format!("[{t}] {}", neutralize(&line)));
+                    self.progress.target_line(t, &neutralize(&line));
                     tail.push(line);
                     if tail.len() > 20 {
                         tail.remove(0);
@@ -254,8 +259,7 @@ impl Engine {
             });
         }
         if !partial.is_empty() {
-            self.progress
-                .line(&format!("[{t}] {}", neutralize(&partial)));
+            self.progress.target_line(t, &neutralize(&partial));
             tail.push(partial);
         }
         let inspect = self

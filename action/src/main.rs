@@ -2,11 +2,14 @@
 
 mod blockfile;
 mod build_cmd;
+mod ci;
 mod cli;
 mod engine;
 mod inspect_cmd;
 mod plan_cmd;
 mod progress;
+mod publish;
+mod report_cmd;
 
 use std::process::ExitCode;
 

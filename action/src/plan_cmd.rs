@@ -34,6 +34,9 @@ pub struct ConfigArgs {
     /// Extra package to install in the build container (repeatable)
     #[arg(long = "package", short = 'p', value_name = "PACKAGE")]
     pub packages: Vec<String>,
+    /// Build command, replacing the preset's (a shell command run in the project directory)
+    #[arg(long, value_name = "COMMAND")]
+    pub command: Option<String>,
     /// Directory that receives the outputs (default: out)
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<String>,
@@ -152,12 +155,17 @@ fn go_imports_c(dir: &Path) -> bool {
 }
 
 impl ConfigArgs {
-    /// The configuration file (if any) with the flags applied; warnings go to stderr.
-    pub fn resolve(&self) -> Result<BuildPlan> {
-        let path = match &self.config {
+    /// The configuration file: `--config`, else DIR/static-build.toml when it exists.
+    pub fn config_path(&self) -> Option<PathBuf> {
+        match &self.config {
             Some(p) => Some(p.clone()),
             None => Some(self.dir.join("static-build.toml")).filter(|p| p.is_file()),
-        };
+        }
+    }
+
+    /// The configuration file (if any) with the flags applied; warnings go to stderr.
+    pub fn resolve(&self) -> Result<BuildPlan> {
+        let path = self.config_path();
         let mut config = match &path {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
@@ -198,6 +206,9 @@ impl ConfigArgs {
             });
         }
         config.packages.add_everywhere(&self.packages);
+        if let Some(c) = &self.command {
+            config.command = Some(c.clone());
+        }
         if let Some(o) = &self.out_dir {
             config.out_dir = Some(o.clone());
         }

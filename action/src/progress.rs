@@ -1,5 +1,6 @@
 //! What a build shows while it runs: on a terminal, one live line per target (state and elapsed time) with
-//! the build logs scrolling above; elsewhere (CI logs, pipes), plain prefixed lines.
+//! the build logs scrolling above; in a CI job, one collapsible group per target whose lines cannot act as
+//! workflow commands; elsewhere (pipes, files), plain prefixed lines.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -7,37 +8,109 @@ use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::ci;
+
+enum Mode {
+    Live(MultiProgress),
+    Plain,
+    /// In CI: with one target building at a time the group is streamed as it comes; with several, each
+    /// target's lines are kept and printed as one group when it finishes, so groups never interleave.
+    Ci {
+        stream: bool,
+    },
+}
+
+#[derive(Default)]
+struct CiState {
+    /// Per target: its lines so far (buffered mode) and whether its group is open (stream mode).
+    targets: Vec<(String, Vec<String>, Option<String>)>,
+}
+
 pub struct Progress {
-    live: Option<MultiProgress>,
+    mode: Mode,
     bars: Mutex<Vec<(String, ProgressBar)>>,
+    ci: Mutex<CiState>,
 }
 
 impl Progress {
     pub fn new() -> Self {
-        let live = std::io::stderr()
-            .is_terminal()
-            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        let mode = if ci::Ci::detect().is_some() {
+            Mode::Ci { stream: false }
+        } else if std::io::stderr().is_terminal() {
+            Mode::Live(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+        } else {
+            Mode::Plain
+        };
         Progress {
-            live,
+            mode,
             bars: Mutex::new(Vec::new()),
+            ci: Mutex::new(CiState::default()),
         }
     }
 
-    /// A line of output (a build log line, a pull status): above the live lines, or plain.
+    /// Only one target builds at a time: in CI, stream each target's group live instead of buffering it.
+    pub fn set_sequential(&mut self, sequential: bool) {
+        if let Mode::Ci { stream } = &mut self.mode {
+            *stream = sequential;
+        }
+    }
+
+    /// A line of output that belongs to no target (a pull status, a warning).
     pub fn line(&self, text: &str) {
-        match &self.live {
-            Some(m) => {
+        match &self.mode {
+            Mode::Live(m) => {
                 let _ = m.println(text);
             }
-            None => eprintln!("{text}"),
+            Mode::Plain | Mode::Ci { .. } => eprintln!("{text}"),
         }
     }
 
-    /// A target's state changed (`building in IMAGE`, `done`, `failed`...).
-    pub fn state(&self, target: &str, state: &str, finished: bool) {
-        let Some(m) = &self.live else {
-            eprintln!("[{target}] {state}");
+    /// A line of a target's build log (already neutralised by the engine).
+    pub fn target_line(&self, target: &str, text: &str) {
+        let stream = match &self.mode {
+            Mode::Ci { stream } => *stream,
+            _ => return self.line(&format!("[{target}] {text}")),
+        };
+        let Ok(mut st) = self.ci.lock() else {
             return;
+        };
+        let entry = match st.targets.iter().position(|(t, _, _)| t == target) {
+            Some(i) => &mut st.targets[i],
+            None => {
+                st.targets.push((target.to_string(), Vec::new(), None));
+                let last = st.targets.len() - 1;
+                &mut st.targets[last]
+            }
+        };
+        if stream {
+            if entry.2.is_none() {
+                // Open the group: its title, then stop-commands with a fresh token.
+                // [group, stop-commands, resume, endgroup]: print the first two now, keep the resume line.
+                let open = ci::guarded_group(&format!("{target}: build log"), &[]);
+                ci::emit(&open[..2]);
+                entry.2 = open.get(2).cloned();
+            }
+            eprintln!("{text}");
+        } else {
+            entry.1.push(text.to_string());
+        }
+    }
+
+    /// A target's state changed (`building in IMAGE`, `built in 12.3 s`, ...).
+    pub fn state(&self, target: &str, state: &str, finished: bool) {
+        let m = match &self.mode {
+            Mode::Live(m) => m,
+            Mode::Plain => {
+                eprintln!("[{target}] {state}");
+                return;
+            }
+            Mode::Ci { .. } => {
+                if finished {
+                    self.close_group(target);
+                }
+                eprintln!("[{target}] {state}");
+                return;
+            }
         };
         let Ok(mut bars) = self.bars.lock() else {
             return;
@@ -60,6 +133,24 @@ impl Progress {
             bar.finish_with_message(state.to_string());
         } else {
             bar.set_message(state.to_string());
+        }
+    }
+
+    /// In CI, a finished target: close its streamed group, or print its buffered lines as one group.
+    fn close_group(&self, target: &str) {
+        let Ok(mut st) = self.ci.lock() else {
+            return;
+        };
+        let Some(i) = st.targets.iter().position(|(t, _, _)| t == target) else {
+            return;
+        };
+        let (_, lines, resume) = st.targets.remove(i);
+        match resume {
+            Some(resume) => ci::emit(&[resume, "::endgroup::".to_string()]),
+            None if !lines.is_empty() => {
+                ci::emit(&ci::guarded_group(&format!("{target}: build log"), &lines))
+            }
+            None => {}
         }
     }
 }

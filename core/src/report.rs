@@ -31,6 +31,9 @@ pub struct Tool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
+    /// The build target that produced the file (`static-build build` only; absent for `inspect`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     pub size: u64,
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -67,6 +70,7 @@ impl FileReport {
         };
         FileReport {
             path,
+            target: None,
             size,
             outcome,
             findings,
@@ -142,10 +146,32 @@ impl Report {
     pub fn add_error(&mut self, path: String, error: String) {
         self.push(FileReport {
             path,
+            target: None,
             size: 0,
             outcome: Outcome::Error { error },
             findings: Vec::new(),
         });
+    }
+
+    /// Fold the reports of several jobs (e.g. a CI matrix, one job per target or runner) into one. The
+    /// entries keep the findings their own job gave them; the result is judged by the first report's policy
+    /// (its fail level), and the summary is recomputed. Reports of another schema version are refused.
+    pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
+        let mut iter = reports.into_iter();
+        let Some(mut merged) = iter.next() else {
+            return Err(MergeError::Empty);
+        };
+        if merged.schema_version != SCHEMA_VERSION {
+            return Err(MergeError::Schema(merged.schema_version));
+        }
+        for r in iter {
+            if r.schema_version != SCHEMA_VERSION {
+                return Err(MergeError::Schema(r.schema_version));
+            }
+            merged.files.extend(r.files);
+        }
+        merged.summarize();
+        Ok(merged)
     }
 
     /// Append an entry and update the summary by that entry alone, so a run over thousands of files does
@@ -191,6 +217,15 @@ impl Report {
     }
 }
 
+/// Why reports could not be merged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    #[error("no report to merge")]
+    Empty,
+    #[error("report schema version {0} is not supported (this static-build writes version {SCHEMA_VERSION})")]
+    Schema(u32),
+}
+
 /// Add one entry's counts to a summary.
 fn count(s: &mut Summary, f: &FileReport) {
     match &f.outcome {
@@ -211,5 +246,41 @@ fn count(s: &mut Summary, f: &FileReport) {
             Severity::Warning => s.findings_warning += 1,
             Severity::Note => s.findings_note += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::InspectError;
+
+    #[test]
+    fn merge_folds_files_and_recounts() {
+        let mut a = Report::new("1.0", Policy::default());
+        a.add(
+            "a".into(),
+            1,
+            Err(InspectError::NotElf {
+                looks_like: "text".into(),
+            }),
+        );
+        let mut b = Report::new("1.0", Policy::default());
+        b.add_error("b (arm64)".into(), "the build failed".into());
+        b.files[0].target = Some("arm64".into());
+        let m = Report::merge(vec![a, b.clone()]).unwrap();
+        assert_eq!(m.files.len(), 2);
+        assert_eq!(
+            (m.summary.files, m.summary.skipped, m.summary.errors),
+            (2, 1, 1)
+        );
+        assert!(!m.summary.passed);
+        assert_eq!(m.files[1].target.as_deref(), Some("arm64"));
+        assert_eq!(Report::merge(vec![]), Err(MergeError::Empty));
+        let mut old = b;
+        old.schema_version = 99;
+        assert_eq!(
+            Report::merge(vec![old]).unwrap_err().to_string(),
+            "report schema version 99 is not supported (this static-build writes version 1)"
+        );
     }
 }

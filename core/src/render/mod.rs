@@ -91,7 +91,7 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The summary line shared by the text and Markdown renderers, without the PASS/FAIL word:
 /// `3 files: 2 static, 1 not static, 0 skipped, 0 errors — 1 error, 0 warnings`.
-pub(crate) fn summary_line(s: &Summary) -> String {
+pub fn summary_line(s: &Summary) -> String {
     let mut line = format!(
         "{}: {} static, {} not static, {} skipped, {} — {}, {}",
         plural(s.files, "file", "files"),
