@@ -22,6 +22,9 @@ scripts/docker.sh
 scripts/qemu.sh
 scripts/builder-images.sh amd64 386 arm64
 
+say "Actions runner for the action's tests: act and its job image (scripts/act.sh)"
+scripts/act.sh
+
 say "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

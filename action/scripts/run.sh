@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The action's second step: runs `static-build build` with the action's inputs as flags, or, when the
+# `reports` input is set, merges those JSON reports and publishes the result (the last job of a matrix).
+#
+# Inputs come only from the environment (INPUT_*, mapped explicitly in action.yml); each non-empty input
+# becomes one flag, an empty one passes nothing so that static-build.toml or the default applies. List inputs
+# are split on newlines, commas and spaces (`reports` on newlines only). The token stays in
+# STATIC_BUILD_TOKEN: it is never an argument and never printed. static-build writes the step's outputs
+# (report, binaries, static, verdict) to GITHUB_OUTPUT itself.
+set -euo pipefail
+
+say() { printf 'static-build: %s\n' "$*"; }
+fail() {
+  local msg=$*
+  msg=${msg//'%'/'%25'}
+  msg=${msg//$'\r'/'%0D'}
+  msg=${msg//$'\n'/'%0A'}
+  printf '::error title=static-build::%s\n' "$msg"
+  exit 2
+}
+trim() {
+  local s=$1
+  s=${s#"${s%%[![:space:]]*}"}
+  s=${s%"${s##*[![:space:]]}"}
+  printf '%s' "$s"
+}
+
+bin=${STATIC_BUILD_BIN:-}
+if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+  bin=$(command -v static-build 2>/dev/null) || fail "the static-build binary is missing: the install step did not put it on PATH."
+fi
+
+args=()
+# value FLAG INPUT: --FLAG=VALUE when the input is not empty.
+value() {
+  local v
+  v=$(trim "$2")
+  [ -z "$v" ] || args+=("--$1=$v")
+}
+# list FLAG INPUT: one --FLAG=ITEM per item (items separated by newlines, commas or spaces; no globbing).
+list() {
+  local -a items=()
+  local item
+  IFS=$' \t\r\n,' read -r -d '' -a items <<<"$2" || true
+  for item in "${items[@]}"; do
+    [ -z "$item" ] || args+=("--$1=$item")
+  done
+}
+# boolean FLAG INPUT: --FLAG=true|false when set.
+boolean() {
+  local v
+  v=$(trim "$2")
+  case $v in
+    "") ;;
+    true | True | TRUE) args+=("--$1=true") ;;
+    false | False | FALSE) args+=("--$1=false") ;;
+    *) fail "input $1 must be true or false, not '$v'." ;;
+  esac
+}
+# switch FLAG INPUT: --FLAG when the input is true.
+switch() {
+  local v
+  v=$(trim "$2")
+  case $v in
+    "" | false | False | FALSE) ;;
+    true | True | TRUE) args+=("--$1") ;;
+    *) fail "input $1 must be true or false, not '$v'." ;;
+  esac
+}
+ci_flags() {
+  boolean annotate "${INPUT_ANNOTATE:-}"
+  boolean summary "${INPUT_SUMMARY:-}"
+  boolean comment "${INPUT_COMMENT:-}"
+  boolean check "${INPUT_CHECK:-}"
+  value base-report "${INPUT_BASE_REPORT:-}"
+  value comment-key "${INPUT_COMMENT_KEY:-}"
+}
+# expand PATTERN: its matches in `matches`, globbed without word splitting (a path with spaces stays one).
+expand() {
+  local IFS=
+  # shellcheck disable=SC2206 # globbing is the point
+  matches=($1)
+}
+show() {
+  local line="running:"
+  local a
+  for a in "$@"; do line+=" $(printf '%q' "$a")"; done
+  say "$line"
+}
+
+dir=$(trim "${INPUT_DIR:-}")
+dir=${dir:-.}
+
+if [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
+  # Merge the reports of a matrix and publish the result; nothing is built.
+  out_dir=$(trim "${INPUT_OUT_DIR:-}")
+  merged=$dir/${out_dir:-out}/static-build-report.json
+  files=()
+  shopt -s nullglob globstar
+  while IFS= read -r pattern || [ -n "$pattern" ]; do
+    pattern=$(trim "$pattern")
+    [ -n "$pattern" ] || continue
+    expand "$pattern"
+    [ ${#matches[@]} -gt 0 ] || fail "reports: no file matches '$pattern'."
+    for m in "${matches[@]}"; do
+      [ "$m" -ef "$merged" ] 2>/dev/null || files+=("$m")
+    done
+  done <<<"$INPUT_REPORTS"
+  shopt -u nullglob globstar
+  [ ${#files[@]} -gt 0 ] || fail "reports: no report to merge."
+  mkdir -p "$(dirname "$merged")"
+  show static-build report merge -o "$merged" "${files[@]}"
+  "$bin" report merge -o "$merged" -- "${files[@]}"
+  args=(report publish)
+  ci_flags
+  show static-build "${args[@]}" "$merged"
+  exec "$bin" "${args[@]}" -- "$merged"
+fi
+
+args=(build)
+value config "${INPUT_CONFIG:-}"
+value preset "${INPUT_PRESET:-}"
+list target "${INPUT_TARGET:-}"
+list image "${INPUT_IMAGE:-}"
+value package-manager "${INPUT_PACKAGE_MANAGER:-}"
+list package "${INPUT_PACKAGE:-}"
+value command "${INPUT_COMMAND:-}"
+value out-dir "${INPUT_OUT_DIR:-}"
+value network "${INPUT_NETWORK:-}"
+value timeout "${INPUT_TIMEOUT:-}"
+value jobs "${INPUT_JOBS:-}"
+value memory "${INPUT_MEMORY:-}"
+value cpus "${INPUT_CPUS:-}"
+value policy "${INPUT_POLICY:-}"
+switch allow-dynamic "${INPUT_ALLOW_DYNAMIC:-}"
+list allow-needed "${INPUT_ALLOW_NEEDED:-}"
+value max-glibc "${INPUT_MAX_GLIBC:-}"
+list expect-arch "${INPUT_EXPECT_ARCH:-}"
+list require "${INPUT_REQUIRE:-}"
+list rule "${INPUT_RULE:-}"
+value fail-on "${INPUT_FAIL_ON:-}"
+ci_flags
+show static-build "${args[@]}" "$dir"
+exec "$bin" "${args[@]}" -- "$dir"
