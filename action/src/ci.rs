@@ -217,6 +217,8 @@ pub struct Annotation {
     /// Repository-relative file and 1-based line it points at, when there is one.
     pub file: Option<String>,
     pub line: Option<u32>,
+    /// The report entry it is about (a binary's path as the report gives it).
+    pub subject: String,
     pub title: String,
     pub message: String,
 }
@@ -364,6 +366,7 @@ pub fn annotations(report: &Report, config: Option<&ConfigLines>) -> Vec<Annotat
                 level: AnnotationLevel::Error,
                 file,
                 line,
+                subject: f.path.clone(),
                 title: "static-build: error".into(),
                 message: format!("{who}: {error}"),
             });
@@ -378,6 +381,7 @@ pub fn annotations(report: &Report, config: Option<&ConfigLines>) -> Vec<Annotat
                 },
                 file,
                 line,
+                subject: f.path.clone(),
                 title: format!("static-build: {}", finding.rule),
                 message: format!("{who}: {}", finding.message),
             });
@@ -445,6 +449,7 @@ mod tests {
             level,
             file: None,
             line: None,
+            subject: String::new(),
             title: String::new(),
             message: msg.into(),
         }
@@ -464,6 +469,7 @@ mod tests {
             level: AnnotationLevel::Error,
             file: Some("dir,line=99::x/na:me%0A.toml".into()),
             line: Some(3),
+            subject: String::new(),
             title: "t::itle, with=comma".into(),
             message: "bin\n::error::INJECTED\r\n100%".into(),
         };
