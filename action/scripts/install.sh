@@ -127,8 +127,12 @@ build_from_source() { # build_from_source WHY
   { [ -f "$ACTION_PATH/Cargo.toml" ] && [ -f "$ACTION_PATH/Cargo.lock" ]; } \
     || fail "cannot build static-build from source: $ACTION_PATH has no Cargo.toml and Cargo.lock."
   local hash dir
-  hash=$(cd "$ACTION_PATH" && find Cargo.toml Cargo.lock core action tests/Cargo.toml -type f \
-    -not -path '*/target/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  local sources=() p
+  for p in Cargo.toml Cargo.lock core action tests/Cargo.toml; do
+    [ ! -e "$ACTION_PATH/$p" ] || sources+=("$p")
+  done
+  hash=$(cd "$ACTION_PATH" && find "${sources[@]}" -type f -not -path '*/target/*' -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   dir=$cache_root/$version-$hash
   if [ -x "$dir/bin/static-build" ]; then
     publish "$dir/bin/static-build" cache

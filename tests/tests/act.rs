@@ -1,0 +1,883 @@
+//! End-to-end tests of the composite action (`action.yml`) on a real Actions runner: nektos/act, the engine
+//! that Gitea's act_runner and Forgejo's runner are forks of, with the local Docker engine.
+//!
+//! Each test makes a throwaway repository under `target/act-e2e/` (git init and commit): the action
+//! (`action.yml`, `action/scripts/`), a `dist/` with a VERSION and the SHA256SUMS of the binary the test
+//! serves, a small C project and a workflow with `uses: ./`. It runs `act push` and reads act's log and exit
+//! status. The action downloads `target/release-assets/static-build-linux-amd64` (built by
+//! `scripts/release-build.sh`) from an HTTP server the test runs on 127.0.0.1: act's job containers share the
+//! host's network (`--network host`). The job container reaches the host's Docker engine through the socket
+//! act mounts, and static-build builds in the Debian builder image with `package-manager: none`.
+//!
+//! Prerequisites (made by `scripts/test.sh`): a Docker engine (`scripts/docker.sh`), the amd64 builder image
+//! (`scripts/builder-images.sh amd64`), act and the runner image (`scripts/act.sh`) and the release binary
+//! (`scripts/release-build.sh`). A missing one fails the test with the command that makes it.
+//!
+//! How act 0.2.8x prints what the tests look for (each line starts with `[<workflow>/<job>]`):
+//! - a step's plain output line: `  | <text>`;
+//! - a processed `::error ...::msg` (on stdout or stderr): `  ❗  ::error ...::msg` (the raw command);
+//!   `::warning` gets 🚧, `::notice` and `::group` get ❓;
+//! - a command act saw but did not process (between `::stop-commands::TOKEN` and `::TOKEN::`): `  ⚙  ::...`;
+//! - outputs written to GITHUB_OUTPUT: `  ⚙  ::set-output:: name=value`;
+//! - the step summary, after the step: `  ⚙  Summary - <first line>` and the other lines as they are.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use static_build_tests::root;
+
+/// The version the test repositories pin in dist/VERSION and the server publishes.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+const ASSET: &str = "static-build-linux-amd64";
+const ACT_TIMEOUT: Duration = Duration::from_secs(900);
+
+struct Prereqs {
+    act: String,
+    runner: String,
+    builder: String,
+    asset: Vec<u8>,
+    asset_sha: String,
+}
+
+fn prereqs() -> &'static Prereqs {
+    static P: OnceLock<Prereqs> = OnceLock::new();
+    P.get_or_init(|| {
+        let how = "run scripts/docker.sh, scripts/builder-images.sh amd64 and scripts/act.sh (scripts/test.sh does all three)";
+        let out = Command::new(root().join("scripts/act.sh"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run scripts/act.sh: {e}; {how}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "scripts/act.sh failed ({}):\n{}{}\n{how}",
+            out.status,
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let field = |key: &str| {
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(key).map(str::trim))
+                .map(str::to_string)
+                .unwrap_or_else(|| panic!("scripts/act.sh printed no `{key}` line:\n{stdout}"))
+        };
+        let (act, runner) = (field("act "), field("runner "));
+        let out = Command::new(root().join("scripts/builder-images.sh"))
+            .arg("amd64")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run scripts/builder-images.sh amd64");
+        let builder = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("amd64 ").map(str::to_string))
+            .unwrap_or_else(|| panic!("no amd64 builder image; {how}"));
+        let asset_path = root().join("target/release-assets").join(ASSET);
+        let asset = std::fs::read(&asset_path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}: the action's tests serve the release binary: run scripts/release-build.sh",
+                asset_path.display()
+            )
+        });
+        let asset_sha = sha256(&asset);
+        Prereqs {
+            act,
+            runner,
+            builder,
+            asset,
+            asset_sha,
+        }
+    })
+}
+
+fn sha256(data: &[u8]) -> String {
+    let mut child = Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sha256sum (coreutils)");
+    child.stdin.take().unwrap().write_all(data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a sum")
+        .to_string()
+}
+
+fn base64(data: &str) -> String {
+    let mut child = Command::new("base64")
+        .arg("-w0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("base64 (coreutils)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(data.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .expect("/dev/urandom");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A static file server on 127.0.0.1 (act's job containers use the host's network): GET and HEAD of the
+/// given paths, 404 for anything else. It records every request as `<status> <path>`.
+struct Server {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(files: Vec<(String, Vec<u8>)>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let files = Arc::new(files);
+        let (log, stopping) = (requests.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (files, log) = (files.clone(), log.clone());
+                std::thread::spawn(move || serve(conn, &files, &log));
+            }
+        });
+        Server {
+            addr,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn serve(mut conn: TcpStream, files: &[(String, Vec<u8>)], log: &Mutex<Vec<String>>) {
+    conn.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match conn.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut words = head.split_whitespace();
+    let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    let found = files.iter().find(|(p, _)| p == path);
+    let (status, body): (u16, &[u8]) = match found {
+        Some((_, data)) => (200, data),
+        None => (404, b"not found\n"),
+    };
+    log.lock().unwrap().push(format!("{status} {path}"));
+    let reason = if status == 200 { "OK" } else { "Not Found" };
+    let _ = write!(
+        conn,
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    if method != "HEAD" {
+        let _ = conn.write_all(body);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The release a server publishes: the binary and the release's SHA256SUMS.
+fn release_files() -> Vec<(String, Vec<u8>)> {
+    let p = prereqs();
+    vec![
+        (format!("/v{VERSION}/{ASSET}"), p.asset.clone()),
+        (
+            format!("/v{VERSION}/SHA256SUMS"),
+            format!("{}  {ASSET}\n", p.asset_sha).into_bytes(),
+        ),
+    ]
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A throwaway repository holding the action, a project and one workflow.
+struct Repo {
+    name: String,
+    dir: PathBuf,
+}
+
+/// `dist`: the SHA256SUMS line to pin in dist/ (with dist/VERSION = VERSION), or None for no dist/.
+fn repo(name: &str, dist_sums: Option<String>, files: &[(String, String)]) -> Repo {
+    let dir = root().join("target/act-e2e").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove the previous test repository");
+    }
+    std::fs::create_dir_all(dir.join("action/scripts")).unwrap();
+    std::fs::copy(root().join("action.yml"), dir.join("action.yml")).expect("copy action.yml");
+    for script in ["install.sh", "run.sh"] {
+        std::fs::copy(
+            root().join("action/scripts").join(script),
+            dir.join("action/scripts").join(script),
+        )
+        .unwrap_or_else(|e| panic!("copy action/scripts/{script}: {e}"));
+    }
+    if let Some(sums) = dist_sums {
+        std::fs::create_dir_all(dir.join("dist")).unwrap();
+        std::fs::write(dir.join("dist/VERSION"), format!("{VERSION}\n")).unwrap();
+        std::fs::write(dir.join("dist/SHA256SUMS"), sums).unwrap();
+    }
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    }
+    let git = |args: &[&str]| {
+        run(
+            Command::new("git")
+                .args(["-c", "init.defaultBranch=main"])
+                .args([
+                    "-c",
+                    "user.name=e2e",
+                    "-c",
+                    "user.email=e2e@example.invalid",
+                ])
+                .args(args)
+                .current_dir(&dir),
+            &format!("git {}", args.join(" ")),
+        )
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://github.com/static-build/e2e-fixture.git",
+    ]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "fixture"]);
+    Repo {
+        name: name.to_string(),
+        dir,
+    }
+}
+
+/// What act did: its exit status and its whole log (stdout and stderr).
+struct ActRun {
+    success: bool,
+    code: Option<i32>,
+    log: String,
+    log_path: PathBuf,
+    elapsed: Duration,
+}
+
+impl ActRun {
+    fn tail(&self) -> String {
+        let lines: Vec<&str> = self.log.lines().collect();
+        let from = lines.len().saturating_sub(80);
+        lines[from..].join("\n")
+    }
+
+    /// Panic with `what` and the end of act's log unless `cond`.
+    fn check(&self, cond: bool, what: &str) {
+        assert!(
+            cond,
+            "{what}\n--- act exited {:?} after {:.0?}; last lines of its log ({}):\n{}",
+            self.code,
+            self.elapsed,
+            self.log_path.display(),
+            self.tail()
+        );
+    }
+
+    /// The plain output lines of the job's steps (`[wf/job]   | text` → `text`).
+    fn step_lines(&self) -> Vec<&str> {
+        self.log
+            .lines()
+            .filter_map(|l| l.split_once("]   | ").map(|(_, t)| t))
+            .collect()
+    }
+
+    /// The value a step echoed as `KEY=value`.
+    fn echoed(&self, key: &str) -> Option<String> {
+        let prefix = format!("{key}=");
+        self.step_lines()
+            .iter()
+            .find_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+    }
+
+    /// Workflow commands act processed as errors (`❗  ::error ...`).
+    fn processed_errors(&self) -> Vec<&str> {
+        self.log
+            .lines()
+            .filter_map(|l| l.split_once("❗  ").map(|(_, t)| t))
+            .filter(|t| t.starts_with("::error"))
+            .collect()
+    }
+
+    fn has_line_with(&self, needle: &str) -> bool {
+        self.log.lines().any(|l| l.contains(needle))
+    }
+}
+
+/// Run the repository's workflow with act and remove whatever containers it leaves behind.
+fn act(repo: &Repo, secrets: &[(&str, &str)]) -> ActRun {
+    let p = prereqs();
+    let log_path = repo.dir.with_extension("log");
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let mut cmd = Command::new(&p.act);
+    cmd.args(["push", "--pull=false", "--rm", "--network", "host"])
+        .arg("--no-cache-server")
+        .args(["-P", &format!("ubuntu-latest={}", p.runner)])
+        .args(["-W", &format!(".github/workflows/{}.yml", repo.name)]);
+    for (k, v) in secrets {
+        cmd.args(["-s", &format!("{k}={v}")]);
+    }
+    cmd.current_dir(&repo.dir)
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file);
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; run scripts/act.sh", p.act));
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if start.elapsed() > ACT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let elapsed = start.elapsed();
+    remove_leftovers(repo);
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let run = ActRun {
+        success: status.is_some_and(|s| s.success()),
+        code: status.and_then(|s| s.code()),
+        log,
+        log_path,
+        elapsed,
+    };
+    run.check(status.is_some(), "act did not finish in time (killed)");
+    eprintln!(
+        "act ran {} in {:.1} s (exit {:?})",
+        repo.name,
+        elapsed.as_secs_f64(),
+        run.code
+    );
+    run
+}
+
+/// act's job containers are named `act-<workflow>-<job>-<hash>` (and `--rm` should have removed them);
+/// static-build's build containers carry the project's path as a label.
+fn remove_leftovers(repo: &Repo) {
+    let lists = [
+        format!("name=act-{}-", repo.name),
+        format!("label=static-build.project={}", repo.dir.display()),
+    ];
+    for filter in lists {
+        let out = Command::new("docker")
+            .args(["ps", "-aq", "--filter", &filter])
+            .output()
+            .expect("the docker CLI is missing: run scripts/docker.sh");
+        let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        if !ids.is_empty() {
+            eprintln!("removing {} container(s) left by {filter}", ids.len());
+            let _ = Command::new("docker")
+                .args(["rm", "-f", "-v"])
+                .args(&ids)
+                .output();
+        }
+    }
+}
+
+const MAIN_C: &str =
+    "#include <stdio.h>\nint main(void) { puts(\"hello from a static binary\"); return 0; }\n";
+
+/// A C project built by its own script (the `script` preset) into `app`.
+fn c_project(script: &str, toml: &str) -> Vec<(String, String)> {
+    vec![
+        ("main.c".into(), MAIN_C.to_string()),
+        ("build_static.sh".into(), script.to_string()),
+        ("static-build.toml".into(), toml.to_string()),
+    ]
+}
+
+const STATIC_SCRIPT: &str = "set -eu\ngcc -O2 -static -o app main.c\n";
+const APP_TOML: &str = "name = \"app\"\npreset = \"script\"\noutputs = [\"app\"]\n";
+
+/// The `with:` lines every test gives the action: the test's release server, the Debian builder image
+/// (already local: nothing is pulled or installed) and no call to the GitHub API (nothing to reach here).
+fn common_with(server: &Server) -> String {
+    format!(
+        "          release-url: {}\n          image: {}\n          package-manager: none\n          target: amd64\n          comment: false\n          check: false\n",
+        server.url(),
+        prereqs().builder
+    )
+}
+
+fn workflow(name: &str, steps: &str) -> (String, String) {
+    let text = format!(
+        "name: {name}\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      RUNNER_TOOL_CACHE: /tmp/{name}-toolcache\n    steps:\n      - uses: actions/checkout@v4\n{steps}"
+    );
+    (format!(".github/workflows/{name}.yml"), text)
+}
+
+/// Workflow steps with `WITH` replaced by the common `with:` lines and `VERSION` by the served version.
+fn steps(text: &str, with: &str) -> String {
+    text.replace("WITH\n", with).replace("VERSION", VERSION)
+}
+
+const ACTION_STEP: &str = "      - id: sb\n        uses: ./\n        with:\nWITH\n";
+
+fn pinned_sums(sha: &str) -> Option<String> {
+    Some(format!("{sha}  {ASSET}\n"))
+}
+
+#[test]
+fn a_passing_build_sets_the_outputs_and_writes_the_summary() {
+    let p = prereqs();
+    let server = Server::start(release_files());
+    let name = "sb-e2e-pass";
+    let with = common_with(&server);
+    let mut files = c_project(STATIC_SCRIPT, APP_TOML);
+    files.push(workflow(
+        name,
+        &steps(
+            r#"      - id: sb
+        uses: ./
+        with:
+WITH
+      - name: outputs
+        env:
+          REPORT: ${{ steps.sb.outputs.report }}
+          BINARIES: ${{ steps.sb.outputs.binaries }}
+          STATIC: ${{ steps.sb.outputs.static }}
+          VERDICT: ${{ steps.sb.outputs.verdict }}
+        run: |
+          echo "OUT-REPORT=$REPORT"
+          echo "OUT-BINARIES=$BINARIES"
+          echo "OUT-STATIC=$STATIC"
+          echo "OUT-VERDICT=$VERDICT"
+          test -s "$REPORT" && echo REPORT-FILE-EXISTS
+          command -v static-build && echo ON-PATH
+          ./out/app-amd64
+      - name: second use of the action (cached binary)
+        uses: ./
+        with:
+WITH
+"#,
+            &with,
+        ),
+    ));
+    let repo = repo(name, pinned_sums(&p.asset_sha), &files);
+    let run = act(&repo, &[]);
+    run.check(run.success, "the job should succeed");
+
+    // The binary came from the server once, checked against the pinned sum; the second use hit the cache.
+    let requests = server.requests();
+    run.check(
+        requests == vec![format!("200 /v{VERSION}/{ASSET}")],
+        &format!("expected one download of the asset and no SHA256SUMS request, got {requests:?}"),
+    );
+    run.check(
+        run.has_line_with("verified against the sum pinned in the action (dist/SHA256SUMS)"),
+        "the install step should say the download was checked against the pinned sum",
+    );
+    run.check(
+        run.has_line_with("(cache)"),
+        "the second use should take the binary from the tool cache",
+    );
+
+    // The outputs, as the next step saw them.
+    let report = run.echoed("OUT-REPORT").unwrap_or_default();
+    run.check(
+        report.ends_with("static-build-report.json"),
+        &format!("output `report` should be the JSON report's path, got {report:?}"),
+    );
+    run.check(
+        run.step_lines().contains(&"REPORT-FILE-EXISTS"),
+        "the report file should exist",
+    );
+    let binaries = run.echoed("OUT-BINARIES").unwrap_or_default();
+    let list: Vec<String> = serde_json::from_str(&binaries).unwrap_or_default();
+    run.check(
+        list.len() == 1 && list[0].ends_with("app-amd64"),
+        &format!("output `binaries` should be a JSON list naming app-amd64, got {binaries:?}"),
+    );
+    run.check(
+        run.echoed("OUT-STATIC").as_deref() == Some("true"),
+        "output `static` should be true",
+    );
+    let verdict = run.echoed("OUT-VERDICT").unwrap_or_default();
+    run.check(
+        verdict.contains("1 static") && verdict.contains("0 not static"),
+        &format!("output `verdict` should say one static binary, got {verdict:?}"),
+    );
+    run.check(
+        run.step_lines().contains(&"ON-PATH"),
+        "static-build should be on PATH for later steps",
+    );
+    run.check(
+        run.step_lines().contains(&"hello from a static binary"),
+        "the built binary should run in the job container",
+    );
+    // The job summary: act prints SUMMARY.md after the step as `⚙  Summary - <first line>` and the rest.
+    let summary_at = run.log.find("⚙  Summary - ");
+    run.check(summary_at.is_some(), "act printed no step summary");
+    run.check(
+        run.log[summary_at.unwrap_or(0)..].contains("## ✅ static-build: pass"),
+        "the summary should hold static-build's Markdown report (`## ✅ static-build: pass`)",
+    );
+    run.check(
+        run.processed_errors().is_empty(),
+        "a passing build should annotate no error",
+    );
+}
+
+#[test]
+fn a_dynamic_binary_fails_the_job_with_an_error_annotation() {
+    let p = prereqs();
+    let server = Server::start(release_files());
+    let name = "sb-e2e-dynamic";
+    let with = common_with(&server);
+    // No -static: gcc links against libc.so.6 and the loader.
+    let mut files = c_project("set -eu\ngcc -O2 -o app main.c\n", APP_TOML);
+    files.push(workflow(
+        name,
+        &steps(
+            r#"      - id: sb
+        uses: ./
+        with:
+WITH
+      - name: outputs
+        if: always()
+        env:
+          STATIC: ${{ steps.sb.outputs.static }}
+        run: echo "OUT-STATIC=$STATIC"
+"#,
+            &with,
+        ),
+    ));
+    let repo = repo(name, pinned_sums(&p.asset_sha), &files);
+    let run = act(&repo, &[]);
+    run.check(!run.success, "the job should fail: the binary is dynamic");
+    run.check(
+        run.has_line_with("Job failed"),
+        "act should report the job as failed",
+    );
+    let errors = run.processed_errors();
+    run.check(
+        errors
+            .iter()
+            .any(|e| e.contains("app-amd64") && e.contains("require-static")),
+        &format!("an ::error annotation should name app-amd64 and require-static; act processed {errors:?}"),
+    );
+    run.check(
+        run.has_line_with("## ❌ static-build: fail"),
+        "the summary should say the build failed",
+    );
+    run.check(
+        run.echoed("OUT-STATIC").as_deref() == Some("false"),
+        "output `static` should be false",
+    );
+}
+
+#[test]
+fn hostile_build_output_changes_neither_outcome_nor_outputs() {
+    let server = Server::start(release_files());
+    let name = "sb-e2e-hostile";
+    let with = common_with(&server);
+    let script = r#"set -eu
+echo "::error::INJECTED plain"
+echo "::set-output name=static::hacked"
+echo "::add-mask::x"
+echo "::warning::INJECTED warning"
+echo "::stop-commands::abc"
+echo "::error::INJECTED after stop"
+echo "::abc::"
+echo "::error::INJECTED after resume"
+printf '::error::INJECTED with CR\r\n'
+printf 'text\r::error::INJECTED after a carriage return\n'
+echo "::error::INJECTED on stderr" >&2
+echo "static=hacked"
+echo "verdict=hacked"
+echo "static=hacked" >> "${GITHUB_OUTPUT:-/tmp/github-output}"
+for f in /var/run/act/workflow/outputcmd.txt /github/file_commands/output; do
+  (echo "static=hacked" >> "$f") 2>/dev/null || true
+done
+gcc -O2 -static -o app main.c
+"#;
+    let mut files = c_project(script, APP_TOML);
+    files.push(workflow(
+        name,
+        &steps(
+            r#"      - id: sb
+        uses: ./
+        with:
+          version: VERSION
+WITH
+      - name: outputs
+        env:
+          STATIC: ${{ steps.sb.outputs.static }}
+          VERDICT: ${{ steps.sb.outputs.verdict }}
+        run: |
+          echo "OUT-STATIC=$STATIC"
+          echo "OUT-VERDICT=$VERDICT"
+          echo "MASK-CHECK-xyz"
+"#,
+            &with,
+        ),
+    ));
+    // No dist/: the action checks the download against the release's own SHA256SUMS.
+    let repo = repo(name, None, &files);
+    let run = act(&repo, &[]);
+    run.check(run.success, "the job should succeed: the binary is static");
+    run.check(
+        run.has_line_with("using the release's SHA256SUMS")
+            && server
+                .requests()
+                .contains(&format!("200 /v{VERSION}/SHA256SUMS")),
+        "without dist/ the action should fetch and use the release's SHA256SUMS",
+    );
+    run.check(
+        run.has_line_with("INJECTED after resume"),
+        "the build's output should be in the log (as plain text)",
+    );
+    let injected: Vec<&str> = run
+        .processed_errors()
+        .into_iter()
+        .filter(|e| e.contains("INJECTED"))
+        .collect();
+    run.check(
+        injected.is_empty(),
+        &format!("build output was processed as an annotation: {injected:?}"),
+    );
+    run.check(
+        !run.log
+            .lines()
+            .any(|l| l.contains("🚧") && l.contains("INJECTED")),
+        "build output was processed as a warning",
+    );
+    run.check(
+        !run.has_line_with("::set-output:: static=hacked"),
+        "build output set a step output",
+    );
+    run.check(
+        run.echoed("OUT-STATIC").as_deref() == Some("true"),
+        "output `static` should still be true",
+    );
+    run.check(
+        !run.echoed("OUT-VERDICT")
+            .unwrap_or_default()
+            .contains("hacked"),
+        "output `verdict` was changed by the build",
+    );
+    run.check(
+        run.step_lines().contains(&"MASK-CHECK-xyz"),
+        "build output registered a mask (`x` is masked in later steps)",
+    );
+}
+
+#[test]
+fn the_token_never_reaches_the_build_container() {
+    let p = prereqs();
+    let server = Server::start(release_files());
+    let name = "sb-e2e-token";
+    let token = format!("ghs_{}", random_hex(18));
+    let basic = base64(&format!("x-access-token:{token}"));
+    let with = common_with(&server);
+    // The build dumps its environment and every readable file of the places a leak could land in.
+    let script = r#"set -u
+mkdir -p /var/tmp/dumps
+{ env; echo "--- /proc/1/environ"; tr '\0' '\n' </proc/1/environ; } >/var/tmp/dumps/env.txt
+{
+  ls -la /src
+  find /src /etc /root /tmp /home /run /var/run /opt /usr/local -xdev -type f -readable -size -4M \
+    -not -path '/var/tmp/dumps/*' 2>/dev/null | while IFS= read -r f; do echo "=== $f"; cat "$f"; done
+} >/var/tmp/dumps/files.txt 2>/dev/null
+cp /var/tmp/dumps/env.txt dump-env.txt
+cp /var/tmp/dumps/files.txt dump-files.txt
+gcc -O2 -static -o app main.c
+"#;
+    let mut files = c_project(
+        script,
+        "name = \"app\"\npreset = \"script\"\noutputs = [\"app\", \"dump-env.txt\", \"dump-files.txt\"]\n\n[env]\nSB_DUMP_MARKER = \"marker-5150\"\n",
+    );
+    let check = r#"      - name: the workspace holds persisted credentials, as after actions/checkout
+        run: |
+          grep -q 'extraheader = AUTHORIZATION: basic' .git/config && echo FAKE-CREDENTIALS-IN-WORKSPACE
+      - id: sb
+        uses: ./
+        with:
+          token: ${{ secrets.GITHUB_TOKEN }}
+WITH
+      - name: look for the token in what the build saw
+        env:
+          TOKEN: ${{ secrets.GITHUB_TOKEN }}
+        run: |
+          env_dump=out/dump-env.txt-amd64 files_dump=out/dump-files.txt-amd64
+          ls -la out
+          [ "${#TOKEN}" -ge 20 ] || { echo TOKEN-NOT-SET; exit 1; }
+          grep -q '^PATH=' "$env_dump" && grep -qx 'SB_DUMP_MARKER=marker-5150' "$env_dump" || { echo ENV-DUMP-TRIVIAL; exit 1; }
+          grep -q '^=== /etc/passwd' "$files_dump" && grep -q 'SB_DUMP_MARKER' "$files_dump" || { echo FILES-DUMP-TRIVIAL; exit 1; }
+          basic=$(printf 'x-access-token:%s' "$TOKEN" | base64 -w0)
+          plain64=$(printf '%s' "$TOKEN" | base64 -w0)
+          if grep -raF -e "$TOKEN" -e "$basic" -e "$plain64" out/; then echo LEAK-FOUND; exit 1; fi
+          echo NO-LEAK
+"#;
+    files.push(workflow(name, &steps(check, &with)));
+    let repo = repo(name, pinned_sums(&p.asset_sha), &files);
+    // Persisted credentials as actions/checkout leaves them in .git/config (act copies .git into the job).
+    let mut config = std::fs::OpenOptions::new()
+        .append(true)
+        .open(repo.dir.join(".git/config"))
+        .unwrap();
+    writeln!(
+        config,
+        "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic {basic}"
+    )
+    .unwrap();
+    drop(config);
+
+    let run = act(&repo, &[("GITHUB_TOKEN", &token)]);
+    run.check(
+        run.step_lines().contains(&"FAKE-CREDENTIALS-IN-WORKSPACE"),
+        "the job's workspace should hold the fake persisted credentials",
+    );
+    run.check(
+        run.step_lines().contains(&"NO-LEAK"),
+        "the dumps of the build container should hold neither the token nor its base64 forms",
+    );
+    run.check(run.success, "the job should succeed");
+    run.check(
+        !run.log.contains(&token) && !run.log.contains(&basic),
+        "the token (or the credentials' base64) is in act's log",
+    );
+}
+
+#[test]
+fn a_checksum_mismatch_fails_before_anything_is_built() {
+    let server = Server::start(release_files());
+    let name = "sb-e2e-checksum";
+    let with = common_with(&server);
+    let mut files = c_project(STATIC_SCRIPT, APP_TOML);
+    files.push(workflow(name, &steps(ACTION_STEP, &with)));
+    let wrong = sha256(b"not the release binary");
+    let repo = repo(name, pinned_sums(&wrong), &files);
+    let run = act(&repo, &[]);
+    run.check(!run.success, "the job should fail on a checksum mismatch");
+    let errors = run.processed_errors();
+    run.check(
+        errors.iter().any(|e| {
+            e.contains("checksum mismatch")
+                && e.contains(&wrong)
+                && e.contains("dist/SHA256SUMS")
+        }),
+        &format!("an ::error annotation should report the mismatch against the pinned sum; act processed {errors:?}"),
+    );
+    run.check(
+        server
+            .requests()
+            .contains(&format!("200 /v{VERSION}/{ASSET}")),
+        "the asset should have been downloaded",
+    );
+    run.check(
+        !run.has_line_with("running: static-build") && !run.has_line_with("building static-build"),
+        "nothing may run or be built after a mismatch",
+    );
+    run.check(
+        !repo.dir.join("out").exists(),
+        "no output directory may appear",
+    );
+}
+
+#[test]
+fn no_release_and_no_cargo_says_how_to_fix_it() {
+    // A release URL with nothing behind it: the action falls back to building from source, and this runner
+    // image has no cargo.
+    let server = Server::start(Vec::new());
+    let name = "sb-e2e-nocargo";
+    let with = common_with(&server);
+    let mut files = c_project(STATIC_SCRIPT, APP_TOML);
+    files.push(workflow(
+        name,
+        &steps(
+            "      - id: sb\n        uses: ./\n        with:\n          version: VERSION\nWITH\n",
+            &with,
+        ),
+    ));
+    // The action's own checkout has the workspace manifest and lock file to build from.
+    for f in ["Cargo.toml", "Cargo.lock"] {
+        files.push((
+            f.to_string(),
+            std::fs::read_to_string(root().join(f)).unwrap(),
+        ));
+    }
+    let repo = repo(name, None, &files);
+    let run = act(&repo, &[]);
+    run.check(!run.success, "the job should fail");
+    run.check(
+        server
+            .requests()
+            .contains(&format!("404 /v{VERSION}/SHA256SUMS")),
+        "the action should have tried the release",
+    );
+    let errors = run.processed_errors();
+    run.check(
+        errors
+            .iter()
+            .any(|e| e.contains("cargo is not installed") && e.contains("rust-toolchain")),
+        &format!(
+            "the error should say cargo is missing and how to install it; act processed {errors:?}"
+        ),
+    );
+}
