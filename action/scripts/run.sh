@@ -94,7 +94,8 @@ dir=${dir:-.}
 if [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
   # Merge the reports of a matrix and publish the result; nothing is built.
   out_dir=$(trim "${INPUT_OUT_DIR:-}")
-  merged=$dir/${out_dir:-out}/static-build-report.json
+  merged=${out_dir:-out}/static-build-report.json
+  [ "$dir" = . ] || merged=$dir/$merged
   files=()
   shopt -s nullglob globstar
   while IFS= read -r pattern || [ -n "$pattern" ]; do
@@ -112,6 +113,7 @@ if [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
   show static-build report merge -o "$merged" "${files[@]}"
   "$bin" report merge -o "$merged" -- "${files[@]}"
   args=(report publish)
+  value config "${INPUT_CONFIG:-}"
   ci_flags
   show static-build "${args[@]}" "$merged"
   exec "$bin" "${args[@]}" -- "$merged"

@@ -502,7 +502,9 @@ WITH
           BINARIES: ${{ steps.sb.outputs.binaries }}
           STATIC: ${{ steps.sb.outputs.static }}
           VERDICT: ${{ steps.sb.outputs.verdict }}
+          PASSED: ${{ steps.sb.outputs.passed }}
         run: |
+          echo "OUT-PASSED=$PASSED"
           echo "OUT-REPORT=$REPORT"
           echo "OUT-BINARIES=$BINARIES"
           echo "OUT-STATIC=$STATIC"
@@ -563,6 +565,10 @@ WITH
         &format!("output `verdict` should say one static binary, got {verdict:?}"),
     );
     run.check(
+        run.echoed("OUT-PASSED").as_deref() == Some("true"),
+        "output `passed` should be true",
+    );
+    run.check(
         run.step_lines().contains(&"ON-PATH"),
         "static-build should be on PATH for later steps",
     );
@@ -602,7 +608,10 @@ WITH
         if: always()
         env:
           STATIC: ${{ steps.sb.outputs.static }}
-        run: echo "OUT-STATIC=$STATIC"
+          PASSED: ${{ steps.sb.outputs.passed }}
+        run: |
+          echo "OUT-STATIC=$STATIC"
+          echo "OUT-PASSED=$PASSED"
 "#,
             &with,
         ),
@@ -626,8 +635,9 @@ WITH
         "the summary should say the build failed",
     );
     run.check(
-        run.echoed("OUT-STATIC").as_deref() == Some("false"),
-        "output `static` should be false",
+        run.echoed("OUT-STATIC").as_deref() == Some("false")
+            && run.echoed("OUT-PASSED").as_deref() == Some("false"),
+        "outputs `static` and `passed` should be false",
     );
 }
 
@@ -879,5 +889,70 @@ fn no_release_and_no_cargo_says_how_to_fix_it() {
         &format!(
             "the error should say cargo is missing and how to install it; act processed {errors:?}"
         ),
+    );
+}
+
+#[test]
+fn reports_input_merges_the_reports_of_several_builds() {
+    let p = prereqs();
+    let server = Server::start(release_files());
+    let name = "sb-e2e-merge";
+    let with = common_with(&server);
+    let mut files = c_project(STATIC_SCRIPT, APP_TOML);
+    // Two builds stand for the jobs of a matrix; the third use merges their reports and publishes them.
+    files.push(workflow(
+        name,
+        &steps(
+            r#"      - uses: ./
+        with:
+          out-dir: job-a
+WITH
+      - uses: ./
+        with:
+          out-dir: job-b
+WITH
+      - id: merged
+        uses: ./
+        with:
+          reports: |
+            job-*/static-build-report.json
+          out-dir: merged
+WITH
+      - name: outputs
+        env:
+          REPORT: ${{ steps.merged.outputs.report }}
+          BINARIES: ${{ steps.merged.outputs.binaries }}
+          STATIC: ${{ steps.merged.outputs.static }}
+        run: |
+          echo "OUT-REPORT=$REPORT"
+          echo "OUT-BINARIES=$BINARIES"
+          echo "OUT-STATIC=$STATIC"
+          test -s merged/static-build-report.json && echo MERGED-REPORT-EXISTS
+"#,
+            &with,
+        ),
+    ));
+    let repo = repo(name, pinned_sums(&p.asset_sha), &files);
+    let run = act(&repo, &[]);
+    run.check(run.success, "the job should succeed");
+    run.check(
+        run.has_line_with("running: static-build report merge -o merged/static-build-report.json job-a/static-build-report.json job-b/static-build-report.json"),
+        "the action should merge both reports",
+    );
+    run.check(
+        run.step_lines().contains(&"MERGED-REPORT-EXISTS")
+            && run.echoed("OUT-REPORT").as_deref() == Some("merged/static-build-report.json"),
+        "output `report` should be the merged report",
+    );
+    let binaries = run.echoed("OUT-BINARIES").unwrap_or_default();
+    let mut list: Vec<String> = serde_json::from_str(&binaries).unwrap_or_default();
+    list.sort();
+    run.check(
+        list == ["job-a/app-amd64", "job-b/app-amd64"],
+        &format!("output `binaries` should list both builds' binaries, got {binaries:?}"),
+    );
+    run.check(
+        run.echoed("OUT-STATIC").as_deref() == Some("true"),
+        "output `static` should be true",
     );
 }
