@@ -956,3 +956,77 @@ WITH
         "output `static` should be true",
     );
 }
+
+/// The names under a top-level key of action.yml (`inputs:` or `outputs:`).
+fn action_keys(action: &str, section: &str) -> Vec<String> {
+    action
+        .lines()
+        .skip_while(|l| *l != format!("{section}:"))
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with(' ') || l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':'))
+        .filter(|k| !k.starts_with(' ') && !k.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_input_reaches_a_flag_and_the_readme() {
+    let action = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
+    let scripts = ["install.sh", "run.sh"]
+        .map(|s| std::fs::read_to_string(root().join("action/scripts").join(s)).expect("script"))
+        .join("\n");
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let asset = root().join("target/release-assets").join(ASSET);
+    let help = Command::new(&asset)
+        .args(["build", "--help"])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}: run scripts/release-build.sh", asset.display()));
+    let help = String::from_utf8_lossy(&help.stdout);
+
+    let inputs = action_keys(&action, "inputs");
+    assert!(inputs.len() > 30, "inputs found: {inputs:?}");
+    // Inputs of the action itself rather than flags of `static-build build`.
+    let own = [
+        "dir",
+        "reports",
+        "token",
+        "version",
+        "release-url",
+        "build-from-source",
+    ];
+    for input in &inputs {
+        let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        if input != "token" {
+            assert!(
+                action.contains(&format!("{var}: ${{{{ inputs.{input} }}}}")),
+                "action.yml does not pass input `{input}` as {var}"
+            );
+            assert!(
+                scripts.contains(&format!("${{{var}")) || scripts.contains(&format!("\"${var}\"")),
+                "no script reads {var}"
+            );
+        }
+        assert!(
+            readme.contains(&format!("| `{input}` |")),
+            "README's table of inputs lacks `{input}`"
+        );
+        if !own.contains(&input.as_str()) {
+            assert!(
+                help.split_whitespace().any(|w| w == format!("--{input}")),
+                "`static-build build` has no flag --{input} for input `{input}`:\n{help}"
+            );
+        }
+    }
+    assert!(action.contains("STATIC_BUILD_TOKEN: ${{ inputs.token }}"));
+    for output in action_keys(&action, "outputs") {
+        assert!(
+            action.contains(&format!("value: ${{{{ steps.run.outputs.{output} }}}}")),
+            "output `{output}` is not mapped from the run step"
+        );
+        assert!(
+            readme.contains(&format!("| `{output}` |")),
+            "README's table of outputs lacks `{output}`"
+        );
+    }
+}
