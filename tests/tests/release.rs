@@ -1,0 +1,138 @@
+//! Dogfooding: the release binary of static-build, built by static-build from its own source with the release
+//! recipe (`release/static-build.toml`, run here by `scripts/release-build.sh`), must be static by static-build's
+//! own verdict, be what the build report says it is, match its checksum, and run.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use static_build_core::{ElfType, LibcFamily, Outcome, Policy, Report, Verdict};
+use static_build_tests::{inspect_path, root};
+
+const ASSET: &str = "static-build-linux-amd64";
+
+fn assets() -> PathBuf {
+    let dir = root().join("target/release-assets");
+    assert!(
+        dir.join(ASSET).is_file(),
+        "{} is missing: run scripts/release-build.sh (the README's test command, scripts/test.sh, does this)",
+        dir.join(ASSET).display()
+    );
+    dir
+}
+
+#[test]
+fn release_binary_is_static_by_its_own_verdict() {
+    let path = assets().join(ASSET);
+    let b = inspect_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        b.linkage.verdict.is_static(),
+        "verdict {:?}: {:?}",
+        b.linkage.verdict,
+        b.linkage.evidence
+    );
+    // +crt-static on musl gives a static-pie.
+    assert_eq!(b.linkage.verdict, Verdict::StaticPie);
+    assert_eq!(b.format.elf_type, ElfType::SharedObject);
+    assert_eq!(b.format.arch, "x86_64");
+    assert_eq!(b.format.bits, 64);
+    assert!(b.dynamic.needed.is_empty() && b.dynamic.interpreter.is_none());
+    assert_eq!(b.libc.family, LibcFamily::Musl, "{}", b.libc.basis);
+    assert_eq!(b.toolchain.language.as_deref(), Some("rust"));
+    let rustc = b.toolchain.rust.as_ref().and_then(|r| r.rustc.clone());
+    assert!(
+        rustc
+            .as_deref()
+            .is_some_and(|r| r.starts_with("rustc version 1.")),
+        "no rustc version in .comment: {:?}",
+        b.toolchain.comments
+    );
+
+    // The release gate: the default policy with the target's architecture, as `static-build build` judges.
+    let policy = Policy {
+        expected_arch: vec!["x86_64".into()],
+        ..Policy::default()
+    };
+    let mut report = Report::new("test", policy);
+    report.add(ASSET.into(), b.format.file_size, Ok(b));
+    assert!(report.summary.passed, "{:?}", report.files[0].findings);
+    assert_eq!(report.summary.static_files, 1);
+}
+
+#[test]
+fn build_report_of_the_recipe_passed() {
+    let file = assets().join("static-build-report.json");
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/release-build.sh)", file.display()));
+    let report: Report = serde_json::from_str(&text).expect("a report of this schema");
+    assert!(report.summary.passed, "{:?}", report.summary);
+    assert_eq!(report.summary.errors, 0);
+    let entry = report
+        .files
+        .iter()
+        .find(|f| f.path.ends_with(ASSET))
+        .unwrap_or_else(|| panic!("no entry for {ASSET} in {}", file.display()));
+    assert_eq!(entry.target.as_deref(), Some("amd64"));
+    assert!(entry.findings.is_empty(), "{:?}", entry.findings);
+    match &entry.outcome {
+        Outcome::Elf { binary } => {
+            assert!(binary.linkage.verdict.is_static());
+            assert_eq!(binary.format.arch, "x86_64");
+            assert_eq!(binary.libc.family, LibcFamily::Musl);
+            // The report describes the file that is there now.
+            let size = std::fs::metadata(assets().join(ASSET)).unwrap().len();
+            assert_eq!(entry.size, size);
+        }
+        other => panic!("{ASSET} was not read as ELF: {other:?}"),
+    }
+    // The report was written by this version of static-build.
+    assert_eq!(report.tool.version, env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn checksum_file_matches_the_asset() {
+    let dir = assets();
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS"))
+        .expect("SHA256SUMS next to the asset (run scripts/release-build.sh)");
+    let line = sums
+        .lines()
+        .find(|l| l.ends_with(&format!("  {ASSET}")))
+        .unwrap_or_else(|| panic!("no line for {ASSET} in SHA256SUMS:\n{sums}"));
+    // sha256sum format: 64 hex digits, two spaces, the file name alone (no directory).
+    let (hash, name) = line.split_once("  ").unwrap();
+    assert_eq!(name, ASSET);
+    assert!(hash.len() == 64 && hash.bytes().all(|c| c.is_ascii_hexdigit()));
+    let out = Command::new("sha256sum")
+        .arg(dir.join(ASSET))
+        .output()
+        .expect("sha256sum (coreutils)");
+    assert!(out.status.success());
+    let actual = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(actual.split_whitespace().next(), Some(hash));
+}
+
+#[test]
+fn release_binary_runs_and_is_this_version() {
+    // Our own binary, built from this source: running it is fine, and shows that the static binary works.
+    let out = Command::new(assets().join(ASSET))
+        .arg("--version")
+        .env_clear()
+        .output()
+        .expect("run the release binary");
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.trim(),
+        format!("static-build {}", env!("CARGO_PKG_VERSION"))
+    );
+    // And it inspects itself: static.
+    let out = Command::new(assets().join(ASSET))
+        .args(["inspect", "--format", "json"])
+        .arg(assets().join(ASSET))
+        .env_clear()
+        .output()
+        .expect("run the release binary");
+    assert!(out.status.success(), "{out:?}");
+    let report: Report = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(report.summary.static_files, 1);
+    assert!(report.summary.passed);
+}
