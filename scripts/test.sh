@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures and fetches
-# the multi-architecture corpus, starts a Docker engine and builds the builder images (all cached), checks
+# the multi-architecture corpus, starts a Docker engine, builds the builder images and static-build's own
+# release binary with static-build (scripts/release-build.sh; all cached), checks
 # formatting and lints, builds the core for wasm32, runs every test, and builds the fuzz target. Idempotent; a
 # second run skips the set-up that is already done.
 set -euo pipefail
@@ -21,6 +22,9 @@ say "Docker engine, QEMU and builder images (scripts/docker.sh, qemu.sh, builder
 scripts/docker.sh
 scripts/qemu.sh
 scripts/builder-images.sh amd64 386 arm64
+
+say "release build of static-build by static-build (scripts/release-build.sh)"
+scripts/release-build.sh
 
 say "Actions runner for the action's tests: act and its job image (scripts/act.sh)"
 scripts/act.sh
