@@ -17,6 +17,7 @@ die() { echo "release-build: ERROR: $*" >&2; exit 1; }
 log() { echo "release-build: $*" >&2; }
 
 RECIPE=release/static-build.toml
+SELF=scripts/release-build.sh
 OUT=target/release-assets
 ASSET=static-build-linux-amd64
 STAMP=$OUT/.$ASSET.source-hash
@@ -31,7 +32,7 @@ RUST_IMAGE=$(scripts/rust-builder-image.sh | cut -d' ' -f2)
 # directories of the project (/src), so the recipe itself is unchanged. Cached by the lockfile's hash.
 vendor_image() {
   local tag name
-  tag=static-build-test/release-builder:$(printf '%s\n' "$RUST_IMAGE" "$(sha256sum <Cargo.lock)" "$(sha256sum <"$0")" | sha256sum | cut -c1-12)
+  tag=static-build-test/release-builder:$(printf '%s\n' "$RUST_IMAGE" "$(sha256sum <Cargo.lock)" "$(sha256sum <"$SELF")" | sha256sum | cut -c1-12)
   if docker image inspect "$tag" >/dev/null 2>&1; then
     echo "$tag"
     return
@@ -64,9 +65,9 @@ IMAGE=$(vendor_image)
 source_hash() {
   {
     printf '%s\n' "$IMAGE"
-    find Cargo.lock Cargo.toml core action "$RECIPE" "$0" -type f \
+    find Cargo.lock Cargo.toml core action "$RECIPE" "$SELF" -type f \
       \( -path 'core/src/*' -o -path 'action/src/*' -o -name Cargo.toml -o -name Cargo.lock \
-         -o -name build.rs -o -path "$RECIPE" -o -path "$0" \) -print0 \
+         -o -name build.rs -o -path "$RECIPE" -o -path "$SELF" \) -print0 \
       | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1
 }

@@ -32,7 +32,7 @@ fi
 VERSION=$(rustc -vV | sed -n 's/^release: //p')
 
 BASE=$(scripts/builder-images.sh amd64 | cut -d' ' -f2)
-HASH=$(printf '%s\n' "$BASE" "$(rustc -vV)" "$(cargo -V)" "$(sha256sum <"$0")" | sha256sum | cut -c1-12)
+HASH=$(printf '%s\n' "$BASE" "$(rustc -vV)" "$(cargo -V)" "$(sha256sum <scripts/rust-builder-image.sh)" | sha256sum | cut -c1-12)
 TAG=static-build-test/rust-builder:$VERSION-$HASH
 if docker image inspect "$TAG" >/dev/null 2>&1; then
   echo "amd64 $TAG"
