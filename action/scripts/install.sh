@@ -79,6 +79,11 @@ release_url=${release_url:-$DEFAULT_RELEASE_URL}
 release_url=${release_url%/}
 asset=static-build-linux-$arch
 cache_root=${RUNNER_TOOL_CACHE:-$HOME/.cache}/static-build
+if ! mkdir -p "$cache_root" 2>/dev/null || [ ! -w "$cache_root" ]; then
+  say "cannot write to $cache_root: caching in ${RUNNER_TEMP:-/tmp} for this job only"
+  cache_root=${RUNNER_TEMP:-/tmp}/static-build
+  mkdir -p "$cache_root"
+fi
 
 # --- helpers ------------------------------------------------------------------------------------------
 sha256_of() {
@@ -128,7 +133,8 @@ build_from_source() { # build_from_source WHY
     || fail "cannot build static-build from source: $ACTION_PATH has no Cargo.toml and Cargo.lock."
   local hash dir
   local sources=() p
-  for p in Cargo.toml Cargo.lock core action tests/Cargo.toml; do
+  # What the binary is built from (not the action's scripts or the tests).
+  for p in Cargo.toml Cargo.lock core/Cargo.toml core/src action/Cargo.toml action/build.rs action/src tests/Cargo.toml; do
     [ ! -e "$ACTION_PATH/$p" ] || sources+=("$p")
   done
   hash=$(cd "$ACTION_PATH" && find "${sources[@]}" -type f -not -path '*/target/*' -print0 \

@@ -19,7 +19,9 @@
 //!   `::warning` gets 🚧, `::notice` and `::group` get ❓;
 //! - a command act saw but did not process (between `::stop-commands::TOKEN` and `::TOKEN::`): `  ⚙  ::...`;
 //! - outputs written to GITHUB_OUTPUT: `  ⚙  ::set-output:: name=value`;
-//! - the step summary, after the step: `  ⚙  Summary - <first line>` and the other lines as they are.
+//! - the step summary, after the step: `  ⚙  Summary - <first line>` and the other lines as they are. act
+//!   keeps one summary file per job, not per step, so it prints it again after later steps (and after the
+//!   composite step that holds the writing one).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
