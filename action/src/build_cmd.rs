@@ -34,7 +34,9 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         crate::report_cmd::mask_token();
     }
     let plan = args.config.resolve()?;
-    let policy = args.policy.resolve()?;
+    let policy = args
+        .policy
+        .resolve_with_config(args.config.config_path().as_deref())?;
     // Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
     check_emulation(&plan)?;
     let dir = args.config.dir.clone();

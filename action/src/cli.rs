@@ -164,6 +164,27 @@ pub fn run() -> Result<ExitCode> {
 impl PolicyArgs {
     /// The policy file (if any) with the flags applied on top; warnings about the file go to stderr.
     pub fn resolve(&self) -> Result<Policy> {
+        self.resolve_with_config(None)
+    }
+
+    /// As [`resolve`](Self::resolve), with the `[policy]` table of the build configuration as the base when
+    /// no `--policy` file is given.
+    pub fn resolve_with_config(&self, config: Option<&std::path::Path>) -> Result<Policy> {
+        let from_config = match (&self.policy, config) {
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read configuration `{}`", path.display()))?;
+                Policy::from_config_toml(&text)
+                    .with_context(|| format!("in the [policy] table of `{}`", path.display()))?
+                    .map(|(p, warnings)| {
+                        for w in warnings {
+                            eprintln!("warning: {}: [policy]: {w}", path.display());
+                        }
+                        p
+                    })
+            }
+            _ => None,
+        };
         let mut policy = match &self.policy {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -175,7 +196,7 @@ impl PolicyArgs {
                 }
                 p
             }
-            None => Policy::default(),
+            None => from_config.unwrap_or_default(),
         };
         if self.allow_dynamic {
             policy.set("require-static", Level::Off)?;

@@ -404,10 +404,31 @@ pub fn project_tar(dir: &Path, out_dir: &str) -> Result<bytes::Bytes> {
         }
         let name = Path::new(top).join(rel);
         let ft = entry.file_type();
-        if ft.is_some_and(|t| t.is_dir()) {
-            builder.append_dir(&name, path)?;
-        } else if ft.is_some_and(|t| t.is_file() || t.is_symlink()) {
-            builder.append_path_with_name(path, &name)?;
+        if ft.is_some_and(|t| t.is_dir() || t.is_file() || t.is_symlink()) {
+            // Owner and group are left out (the build's user owns everything), but the real modification
+            // times go in: build tools (cargo, make) decide what to rebuild from them, and a cache volume
+            // keeps the last build's outputs.
+            let meta = std::fs::symlink_metadata(path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            let mut header = tar::Header::new_gnu();
+            header.set_metadata_in_mode(&meta, tar::HeaderMode::Deterministic);
+            header.set_mtime(
+                meta.modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0),
+            );
+            if ft.is_some_and(|t| t.is_symlink()) {
+                let target = std::fs::read_link(path)?;
+                builder.append_link(&mut header, &name, target)?;
+            } else if ft.is_some_and(|t| t.is_dir()) {
+                builder.append_data(&mut header, &name, std::io::empty())?;
+            } else {
+                let file = std::fs::File::open(path)
+                    .with_context(|| format!("cannot read `{}`", path.display()))?;
+                builder.append_data(&mut header, &name, file)?;
+            }
         }
     }
     Ok(bytes::Bytes::from(builder.into_inner()?))

@@ -190,6 +190,11 @@ impl ConfigArgs {
         if !self.targets.is_empty() {
             config.targets = self.targets.clone();
         }
+        // A bare `--image IMAGE` is for every target: it replaces the file's per-target images too; a
+        // `--image TARGET=IMAGE` given with it still wins for its target.
+        if self.images.iter().any(|i| !i.contains('=')) {
+            config.images.clear();
+        }
         for i in &self.images {
             match i.split_once('=') {
                 Some((target, image)) => {

@@ -837,11 +837,6 @@ fn recipe(
                 }
                 .into_iter()
                 .chain([
-                    // The project arrives with one fixed mtime (a deterministic tar) and cargo's freshness check
-                    // compares mtimes: with a target directory that outlives the container (CARGO_TARGET_DIR in
-                    // the cache volume), a changed source would otherwise count as unchanged and give a stale
-                    // binary. Dependencies from the registry stay cached.
-                    "find . -type f -exec touch {} +".into(),
                     cmd,
                     // CARGO_TARGET_DIR (e.g. in the cache volume, from `[env]`) moves cargo's output.
                     format!(
@@ -1070,7 +1065,7 @@ mod tests {
         assert!(t
             .env
             .contains(&("RUSTFLAGS".into(), "-C target-feature=+crt-static".into())));
-        assert!(t.commands[2].contains("--target \"$host\""));
+        assert!(t.commands[1].contains("--target \"$host\""));
         assert_eq!(t.outputs[0].from, "static-build-out/app");
     }
 
@@ -1086,11 +1081,10 @@ mod tests {
         // The musl variant of the image's triple, added with rustup when the image has it.
         assert!(t.commands[0].ends_with("sed 's/-gnu/-musl/')"));
         assert!(t.commands[1].contains("rustup target add \"$host\""));
-        assert_eq!(t.commands[2], "find . -type f -exec touch {} +");
-        assert!(t.commands[3].contains("--target \"$host\" -p tool-cli --bin tool"));
+        assert!(t.commands[2].contains("--target \"$host\" -p tool-cli --bin tool"));
         // The binary is named after the project, and CARGO_TARGET_DIR is honoured.
         assert_eq!(
-            t.commands[4],
+            t.commands[3],
             "mkdir -p static-build-out && cp \"${CARGO_TARGET_DIR:-target}/$host/release/tool\" static-build-out/tool-linux"
         );
         assert_eq!(t.outputs[0].from, "static-build-out/tool-linux");
@@ -1101,7 +1095,7 @@ mod tests {
             .unwrap()
             .targets[0];
         assert_eq!(t.commands[0], "host=$(rustc -vV | sed -n 's/^host: //p')");
-        assert_eq!(t.commands.len(), 4);
+        assert_eq!(t.commands.len(), 3);
     }
 
     #[test]

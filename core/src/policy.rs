@@ -210,8 +210,23 @@ pub struct Finding {
 impl Policy {
     /// Parse a TOML policy. Unknown keys become warnings in the second value.
     pub fn from_toml(text: &str) -> Result<(Policy, Vec<String>), PolicyError> {
-        let mut value: toml::Table =
+        let value: toml::Table =
             toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
+        Policy::from_table(value)
+    }
+
+    /// The `[policy]` table of a `static-build.toml`, if it has one.
+    pub fn from_config_toml(text: &str) -> Result<Option<(Policy, Vec<String>)>, PolicyError> {
+        let mut doc: toml::Table =
+            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
+        match doc.remove("policy") {
+            None => Ok(None),
+            Some(toml::Value::Table(t)) => Policy::from_table(t).map(Some),
+            Some(_) => Err(PolicyError::Toml("`policy` must be a table".into())),
+        }
+    }
+
+    fn from_table(mut value: toml::Table) -> Result<(Policy, Vec<String>), PolicyError> {
         let known = [
             "fail-on",
             "allowed-needed",
@@ -490,6 +505,19 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn policy_table_of_a_config_file() {
+        let text = "targets = [\"amd64\"]\n[policy]\nmax-glibc = \"2.17\"\nfail-on = \"warning\"\n";
+        let (p, w) = Policy::from_config_toml(text).unwrap().unwrap();
+        assert_eq!(p.max_glibc.as_deref(), Some("2.17"));
+        assert_eq!(p.fail_on, FailOn::Warning);
+        assert!(w.is_empty());
+        assert!(Policy::from_config_toml("targets = []\n")
+            .unwrap()
+            .is_none());
+        assert!(Policy::from_config_toml("policy = 3\n").is_err());
+    }
+
     use super::*;
 
     #[test]
