@@ -88,7 +88,7 @@ show() {
   say "$line"
 }
 
-dir=$(trim "${INPUT_DIR:-}")
+dir=$(trim "${INPUT_PATH:-}")
 dir=${dir:-.}
 
 if [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
@@ -122,10 +122,10 @@ fi
 args=(build)
 value config "${INPUT_CONFIG:-}"
 value preset "${INPUT_PRESET:-}"
-list target "${INPUT_TARGET:-}"
+list target "${INPUT_TARGETS:-}"
 list image "${INPUT_IMAGE:-}"
 value package-manager "${INPUT_PACKAGE_MANAGER:-}"
-list package "${INPUT_PACKAGE:-}"
+list package "${INPUT_PACKAGES:-}"
 value command "${INPUT_COMMAND:-}"
 value out-dir "${INPUT_OUT_DIR:-}"
 value network "${INPUT_NETWORK:-}"

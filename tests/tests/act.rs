@@ -460,7 +460,7 @@ const APP_TOML: &str = "name = \"app\"\npreset = \"script\"\noutputs = [\"app\"]
 /// (already local: nothing is pulled or installed) and no call to the GitHub API (nothing to reach here).
 fn common_with(server: &Server) -> String {
     format!(
-        "          release-url: {}\n          image: {}\n          package-manager: none\n          target: amd64\n          comment: false\n          check: false\n",
+        "          release-url: {}\n          image: {}\n          package-manager: none\n          targets: amd64\n          comment: false\n          check: false\n",
         server.url(),
         prereqs().builder
     )
@@ -990,7 +990,7 @@ fn every_input_reaches_a_flag_and_the_readme() {
     assert!(inputs.len() > 30, "inputs found: {inputs:?}");
     // Inputs of the action itself rather than flags of `static-build build`.
     let own = [
-        "dir",
+        "path",
         "reports",
         "token",
         "version",
@@ -1014,9 +1014,15 @@ fn every_input_reaches_a_flag_and_the_readme() {
             "README's table of inputs lacks `{input}`"
         );
         if !own.contains(&input.as_str()) {
+            // The list inputs are named like the TOML keys (targets, packages); their flag is singular.
+            let flag = match input.as_str() {
+                "targets" => "target",
+                "packages" => "package",
+                other => other,
+            };
             assert!(
-                help.split_whitespace().any(|w| w == format!("--{input}")),
-                "`static-build build` has no flag --{input} for input `{input}`:\n{help}"
+                help.split_whitespace().any(|w| w == format!("--{flag}")),
+                "`static-build build` has no flag --{flag} for input `{input}`:\n{help}"
             );
         }
     }
