@@ -4,6 +4,7 @@ mod blockfile;
 mod build_cmd;
 mod cli;
 mod engine;
+mod forge;
 mod inspect_cmd;
 mod plan_cmd;
 mod progress;
