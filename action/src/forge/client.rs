@@ -47,15 +47,6 @@ impl fmt::Display for Failure {
     }
 }
 
-impl Failure {
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Failure::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
-
 /// A successful response.
 pub(crate) struct Reply {
     pub headers: HeaderMap,
