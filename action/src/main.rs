@@ -5,6 +5,7 @@ mod build_cmd;
 mod ci;
 mod cli;
 mod engine;
+mod forge;
 mod inspect_cmd;
 mod plan_cmd;
 mod progress;

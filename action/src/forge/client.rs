@@ -1,0 +1,381 @@
+//! The HTTP side: octocrab's raw requests over our own service stack, our own retry, and the cleaning of
+//! everything the server says before it reaches a message.
+//!
+//! The stack is hyper-util's client with rustls on ring (no aws-lc-rs, so musl builds stay fully static),
+//! octocrab's `BaseUriLayer` and `ExtraHeadersLayer`, and `AuthState::AccessToken` (which sends
+//! `Authorization: Bearer <token>`, marked sensitive). It is built by hand rather than with
+//! `Octocrab::builder()` because that one always adds `User-Agent: octocrab` and a retry layer.
+//! Bearer on Gitea/Forgejo: their token parser accepts both `token` and `bearer` (reference/actions.md §5.4).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
+use http::{Method, StatusCode, Uri};
+use http_body_util::{BodyExt, Limited};
+use octocrab::service::middleware::base_uri::BaseUriLayer;
+use octocrab::service::middleware::extra_headers::ExtraHeadersLayer;
+use octocrab::{AuthState, Octocrab, OctocrabBuilder};
+
+use super::{Kind, Settings};
+
+/// Longest error text quoted from a server.
+const QUOTE_CHARS: usize = 200;
+/// Largest response body read (a page of 100 comments of 64 KiB each is about 6.5 MB).
+const MAX_RESPONSE: usize = 64 << 20;
+
+/// Why a request did not succeed, in words that are safe to print.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    /// The server answered with a non-success status; `message` is sanitized.
+    Status { status: u16, message: String },
+    /// No answer: connection, TLS or timeout problem (sanitized).
+    Transport(String),
+    /// A success status with a body we could not use.
+    Response(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Status { status, message } => write!(f, "HTTP {status}: {message}"),
+            Failure::Transport(e) => write!(f, "no answer from the API: {e}"),
+            Failure::Response(e) => write!(f, "unexpected answer from the API: {e}"),
+        }
+    }
+}
+
+/// A successful response.
+pub(crate) struct Reply {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> Result<serde_json::Value, Failure> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Failure::Response(format!("the body is not JSON ({e})")))
+    }
+}
+
+pub(crate) struct Client {
+    crab: Octocrab,
+    pub kind: Kind,
+    /// Path prefix of the API URL, e.g. "" (api.github.com), "/api/v3" (GHES), "/api/v1" (Gitea).
+    base_path: String,
+    /// Scheme and authority of the API URL; links elsewhere are not followed (the token would go along).
+    origin: (String, String),
+    token: String,
+    settings: Settings,
+}
+
+impl Client {
+    pub fn new(
+        kind: Kind,
+        api_url: &str,
+        token: &str,
+        settings: Settings,
+    ) -> Result<Client, String> {
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(
+                "the token contains characters that cannot go into an HTTP header".to_string(),
+            );
+        }
+        let base: Uri = api_url
+            .trim_end_matches('/')
+            .parse()
+            .map_err(|_| format!("the API URL {:?} is not a URL", sanitize(api_url, token)))?;
+        let (Some(scheme), Some(authority)) = (base.scheme_str(), base.authority()) else {
+            return Err(format!(
+                "the API URL {:?} needs a scheme and a host",
+                sanitize(api_url, token)
+            ));
+        };
+        if scheme != "https" && scheme != "http" {
+            return Err(format!(
+                "the API URL {:?} is neither http nor https",
+                sanitize(api_url, token)
+            ));
+        }
+        let origin = (scheme.to_string(), authority.as_str().to_ascii_lowercase());
+        let base_path = base.path().trim_end_matches('/').to_string();
+
+        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+        http.set_connect_timeout(Some(Duration::from_secs(10)));
+        http.enforce_http(false);
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        // The system's roots (runner images have them; GHES may use a private CA), else the bundled ones
+        // (minimal job containers may have no CA store at all).
+        let tls = match hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(provider.clone())
+        {
+            Ok(builder) => builder,
+            Err(_) => hyper_rustls::HttpsConnectorBuilder::new()
+                .with_provider_and_webpki_roots(provider)
+                .map_err(|e| format!("cannot set up TLS: {e}"))?,
+        };
+        let connector = tls.https_or_http().enable_http1().wrap_connector(http);
+        let service =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(connector);
+
+        let user_agent = concat!("static-build/", env!("CARGO_PKG_VERSION"));
+        let mut headers: Vec<(HeaderName, HeaderValue)> =
+            vec![(USER_AGENT, HeaderValue::from_static(user_agent))];
+        match kind {
+            Kind::GitHub => {
+                // octocrab's build_request adds `X-GitHub-Api-Version: 2022-11-28` to every request itself.
+                headers.push((
+                    ACCEPT,
+                    HeaderValue::from_static("application/vnd.github+json"),
+                ));
+            }
+            Kind::Gitea | Kind::Forgejo => {
+                headers.push((ACCEPT, HeaderValue::from_static("application/json")));
+            }
+        }
+        let crab = OctocrabBuilder::new_empty()
+            .with_service(service)
+            .with_layer(&BaseUriLayer::new(base.clone()))
+            .with_layer(&ExtraHeadersLayer::new(Arc::new(headers)))
+            .with_auth(AuthState::AccessToken {
+                token: token.to_string().into(),
+            })
+            .build();
+        let crab = match crab {
+            Ok(crab) => crab,
+            Err(never) => match never {},
+        };
+        Ok(Client {
+            crab,
+            kind,
+            base_path,
+            origin,
+            token: token.to_string(),
+            settings,
+        })
+    }
+
+    /// The request path for an API route such as `/repos/o/r/statuses/sha`.
+    pub fn path(&self, route: &str) -> String {
+        format!("{}{route}", self.base_path)
+    }
+
+    /// A `Link: <…>; rel="next"` target on our own API origin, as a path and query; None to stop paging.
+    pub fn next_link(&self, headers: &HeaderMap) -> Option<String> {
+        for value in headers.get_all(http::header::LINK) {
+            let Ok(value) = value.to_str() else { continue };
+            for link in value.split(',') {
+                let mut parts = link.split(';');
+                let target = parts.next()?.trim();
+                let is_next = parts.any(|p| {
+                    let p = p.trim();
+                    p == "rel=\"next\"" || p == "rel=next"
+                });
+                if !is_next {
+                    continue;
+                }
+                let target = target.strip_prefix('<')?.strip_suffix('>')?;
+                let uri: Uri = target.parse().ok()?;
+                let same_origin = uri.scheme_str() == Some(self.origin.0.as_str())
+                    && uri.authority().map(|a| a.as_str().to_ascii_lowercase())
+                        == Some(self.origin.1.clone());
+                let pq = uri.path_and_query()?.as_str();
+                if !same_origin || !pq.starts_with(&self.base_path) {
+                    return None;
+                }
+                return Some(pq.to_string());
+            }
+        }
+        None
+    }
+
+    /// Send with retries; a success status gives the reply, anything else a sanitized failure.
+    pub async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Reply, Failure> {
+        let mut attempt = 1;
+        loop {
+            let result = self.attempt(&method, path_and_query, body).await;
+            let wait = match &result {
+                Ok((status, _, _)) if status.is_success() => None,
+                Ok((status, headers, _)) => self.retry_wait(*status, headers, attempt),
+                Err(_) => Some(self.backoff(attempt)),
+            };
+            match wait {
+                Some(wait) if attempt < self.settings.max_attempts => {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => {
+                    return match result {
+                        Ok((status, headers, body)) if status.is_success() => {
+                            Ok(Reply { headers, body })
+                        }
+                        Ok((status, _, body)) => Err(Failure::Status {
+                            status: status.as_u16(),
+                            message: self.error_message(status, &body),
+                        }),
+                        Err(e) => Err(Failure::Transport(e)),
+                    };
+                }
+            }
+        }
+    }
+
+    /// One request, bounded by the per-request timeout; Err is a transport problem (already sanitized).
+    async fn attempt(
+        &self,
+        method: &Method,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), String> {
+        let exchange = async {
+            let uri = path_and_query;
+            let response = match *method {
+                Method::GET => self.crab._get(uri).await,
+                Method::POST => self.crab._post(uri, body).await,
+                Method::PATCH => self.crab._patch(uri, body).await,
+                _ => return Err("unsupported method".to_string()),
+            }
+            .map_err(|e| self.error_chain(&e))?;
+            let (parts, body) = response.into_parts();
+            let bytes = Limited::new(body, MAX_RESPONSE)
+                .collect()
+                .await
+                .map_err(|e| sanitize(&format!("reading the response: {e}"), &self.token))?
+                .to_bytes();
+            Ok((parts.status, parts.headers, bytes))
+        };
+        match tokio::time::timeout(self.settings.timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "no complete answer within {} s",
+                self.settings.timeout.as_secs()
+            )),
+        }
+    }
+
+    /// 5xx, 429, and 403 from a rate limit are retried; the wait honours `retry-after` and
+    /// `x-ratelimit-reset` (capped), else it is the exponential backoff.
+    fn retry_wait(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        attempt: u32,
+    ) -> Option<Duration> {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let retry_after = header("retry-after").and_then(|v| v.parse::<u64>().ok());
+        let exhausted = header("x-ratelimit-remaining") == Some("0");
+        let retryable = status.is_server_error()
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || (status == StatusCode::FORBIDDEN && (exhausted || header("retry-after").is_some()));
+        if !retryable {
+            return None;
+        }
+        if let Some(seconds) = retry_after {
+            return Some(Duration::from_secs(seconds).min(self.settings.max_wait));
+        }
+        if exhausted {
+            if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok()) {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                return Some(
+                    Duration::from_secs(reset.saturating_sub(now)).min(self.settings.max_wait),
+                );
+            }
+        }
+        Some(self.backoff(attempt))
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32 << attempt.saturating_sub(1).min(16);
+        self.settings
+            .retry_base
+            .saturating_mul(factor)
+            .min(self.settings.max_wait)
+    }
+
+    /// The server's `message` (GitHub and Gitea both use that field), else the start of the body.
+    fn error_message(&self, status: StatusCode, body: &[u8]) -> String {
+        let from_json = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| {
+                v.get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string)
+            });
+        let text = match from_json {
+            Some(message) if !message.trim().is_empty() => message,
+            _ => String::from_utf8_lossy(body).into_owned(),
+        };
+        let text = sanitize(&text, &self.token);
+        if text.is_empty() {
+            status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_string()
+        } else {
+            text
+        }
+    }
+
+    /// An error and its sources on one line, sanitized.
+    fn error_chain(&self, e: &(dyn std::error::Error + 'static)) -> String {
+        let mut text = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        sanitize(&text, &self.token)
+    }
+}
+
+/// Untrusted text made fit for a message: the token (should a server echo it) replaced, control characters
+/// removed, whitespace runs folded, cut to about 200 characters.
+pub(crate) fn sanitize(text: &str, token: &str) -> String {
+    let text = if token.is_empty() {
+        text.to_string()
+    } else {
+        text.replace(token, "***")
+    };
+    let mut out = String::new();
+    let mut count = 0;
+    let mut last_space = true;
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c.is_control() || is_invisible_format(c) {
+            continue;
+        }
+        if c == ' ' && last_space {
+            continue;
+        }
+        last_space = c == ' ';
+        if count == QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out.trim_end().to_string()
+}
+
+/// Bidirectional overrides and zero-width characters that can make a log line lie about its content.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
