@@ -74,6 +74,8 @@ ci_flags() {
   boolean check "${INPUT_CHECK:-}"
   value base-report "${INPUT_BASE_REPORT:-}"
   value comment-key "${INPUT_COMMENT_KEY:-}"
+  value pull-request "${INPUT_PULL_REQUEST:-}"
+  value sha "${INPUT_SHA:-}"
 }
 # expand PATTERN: its matches in `matches`, globbed without word splitting (a path with spaces stays one).
 expand() {

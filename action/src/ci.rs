@@ -20,37 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use static_build_core::{FileReport, Outcome, Report, Severity};
 
-/// Which forge runs the job. Gitea's and Forgejo's runners also set `GITHUB_ACTIONS`, so they are checked
-/// first (Forgejo's runner sets both `FORGEJO_ACTIONS` and `GITEA_ACTIONS`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Forge {
-    GitHub,
-    Gitea,
-    Forgejo,
-}
-
-impl Forge {
-    pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> Option<Forge> {
-        let set = |k: &str| env(k).is_some_and(|v| v == "true");
-        if set("FORGEJO_ACTIONS") {
-            Some(Forge::Forgejo)
-        } else if set("GITEA_ACTIONS") {
-            Some(Forge::Gitea)
-        } else if set("GITHUB_ACTIONS") {
-            Some(Forge::GitHub)
-        } else {
-            None
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Forge::GitHub => "GitHub",
-            Forge::Gitea => "Gitea",
-            Forge::Forgejo => "Forgejo",
-        }
-    }
-}
+pub use crate::forge::Kind as Forge;
 
 /// The CI job static-build runs in.
 #[derive(Debug, Clone)]

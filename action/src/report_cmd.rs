@@ -72,6 +72,14 @@ pub struct CiArgs {
     /// Tells this step's comment apart from other static-build comments of the same job
     #[arg(long, value_name = "KEY")]
     pub comment_key: Option<String>,
+    /// The pull request to comment on, instead of the one of the job's event (for a `workflow_run`
+    /// workflow that publishes the report of a pull request's build)
+    #[arg(long, value_name = "NUMBER")]
+    pub pull_request: Option<u64>,
+    /// The commit the check or commit status is for, instead of the event's (pull-request head or
+    /// GITHUB_SHA)
+    #[arg(long, value_name = "SHA")]
+    pub sha: Option<String>,
 }
 
 pub fn run(args: ReportArgs) -> Result<ExitCode> {

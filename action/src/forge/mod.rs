@@ -10,7 +10,6 @@
 //! appears in any message: server texts are cut, stripped of control characters and searched for it.
 
 // The lead engineer wires this into the CLI; until then the public API is only used by the tests.
-#![allow(dead_code)]
 
 mod client;
 mod comment;
@@ -32,6 +31,22 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The forge running this job, `None` outside CI. Gitea's and Forgejo's runners also set
+    /// `GITHUB_ACTIONS`, so they are checked first (Forgejo's runner sets both `FORGEJO_ACTIONS` and
+    /// `GITEA_ACTIONS`).
+    pub fn detect(env: &dyn Fn(&str) -> Option<String>) -> Option<Kind> {
+        let is_true = |name: &str| env(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        if is_true("FORGEJO_ACTIONS") {
+            Some(Kind::Forgejo)
+        } else if is_true("GITEA_ACTIONS") {
+            Some(Kind::Gitea)
+        } else if is_true("GITHUB_ACTIONS") {
+            Some(Kind::GitHub)
+        } else {
+            None
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::GitHub => "GitHub",
@@ -101,16 +116,7 @@ impl Context {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let is_true = |name: &str| var(name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let kind = if is_true("FORGEJO_ACTIONS") {
-            Kind::Forgejo
-        } else if is_true("GITEA_ACTIONS") {
-            Kind::Gitea
-        } else if is_true("GITHUB_ACTIONS") {
-            Kind::GitHub
-        } else {
-            return None;
-        };
+        let kind = Kind::detect(env)?;
 
         let server_url = var("GITHUB_SERVER_URL")
             .map(|s| s.trim_end_matches('/').to_string())

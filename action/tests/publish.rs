@@ -1,0 +1,276 @@
+//! `static-build report publish` end to end: the real executable, in a simulated Actions job (the variables and
+//! event file a runner provides), posting to a fake forge. No real GitHub, Gitea or Forgejo can run here; the
+//! fake (shared with the forge module's own tests) checks every request against the public API descriptions
+//! transcribed in tests/fixtures/api/. This checks the wiring: context from the environment, the marker, the
+//! comment and check built from the report, the token read from STATIC_BUILD_TOKEN and never printed.
+
+#[allow(dead_code)]
+#[path = "../src/forge/tests/fake.rs"]
+mod fake;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use fake::{Fake, Flavour, Script};
+
+const TOKEN: &str = "ghs_e2eTokenNeverPrinted_0123456789";
+const SHA: &str = "89abcdef0123456789abcdef0123456789abcdef";
+
+fn dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/test-publish")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("bins")).unwrap();
+    d
+}
+
+/// A failing report: two dynamic programs of this machine (copied, inspected, never run).
+fn failing_report(d: &Path) {
+    let program = std::fs::read("/bin/true").expect("/bin/true");
+    for n in ["app-amd64", "app-arm64"] {
+        std::fs::write(d.join("bins").join(n), &program).unwrap();
+    }
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(["inspect", "bins", "--format", "json", "-o", "r.json"])
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert_eq!(st.code(), Some(1));
+}
+
+async fn publish(d: &Path, fake: &Fake, forge: &str, pr: Option<u64>, extra: &[&str]) -> Output {
+    let event = d.join("event.json");
+    let body = match pr {
+        Some(n) => format!(
+            r#"{{"action":"synchronize","number":{n},"pull_request":{{"number":{n},"head":{{"sha":"{SHA}"}}}}}}"#
+        ),
+        None => r#"{"ref":"refs/heads/main"}"#.to_string(),
+    };
+    std::fs::write(&event, body).unwrap();
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_static-build"));
+    cmd.args(["report", "publish", "r.json"])
+        .args(extra)
+        .current_dir(d);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("GITHUB_")
+            || k.starts_with("GITEA_")
+            || k.starts_with("FORGEJO_")
+            || k.ends_with("_TOKEN")
+        {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_API_URL", fake.api_url())
+        .env("GITHUB_SERVER_URL", "https://forge.example")
+        .env("GITHUB_REPOSITORY", "octo/hello")
+        .env("GITHUB_EVENT_PATH", &event)
+        .env(
+            "GITHUB_EVENT_NAME",
+            if pr.is_some() { "pull_request" } else { "push" },
+        )
+        .env("GITHUB_SHA", "1111111111111111111111111111111111111111")
+        .env("GITHUB_WORKFLOW", "ci")
+        .env("GITHUB_JOB", "build")
+        .env("GITHUB_RUN_ID", "42")
+        .env("GITHUB_WORKSPACE", d)
+        .env("STATIC_BUILD_TOKEN", TOKEN)
+        .env("STATIC_BUILD_RETRY_BASE_MS", "1");
+    if forge != "github" {
+        cmd.env("GITEA_ACTIONS", "true");
+    }
+    if forge == "forgejo" {
+        cmd.env("FORGEJO_ACTIONS", "true");
+    }
+    cmd.output().await.expect("run static-build")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The token appears once, in the add-mask command, and nowhere else.
+fn assert_token_masked_only(o: &Output) {
+    let err = stderr(o);
+    assert_eq!(err.matches(TOKEN).count(), 1, "{err}");
+    assert!(err.starts_with(&format!("::add-mask::{TOKEN}\n")), "{err}");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(TOKEN));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn github_comment_is_created_then_edited_and_a_check_run_carries_the_findings() {
+    let d = dir("github");
+    failing_report(&d);
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let first = publish(&d, &fake, "github", Some(7), &[]).await;
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    assert_token_masked_only(&first);
+    let comments = fake.comments();
+    assert_eq!(comments.len(), 1, "{}", stderr(&first));
+    let c = &comments[0];
+    assert_eq!(c.issue, 7);
+    assert!(c.body.contains("## ❌ static-build: fail"), "{}", c.body);
+    assert!(c.body.contains("`bins/app-arm64`"));
+    assert!(c
+        .body
+        .contains("[Workflow run](https://forge.example/octo/hello/actions/runs/42)"));
+    assert!(
+        c.body.ends_with("<!-- static-build report: ci/build -->"),
+        "{}",
+        c.body
+    );
+    let runs = fake.runs();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run.body["name"], "static-build");
+    assert_eq!(run.body["head_sha"], SHA, "the PR head, not GITHUB_SHA");
+    assert_eq!(run.body["conclusion"], "failure");
+    assert_eq!(
+        run.body["output"]["title"],
+        "0 of 2 binaries static, 2 findings"
+    );
+    assert_eq!(run.annotations.len(), 2);
+    assert_eq!(run.annotations[0]["annotation_level"], "failure");
+    assert_eq!(run.annotations[0]["path"], "bins/app-amd64");
+    assert!(
+        stderr(&first).contains("GitHub: created comment"),
+        "{}",
+        stderr(&first)
+    );
+
+    // Second run of the same job: the same comment is edited, not duplicated.
+    let second = publish(&d, &fake, "github", Some(7), &[]).await;
+    assert_eq!(second.status.code(), Some(1));
+    let comments = fake.comments();
+    assert_eq!(comments.len(), 1, "{:?}", fake.calls());
+    assert_eq!(comments[0].id, c.id);
+    assert!(
+        fake.calls()
+            .iter()
+            .any(|c| c.starts_with("PATCH issues/update-comment")),
+        "{:?}",
+        fake.calls()
+    );
+    // Another comment key is another comment.
+    publish(
+        &d,
+        &fake,
+        "github",
+        Some(7),
+        &["--comment-key", "musl", "--check", "false"],
+    )
+    .await;
+    assert_eq!(fake.comments().len(), 2);
+    assert!(fake.comments()[1]
+        .body
+        .ends_with("<!-- static-build report: ci/build/musl -->"));
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_token_degrades_to_one_warning_and_keeps_the_exit_status() {
+    let d = dir("readonly");
+    failing_report(&d);
+    let fake = Fake::start(
+        Flavour::GitHub,
+        Script {
+            forbid: vec![
+                "issues/create-comment",
+                "checks/create",
+                "repos/create-commit-status",
+            ],
+            ..Script::default()
+        },
+    )
+    .await;
+    let out = publish(&d, &fake, "github", Some(3), &[]).await;
+    let err = stderr(&out);
+    // The job's status is the report's (1: findings), not an error (2) because the forge refused.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("::warning")).collect();
+    assert!(!warnings.is_empty(), "{err}");
+    assert!(warnings.iter().any(|w| w.contains("HTTP 403")), "{err}");
+    assert!(
+        warnings.iter().all(|w| w.contains("title=static-build")),
+        "{err}"
+    );
+    assert_token_masked_only(&out);
+    // The summary-side annotations were still made.
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("::error ")).count(),
+        2,
+        "{err}"
+    );
+    assert!(fake.comments().is_empty());
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gitea_and_forgejo_get_the_comment_and_a_commit_status() {
+    for forge in ["gitea", "forgejo"] {
+        let d = dir(forge);
+        failing_report(&d);
+        let fake = Fake::start(Flavour::Gitea, Script::default()).await;
+        let out = publish(&d, &fake, forge, Some(5), &[]).await;
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_token_masked_only(&out);
+        assert_eq!(fake.comments().len(), 1);
+        let statuses = fake.statuses();
+        assert_eq!(statuses.len(), 1, "{:?}", fake.calls());
+        assert_eq!(statuses[0]["state"], "failure");
+        assert_eq!(statuses[0]["context"], "static-build");
+        assert!(
+            statuses[0]["description"].as_str().unwrap().len() <= 140,
+            "{:?}",
+            statuses[0]
+        );
+        assert!(
+            fake.calls().iter().all(|c| !c.contains("check-run")),
+            "{:?}",
+            fake.calls()
+        );
+        // Second run edits (PATCH) the comment.
+        publish(&d, &fake, forge, Some(5), &[]).await;
+        assert_eq!(fake.comments().len(), 1, "{:?}", fake.calls());
+        assert!(
+            fake.violations().is_empty(),
+            "{forge}: {:?}",
+            fake.violations()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_push_gets_a_check_but_no_comment_and_switches_turn_parts_off() {
+    let d = dir("push");
+    failing_report(&d);
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let out = publish(&d, &fake, "github", None, &[]).await;
+    assert!(
+        stderr(&out).contains("GitHub: no comment: not a pull request"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(fake.comments().is_empty());
+    assert_eq!(fake.runs().len(), 1);
+    assert_eq!(
+        fake.runs()[0].body["head_sha"],
+        "1111111111111111111111111111111111111111"
+    );
+
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    publish(
+        &d,
+        &fake,
+        "github",
+        Some(9),
+        &["--comment", "false", "--check", "false"],
+    )
+    .await;
+    assert!(
+        fake.log().is_empty(),
+        "nothing may be sent: {:?}",
+        fake.calls()
+    );
+}
