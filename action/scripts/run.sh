@@ -73,6 +73,7 @@ ci_flags() {
   boolean comment "${INPUT_COMMENT:-}"
   boolean check "${INPUT_CHECK:-}"
   value base-report "${INPUT_BASE_REPORT:-}"
+  value base-artifact "${INPUT_BASE_ARTIFACT:-}"
   value comment-key "${INPUT_COMMENT_KEY:-}"
   value pull-request "${INPUT_PULL_REQUEST:-}"
   value sha "${INPUT_SHA:-}"

@@ -58,6 +58,49 @@ pub fn to_forge(
     outcome.warnings
 }
 
+/// The base report from the artifact `name` of the pull request's base branch (`--base-artifact`): None
+/// when the job is not for a pull request (nothing to compare with; said on stderr), else the report or why
+/// there is none, for one warning. `pull_request` is `--pull-request`.
+pub fn base_from_artifact(name: &str, pull_request: Option<u64>) -> Option<Result<Report, String>> {
+    let ctx = Context::from_env(&env)?;
+    if ctx.base_ref.is_none() && ctx.pull_request.or(pull_request).is_none() {
+        eprintln!(
+            "{}: not a pull request, so no regression view from artifact {}",
+            ctx.kind.name(),
+            forge::sanitize(name, ctx.token.as_deref())
+        );
+        return None;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return Some(Err(format!("cannot start the download: {e}"))),
+    };
+    let found = match runtime.block_on(forge::base_report(&ctx, name)) {
+        Ok(found) => found,
+        Err(e) => return Some(Err(e)),
+    };
+    let report = serde_json::from_slice::<Report>(&found.json).map_err(|e| {
+        format!(
+            "{} in {} is not a static-build JSON report (schema version {}): {}",
+            forge::REPORT_FILE,
+            found.source,
+            static_build_core::SCHEMA_VERSION,
+            forge::sanitize(&e.to_string(), ctx.token.as_deref())
+        )
+    });
+    if report.is_ok() {
+        eprintln!(
+            "{}: regression view against {}",
+            ctx.kind.name(),
+            found.source
+        );
+    }
+    Some(report)
+}
+
 /// What to publish: the comment body, and the check with its annotations.
 pub fn publication(
     ctx: &Context,

@@ -69,6 +69,10 @@ pub struct CiArgs {
     /// hardening lost, size) head the summary and the comment
     #[arg(long, value_name = "FILE")]
     pub base_report: Option<PathBuf>,
+    /// On a pull request without --base-report: take the base report from the newest unexpired artifact
+    /// NAME of a run on the base branch (its static-build-report.json; GitHub, needs `actions: read`)
+    #[arg(long, value_name = "NAME")]
+    pub base_artifact: Option<String>,
     /// Tells this step's comment apart from other static-build comments of the same job
     #[arg(long, value_name = "KEY")]
     pub comment_key: Option<String>,
@@ -244,15 +248,19 @@ pub fn finish(
         }
     }
 
-    // The regression view against the base branch's report heads the summary and the comment.
-    let diff_md = match &args.base_report {
-        Some(base) => match read_report(base) {
-            Ok(b) => Some(render::diff_markdown(&diff_reports(&b, report))),
-            Err(e) => {
-                warnings.push(format!("no regression view: {e:#}"));
-                None
-            }
-        },
+    // The regression view against the base branch's report (a file, else an artifact of the base branch)
+    // heads the summary and the comment.
+    let base = match (&args.base_report, &args.base_artifact) {
+        (Some(path), _) => Some(read_report(path).map_err(|e| format!("{e:#}"))),
+        (None, Some(name)) => crate::publish::base_from_artifact(name, args.pull_request),
+        (None, None) => None,
+    };
+    let diff_md = match base {
+        Some(Ok(b)) => Some(render::diff_markdown(&diff_reports(&b, report))),
+        Some(Err(e)) => {
+            warnings.push(format!("no regression view: {e}"));
+            None
+        }
         None => None,
     };
     let with_diff = |max: usize| -> String {

@@ -11,7 +11,7 @@ mod fake;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use fake::{Fake, Flavour, Script};
+use fake::{zip_archive, Fake, Flavour, NewArtifact, Script};
 
 const TOKEN: &str = "ghs_e2eTokenNeverPrinted_0123456789";
 const SHA: &str = "89abcdef0123456789abcdef0123456789abcdef";
@@ -40,6 +40,17 @@ fn failing_report(d: &Path) {
 }
 
 async fn publish(d: &Path, fake: &Fake, forge: &str, pr: Option<u64>, extra: &[&str]) -> Output {
+    publish_env(d, fake, forge, pr, extra, &[]).await
+}
+
+async fn publish_env(
+    d: &Path,
+    fake: &Fake,
+    forge: &str,
+    pr: Option<u64>,
+    extra: &[&str],
+    vars: &[(&str, &Path)],
+) -> Output {
     let event = d.join("event.json");
     let body = match pr {
         Some(n) => format!(
@@ -82,6 +93,9 @@ async fn publish(d: &Path, fake: &Fake, forge: &str, pr: Option<u64>, extra: &[&
     }
     if forge == "forgejo" {
         cmd.env("FORGEJO_ACTIONS", "true");
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
     }
     cmd.output().await.expect("run static-build")
 }
@@ -273,4 +287,213 @@ async fn a_push_gets_a_check_but_no_comment_and_switches_turn_parts_off() {
         "nothing may be sent: {:?}",
         fake.calls()
     );
+}
+
+// ---- The regression view from the base branch's artifact ---------------------------------------------
+
+fn fixtures() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/fixtures");
+    assert!(
+        dir.join("musl-static").is_file(),
+        "fixtures missing: run tests/fixtures/build.sh (scripts/test.sh does)"
+    );
+    dir
+}
+
+/// `inspect --format json` of `program` copied to bins/app, into `out`; returns the exit status.
+fn inspect_as_app(d: &Path, program: &Path, out: &str) -> Option<i32> {
+    let _ = std::fs::remove_dir_all(d.join("bins"));
+    std::fs::create_dir_all(d.join("bins")).unwrap();
+    std::fs::copy(program, d.join("bins/app")).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_static-build"))
+        .args(["inspect", "bins", "--format", "json", "-o", out])
+        .current_dir(d)
+        .status()
+        .unwrap()
+        .code()
+}
+
+const NAME: &str = "static-build-report";
+
+fn warnings(o: &Output) -> Vec<String> {
+    stderr(o)
+        .lines()
+        .filter(|l| l.starts_with("::warning"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn base_artifact_of_the_base_branch_heads_comment_and_summary_with_the_regression() {
+    let d = dir("base-artifact");
+    // The base branch built a static program; this pull request makes it dynamic.
+    assert_eq!(
+        inspect_as_app(&d, &fixtures().join("musl-static"), "base.json"),
+        Some(0)
+    );
+    assert_eq!(
+        inspect_as_app(&d, Path::new("/bin/true"), "r.json"),
+        Some(1)
+    );
+    let base = std::fs::read(d.join("base.json")).unwrap();
+    let head = std::fs::read(d.join("r.json")).unwrap();
+
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    fake.seed_artifact(NewArtifact::new(
+        NAME,
+        "main",
+        "2026-03-01T00:00:00Z",
+        zip_archive(&[
+            ("out/app", b"binary"),
+            ("out/static-build-report.json", &base),
+        ]),
+    ));
+    // Newer, but of another branch: comparing with it would show no regression.
+    fake.seed_artifact(NewArtifact::new(
+        NAME,
+        "feature",
+        "2026-04-01T00:00:00Z",
+        zip_archive(&[("static-build-report.json", &head)]),
+    ));
+    let summary = d.join("summary.md");
+    let out = publish_env(
+        &d,
+        &fake,
+        "github",
+        Some(7),
+        &["--base-artifact", NAME],
+        &[
+            ("GITHUB_BASE_REF", Path::new("main")),
+            ("GITHUB_STEP_SUMMARY", &summary),
+        ],
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_token_masked_only(&out);
+    assert!(warnings(&out).is_empty(), "{err}");
+    assert!(
+        err.contains("GitHub: regression view against artifact static-build-report (id "),
+        "{err}"
+    );
+
+    for (what, text) in [
+        ("comment", fake.comments()[0].body.clone()),
+        ("summary", std::fs::read_to_string(&summary).unwrap()),
+    ] {
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("## ⚠️ static-build: ") && first.contains(" regression"),
+            "{what}: {text}"
+        );
+        let report_at = text
+            .find("## ❌ static-build: fail")
+            .expect("the report follows");
+        let app_at = text.find("`bins/app`").expect("the binary is named");
+        assert!(
+            app_at < report_at,
+            "{what}: the regression view comes first:\n{text}"
+        );
+    }
+    assert_eq!(
+        fake.calls()[..2],
+        [
+            "GET actions/list-artifacts-for-repo",
+            "GET actions/download-artifact"
+        ]
+    );
+    let hits = fake.blob_hits();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(
+        hits[0].authorization, None,
+        "the token went to the storage host"
+    );
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn base_artifact_missing_or_not_a_report_is_one_warning_and_the_exit_status_stays() {
+    let d = dir("base-artifact-missing");
+    // A passing report: the exit status must stay 0 whatever happens to the regression view.
+    assert_eq!(
+        inspect_as_app(&d, &fixtures().join("musl-static"), "r.json"),
+        Some(0)
+    );
+    let summary = d.join("summary.md");
+    let vars: [(&str, &Path); 2] = [
+        ("GITHUB_BASE_REF", Path::new("main")),
+        ("GITHUB_STEP_SUMMARY", &summary),
+    ];
+
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let out = publish_env(
+        &d,
+        &fake,
+        "github",
+        Some(7),
+        &["--base-artifact", NAME],
+        &vars,
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        warnings(&out),
+        [format!(
+            "::warning title=static-build::no regression view: no unexpired artifact \"{NAME}\" from a run on \"main\" in this repository (the default branch's workflow has to upload it, and artifacts expire)"
+        )],
+        "{err}"
+    );
+    assert_token_masked_only(&out);
+    assert!(!std::fs::read_to_string(&summary)
+        .unwrap()
+        .contains("regression"));
+    assert_eq!(fake.comments().len(), 1, "the comment is still posted");
+
+    // An artifact whose static-build-report.json is some other JSON.
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    fake.seed_artifact(NewArtifact::new(
+        NAME,
+        "main",
+        "2026-03-01T00:00:00Z",
+        zip_archive(&[("static-build-report.json", br#"{"coverage": 93.5}"#)]),
+    ));
+    let out = publish_env(
+        &d,
+        &fake,
+        "github",
+        Some(7),
+        &["--base-artifact", NAME],
+        &vars,
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let w = warnings(&out);
+    assert_eq!(w.len(), 1, "{err}");
+    assert!(
+        w[0].starts_with("::warning title=static-build::no regression view: static-build-report.json in artifact static-build-report (id "),
+        "{err}"
+    );
+    assert!(w[0].contains("is not a static-build JSON report"), "{err}");
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+
+    // A push (no base branch): nothing is looked up, nothing is warned.
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let out = publish(
+        &d,
+        &fake,
+        "github",
+        None,
+        &["--base-artifact", NAME, "--check", "false"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(warnings(&out).is_empty(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("GitHub: not a pull request, so no regression view from artifact"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(fake.log().is_empty(), "{:?}", fake.calls());
 }

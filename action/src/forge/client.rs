@@ -60,8 +60,16 @@ impl Reply {
     }
 }
 
+/// A client without octocrab's layers, for the one request that must carry no token: the download from
+/// the storage host an artifact redirects to.
+type PlainClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Empty<Bytes>,
+>;
+
 pub(crate) struct Client {
     crab: Octocrab,
+    plain: PlainClient,
     pub kind: Kind,
     /// Path prefix of the API URL, e.g. "" (api.github.com), "/api/v3" (GHES), "/api/v1" (Gitea).
     base_path: String,
@@ -117,6 +125,9 @@ impl Client {
                 .map_err(|e| format!("cannot set up TLS: {e}"))?,
         };
         let connector = tls.https_or_http().enable_http1().wrap_connector(http);
+        let plain =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(connector.clone());
         let service =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .build(connector);
@@ -150,6 +161,7 @@ impl Client {
         };
         Ok(Client {
             crab,
+            plain,
             kind,
             base_path,
             origin,
@@ -199,13 +211,135 @@ impl Client {
         path_and_query: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Reply, Failure> {
+        self.send_with(method, path_and_query, body, MAX_RESPONSE, false)
+            .await
+            .map(|(_, headers, body)| Reply { headers, body })
+    }
+
+    /// GET a download: a success status gives the body (at most `limit` bytes), a redirect its target
+    /// (absolute http(s), no user information), to be fetched with [`Client::fetch_plain`].
+    pub async fn download(&self, path_and_query: &str, limit: usize) -> Result<Download, Failure> {
+        let (status, headers, body) = self
+            .send_with(Method::GET, path_and_query, None, limit, true)
+            .await?;
+        if status.is_success() {
+            return Ok(Download::Body(body));
+        }
+        let location = headers
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                Failure::Response(format!("HTTP {} without a Location", status.as_u16()))
+            })?;
+        Ok(Download::Redirect(plain_target(location)?))
+    }
+
+    /// GET `uri` with nothing but a User-Agent (no Authorization: the token is for the API alone), following
+    /// at most three further redirects the same way; the body is cut off at `limit` bytes. Messages name the
+    /// host only, never the (signed) address.
+    pub async fn fetch_plain(&self, uri: Uri, limit: usize) -> Result<Bytes, Failure> {
+        let mut uri = uri;
+        for _ in 0..4 {
+            let host = uri.host().unwrap_or("?").to_string();
+            let mut attempt = 1;
+            let answer = loop {
+                let result = self.plain_attempt(&uri, limit).await;
+                let retry = match &result {
+                    Ok((status, _, _)) => status.is_server_error(),
+                    Err((retryable, _)) => *retryable,
+                };
+                if retry && attempt < self.settings.max_attempts {
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                break result;
+            };
+            let (status, headers, body) =
+                answer.map_err(|(_, e)| Failure::Transport(format!("{host}: {e}")))?;
+            if status.is_success() {
+                return Ok(body);
+            }
+            if status.is_redirection() {
+                let location = headers
+                    .get(http::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        Failure::Response(format!(
+                            "{host}: HTTP {} without a Location",
+                            status.as_u16()
+                        ))
+                    })?;
+                uri = plain_target(location)?;
+                continue;
+            }
+            return Err(Failure::Status {
+                status: status.as_u16(),
+                message: format!("from {host}"),
+            });
+        }
+        Err(Failure::Response("too many redirects".to_string()))
+    }
+
+    /// One plain GET; Err((retryable, message)).
+    async fn plain_attempt(
+        &self,
+        uri: &Uri,
+        limit: usize,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), (bool, String)> {
+        let exchange = async {
+            let request = http::Request::get(uri.clone())
+                .header(
+                    USER_AGENT,
+                    concat!("static-build/", env!("CARGO_PKG_VERSION")),
+                )
+                .body(http_body_util::Empty::<Bytes>::new())
+                .map_err(|e| (false, sanitize(&e.to_string(), &self.token)))?;
+            let response = self
+                .plain
+                .request(request)
+                .await
+                .map_err(|e| (true, self.error_chain(&e)))?;
+            let (parts, body) = response.into_parts();
+            let bytes =
+                read_limited(parts.status, &parts.headers, body, limit, &self.token).await?;
+            Ok((parts.status, parts.headers, bytes))
+        };
+        match tokio::time::timeout(self.settings.download_timeout(), exchange).await {
+            Ok(result) => result,
+            Err(_) => Err((
+                true,
+                format!(
+                    "no complete answer within {} s",
+                    self.settings.download_timeout().as_secs()
+                ),
+            )),
+        }
+    }
+
+    /// Send with retries. A success status (and, for a `download`, a 3xx) is the answer; anything else a
+    /// sanitized failure. A body over `limit` bytes is a failure that is not retried. Downloads get the
+    /// longer download timeout.
+    async fn send_with(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+        limit: usize,
+        download: bool,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Failure> {
+        let answer =
+            |status: StatusCode| status.is_success() || (download && status.is_redirection());
         let mut attempt = 1;
         loop {
-            let result = self.attempt(&method, path_and_query, body).await;
+            let result = self
+                .attempt(&method, path_and_query, body, limit, download)
+                .await;
             let wait = match &result {
-                Ok((status, _, _)) if status.is_success() => None,
+                Ok((status, _, _)) if answer(*status) => None,
                 Ok((status, headers, _)) => self.retry_wait(*status, headers, attempt),
-                Err(_) => Some(self.backoff(attempt)),
+                Err((true, _)) => Some(self.backoff(attempt)),
+                Err((false, _)) => None,
             };
             match wait {
                 Some(wait) if attempt < self.settings.max_attempts => {
@@ -214,49 +348,54 @@ impl Client {
                 }
                 _ => {
                     return match result {
-                        Ok((status, headers, body)) if status.is_success() => {
-                            Ok(Reply { headers, body })
+                        Ok((status, headers, body)) if answer(status) => {
+                            Ok((status, headers, body))
                         }
                         Ok((status, _, body)) => Err(Failure::Status {
                             status: status.as_u16(),
                             message: self.error_message(status, &body),
                         }),
-                        Err(e) => Err(Failure::Transport(e)),
+                        Err((_, e)) => Err(Failure::Transport(e)),
                     };
                 }
             }
         }
     }
 
-    /// One request, bounded by the per-request timeout; Err is a transport problem (already sanitized).
+    /// One request, bounded by the per-request timeout; Err((retryable, message)) is a transport problem
+    /// or a body over `limit` (already sanitized).
     async fn attempt(
         &self,
         method: &Method,
         path_and_query: &str,
         body: Option<&serde_json::Value>,
-    ) -> Result<(StatusCode, HeaderMap, Bytes), String> {
+        limit: usize,
+        download: bool,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), (bool, String)> {
         let exchange = async {
             let uri = path_and_query;
             let response = match *method {
                 Method::GET => self.crab._get(uri).await,
                 Method::POST => self.crab._post(uri, body).await,
                 Method::PATCH => self.crab._patch(uri, body).await,
-                _ => return Err("unsupported method".to_string()),
+                _ => return Err((false, "unsupported method".to_string())),
             }
-            .map_err(|e| self.error_chain(&e))?;
+            .map_err(|e| (true, self.error_chain(&e)))?;
             let (parts, body) = response.into_parts();
-            let bytes = Limited::new(body, MAX_RESPONSE)
-                .collect()
-                .await
-                .map_err(|e| sanitize(&format!("reading the response: {e}"), &self.token))?
-                .to_bytes();
+            let bytes =
+                read_limited(parts.status, &parts.headers, body, limit, &self.token).await?;
             Ok((parts.status, parts.headers, bytes))
         };
-        match tokio::time::timeout(self.settings.timeout, exchange).await {
+        let timeout = if download {
+            self.settings.download_timeout()
+        } else {
+            self.settings.timeout
+        };
+        match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
-            Err(_) => Err(format!(
-                "no complete answer within {} s",
-                self.settings.timeout.as_secs()
+            Err(_) => Err((
+                true,
+                format!("no complete answer within {} s", timeout.as_secs()),
             )),
         }
     }
@@ -342,6 +481,75 @@ impl Client {
             source = s.source();
         }
         sanitize(&text, &self.token)
+    }
+}
+
+/// What a download request gave.
+pub(crate) enum Download {
+    Body(Bytes),
+    Redirect(Uri),
+}
+
+/// A redirect target we are willing to fetch without the token: absolute http(s), a host, no user
+/// information.
+fn plain_target(location: &str) -> Result<Uri, Failure> {
+    let refuse = |why: &str| Failure::Response(format!("a redirect {why}"));
+    let uri: Uri = location
+        .trim()
+        .parse()
+        .map_err(|_| refuse("to something that is not a URL"))?;
+    match uri.scheme_str() {
+        Some("https") | Some("http") => {}
+        _ => return Err(refuse("that is not to an absolute http(s) address")),
+    }
+    let Some(authority) = uri.authority() else {
+        return Err(refuse("without a host"));
+    };
+    if authority.as_str().contains('@') || authority.host().is_empty() {
+        return Err(refuse("with user information"));
+    }
+    Ok(uri)
+}
+
+/// A response body, at most `limit` bytes: a larger Content-Length is refused before reading, a longer
+/// body when it gets there. Err((retryable, message)).
+async fn read_limited<B>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: B,
+    limit: usize,
+    token: &str,
+) -> Result<Bytes, (bool, String)>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let too_big = || {
+        (
+            false,
+            format!(
+                "the answer (HTTP {}) is larger than {} MiB",
+                status.as_u16(),
+                limit >> 20
+            ),
+        )
+    };
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_big());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(too_big())
+        }
+        Err(e) => Err((true, sanitize(&format!("reading the response: {e}"), token))),
     }
 }
 

@@ -6,11 +6,15 @@
 //!   may not create check runs (fork pull requests),
 //! - a commit status (Gitea and Forgejo have no check runs).
 //!
+//! It also reads: [`base_report`] finds the base branch's report in a workflow artifact for the regression
+//! view (GitHub only; see artifact.rs).
+//!
 //! Publishing never fails the job: every problem becomes a warning in the [`Outcome`]. The token never
 //! appears in any message: server texts are cut, stripped of control characters and searched for it.
 
 // The lead engineer wires this into the CLI; until then the public API is only used by the tests.
 
+mod artifact;
 mod client;
 mod comment;
 mod status;
@@ -21,6 +25,14 @@ use std::fmt;
 use std::time::Duration;
 
 use client::{Client, Failure};
+
+pub use artifact::{base_report, REPORT_FILE};
+
+/// Untrusted text (a server's message, a parse error quoting a file) made fit for a log line: the token
+/// replaced, control characters removed, cut to about 200 characters.
+pub fn sanitize(text: &str, token: Option<&str>) -> String {
+    client::sanitize(text, token.unwrap_or(""))
+}
 
 /// Which forge runs the job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +87,8 @@ pub struct Context {
     pub sha: String,
     /// The pull request number, if the job runs for one.
     pub pull_request: Option<u64>,
+    /// GITHUB_BASE_REF: the pull request's base branch (runners set it on pull_request events only).
+    pub base_ref: Option<String>,
     /// {server_url}/{repository}/actions/runs/{GITHUB_RUN_ID}.
     pub run_url: Option<String>,
     /// GITHUB_WORKFLOW.
@@ -95,6 +109,7 @@ impl fmt::Debug for Context {
             .field("repository", &self.repository)
             .field("sha", &self.sha)
             .field("pull_request", &self.pull_request)
+            .field("base_ref", &self.base_ref)
             .field("run_url", &self.run_url)
             .field("workflow", &self.workflow)
             .field("job", &self.job)
@@ -174,6 +189,7 @@ impl Context {
             repository,
             sha,
             pull_request,
+            base_ref: var("GITHUB_BASE_REF"),
             run_url,
             workflow: var("GITHUB_WORKFLOW").unwrap_or_default(),
             job: var("GITHUB_JOB").unwrap_or_default(),
@@ -300,6 +316,13 @@ pub(crate) struct Settings {
     pub max_wait: Duration,
     /// Per attempt, from sending the request to the last byte of the response.
     pub timeout: Duration,
+}
+
+impl Settings {
+    /// Per attempt of a download (an artifact of up to 50 MiB): four times the API timeout.
+    pub fn download_timeout(&self) -> Duration {
+        self.timeout.saturating_mul(4)
+    }
 }
 
 impl Settings {

@@ -11,7 +11,7 @@ mod fake;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use fake::{Fake, Flavour, Script};
+use fake::{zip_archive, Fake, Flavour, NewArtifact, Script};
 
 use super::*;
 
@@ -36,6 +36,7 @@ fn context(fake: &Fake, kind: Kind) -> Context {
         repository: "octo/hello".into(),
         sha: SHA.into(),
         pull_request: Some(7),
+        base_ref: Some("main".into()),
         run_url: Some("https://forge.example/octo/hello/actions/runs/42".into()),
         workflow: "ci".into(),
         job: "build".into(),
@@ -488,6 +489,7 @@ async fn forge_connection_refused_is_retried_then_warned() {
         repository: "octo/hello".into(),
         sha: SHA.into(),
         pull_request: Some(7),
+        base_ref: None,
         run_url: None,
         workflow: "ci".into(),
         job: "build".into(),
@@ -625,6 +627,357 @@ async fn forge_gitea_403_on_comment_and_status_degrades() {
     assert_clean(&fake);
 }
 
+// ---- The base report from an artifact ---------------------------------------------------------------
+
+const ARTIFACT: &str = "static-build-report";
+
+/// An artifact's archive as actions/upload-artifact makes it of `out/`: the binaries and the report.
+fn report_zip(report: &str) -> Vec<u8> {
+    zip_archive(&[
+        ("out/app-amd64", b"\x7fELF not really"),
+        ("out/static-build-report.json", report.as_bytes()),
+    ])
+}
+
+async fn base(ctx: &Context) -> Result<artifact::BaseReport, String> {
+    artifact::base_report_with(ctx, ARTIFACT, &settings()).await
+}
+
+#[tokio::test]
+async fn forge_artifact_newest_of_the_base_branch_is_fetched_without_the_token() {
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let seed = |name: &str, branch: &str, created: &str, tag: &str| {
+        fake.seed_artifact(NewArtifact::new(name, branch, created, report_zip(tag)))
+    };
+    seed(ARTIFACT, "main", "2026-01-01T00:00:00Z", "old main");
+    let newest_main = seed(ARTIFACT, "main", "2026-03-01T00:00:00Z", "newest main");
+    seed(
+        ARTIFACT,
+        "feature",
+        "2026-04-01T00:00:00Z",
+        "a feature branch",
+    );
+    seed(
+        "other-artifact",
+        "main",
+        "2026-05-01T00:00:00Z",
+        "another artifact",
+    );
+    fake.seed_artifact(NewArtifact {
+        expired: true,
+        ..NewArtifact::new(
+            ARTIFACT,
+            "main",
+            "2026-06-01T00:00:00Z",
+            report_zip("expired"),
+        )
+    });
+    fake.seed_artifact(NewArtifact {
+        from_fork: true,
+        ..NewArtifact::new(
+            ARTIFACT,
+            "main",
+            "2026-07-01T00:00:00Z",
+            report_zip("a fork's main"),
+        )
+    });
+    seed(ARTIFACT, "main", "2026-02-01T00:00:00Z", "between");
+    let ctx = context(&fake, Kind::GitHub);
+
+    let found = base(&ctx).await.expect("base report");
+    assert_eq!(String::from_utf8_lossy(&found.json), "newest main");
+    assert!(
+        found.source.contains(&format!("id {newest_main},")),
+        "{}",
+        found.source
+    );
+    assert!(found.source.ends_with("main)"), "{}", found.source);
+    assert_eq!(
+        fake.calls(),
+        [
+            "GET actions/list-artifacts-for-repo",
+            "GET actions/download-artifact"
+        ]
+    );
+    let log = fake.log();
+    assert_eq!(log[0].query.get("name").map(String::as_str), Some(ARTIFACT));
+    assert_eq!(
+        log[0].query.get("per_page").map(String::as_str),
+        Some("100")
+    );
+    assert_eq!(
+        log[1].path,
+        format!("/repos/octo/hello/actions/artifacts/{newest_main}/zip")
+    );
+    assert_eq!(log[1].status, 302);
+    let auth = |l: &fake::Logged| {
+        l.headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(auth(&log[1]), Some(format!("Bearer {TOKEN}")));
+    // The storage host got the request, and no token with it.
+    let hits = fake.blob_hits();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].path, format!("/blob/{newest_main}.zip"));
+    assert_eq!(
+        hits[0].authorization, None,
+        "the token went to the storage host"
+    );
+    assert_clean(&fake);
+}
+
+#[tokio::test]
+async fn forge_artifact_listing_pages_are_followed() {
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let mut newest = 0;
+    for i in 0..230u32 {
+        // The newest sits on the second page.
+        let day = if i == 150 { 28 } else { 1 + i % 27 };
+        let id = fake.seed_artifact(NewArtifact::new(
+            ARTIFACT,
+            "main",
+            &format!("2026-02-{day:02}T10:00:{:02}Z", i % 60),
+            report_zip(&format!("report {i}")),
+        ));
+        if i == 150 {
+            newest = id;
+        }
+    }
+    let ctx = context(&fake, Kind::GitHub);
+    let found = base(&ctx).await.expect("base report");
+    assert_eq!(String::from_utf8_lossy(&found.json), "report 150");
+    let pages: Vec<String> = fake
+        .log()
+        .iter()
+        .filter(|l| l.operation.as_deref() == Some("actions/list-artifacts-for-repo"))
+        .map(|l| l.query["page"].clone())
+        .collect();
+    assert_eq!(pages, ["1", "2", "3"]);
+    assert!(found.source.contains(&format!("id {newest},")));
+    assert_clean(&fake);
+}
+
+#[tokio::test]
+async fn forge_artifact_served_directly_is_taken() {
+    let script = Script {
+        artifact_direct: true,
+        ..Script::default()
+    };
+    let fake = Fake::start(Flavour::GitHub, script).await;
+    fake.seed_artifact(NewArtifact::new(
+        ARTIFACT,
+        "main",
+        "2026-01-01T00:00:00Z",
+        zip_archive(&[("static-build-report.json", b"at the top")]),
+    ));
+    let ctx = context(&fake, Kind::GitHub);
+    let found = base(&ctx).await.expect("base report");
+    assert_eq!(found.json, b"at the top");
+    assert!(fake.blob_hits().is_empty());
+    assert_clean(&fake);
+}
+
+#[tokio::test]
+async fn forge_artifact_missing_expired_or_forbidden_is_a_reason() {
+    // None at all; only another branch's; only an expired one.
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let ctx = context(&fake, Kind::GitHub);
+    let none = base(&ctx).await.unwrap_err();
+    assert!(
+        none.starts_with("no unexpired artifact \"static-build-report\" from a run on \"main\""),
+        "{none}"
+    );
+    fake.seed_artifact(NewArtifact::new(
+        ARTIFACT,
+        "dev",
+        "2026-01-01T00:00:00Z",
+        report_zip("x"),
+    ));
+    fake.seed_artifact(NewArtifact {
+        expired: true,
+        ..NewArtifact::new(ARTIFACT, "main", "2026-01-01T00:00:00Z", report_zip("x"))
+    });
+    let still_none = base(&ctx).await.unwrap_err();
+    assert!(
+        still_none.starts_with("no unexpired artifact"),
+        "{still_none}"
+    );
+    assert!(
+        fake.calls()
+            .iter()
+            .all(|c| c == "GET actions/list-artifacts-for-repo"),
+        "nothing downloaded: {:?}",
+        fake.calls()
+    );
+    assert_clean(&fake);
+
+    // A token without actions: read.
+    let script = Script {
+        forbid: vec!["actions/list-artifacts-for-repo"],
+        echo_authorization: true,
+        ..Script::default()
+    };
+    let fake = Fake::start(Flavour::GitHub, script).await;
+    let ctx = context(&fake, Kind::GitHub);
+    let forbidden = base(&ctx).await.unwrap_err();
+    assert!(
+        forbidden.starts_with("the token may not list the repository's artifacts (HTTP 403: Resource not accessible by integration"),
+        "{forbidden}"
+    );
+    assert!(forbidden.contains("actions: read"), "{forbidden}");
+    assert!(!forbidden.contains(TOKEN), "{forbidden}");
+    assert_clean(&fake);
+}
+
+#[tokio::test]
+async fn forge_artifact_archives_that_are_refused() {
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let ctx = context(&fake, Kind::GitHub);
+    let try_zip = |zip: Vec<u8>, listed_size: Option<u64>| {
+        let fake = &fake;
+        let ctx = &ctx;
+        async move {
+            fake.state.lock().unwrap().artifacts.clear();
+            fake.seed_artifact(NewArtifact {
+                listed_size,
+                ..NewArtifact::new(ARTIFACT, "main", "2026-01-01T00:00:00Z", zip)
+            });
+            base(ctx).await.unwrap_err()
+        }
+    };
+
+    // A zip bomb: 100 MiB of zeros in a few hundred KiB.
+    let bomb = zip_archive(&[("static-build-report.json", &vec![0u8; 100 << 20])]);
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    let e = try_zip(bomb, None).await;
+    assert!(e.contains("unpacks to more than 64 MiB"), "{e}");
+
+    // The same bomb declaring a small size: the inflated stream is cut off (by the zip reader at the declared
+    // size; static-build's own 64 MiB limit on the stream stands behind it).
+    let mut liar = zip_archive(&[("static-build-report.json", vec![0u8; 100 << 20].as_slice())]);
+    set_uncompressed_size(&mut liar, 1000);
+    let e = try_zip(liar, None).await;
+    assert!(
+        e.contains("unpacks to more than 64 MiB") || e.contains("cannot unpack"),
+        "{e}"
+    );
+
+    // Not a zip; a zip without the report (a look-alike name is not it).
+    let e = try_zip(b"<html>this is not an archive</html>".to_vec(), None).await;
+    assert!(e.contains("not a zip archive"), "{e}");
+    let e = try_zip(
+        zip_archive(&[
+            ("out/static-build-report.json.bak", b"{}"),
+            ("out/my-static-build-report.json", b"{}"),
+        ]),
+        None,
+    )
+    .await;
+    assert!(
+        e.ends_with("the archive holds no static-build-report.json"),
+        "{e}"
+    );
+
+    // An encrypted entry: the encryption flag set in the local and the central header.
+    let mut encrypted = zip_archive(&[("static-build-report.json", b"{}")]);
+    set_encrypted_flag(&mut encrypted);
+    let e = try_zip(encrypted, None).await;
+    assert!(e.contains("is encrypted"), "{e}");
+
+    // Too big to download: refused from the listing's size, and (when the listing understates it) from the
+    // download itself, before it is all read.
+    let large = incompressible(51 << 20);
+    let e = try_zip(large.clone(), None).await;
+    assert!(
+        e.contains("more than the 50 MiB static-build downloads"),
+        "{e}"
+    );
+    let e = try_zip(large, Some(1000)).await;
+    assert!(e.contains("larger than 50 MiB"), "{e}");
+
+    assert_clean(&fake);
+}
+
+#[test]
+fn forge_artifact_first_report_entry_wins_and_folders_are_not_files() {
+    let zip = zip_archive(&[
+        ("static-build-report.json/", b""),
+        ("a/static-build-report.json", b"first"),
+        ("static-build-report.json", b"second"),
+    ]);
+    assert_eq!(artifact::extract_report(&zip).unwrap(), b"first");
+    let many: Vec<(String, Vec<u8>)> = (0..10_001).map(|i| (format!("f{i}"), Vec::new())).collect();
+    let refs: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_slice()))
+        .collect();
+    let e = artifact::extract_report(&zip_archive(&refs)).unwrap_err();
+    assert!(e.contains("declares 10001 entries"), "{e}");
+}
+
+#[tokio::test]
+async fn forge_artifact_gitea_and_no_base_branch_say_why_and_send_nothing() {
+    let fake = Fake::start(Flavour::Gitea, Script::default()).await;
+    for kind in [Kind::Gitea, Kind::Forgejo] {
+        let ctx = context(&fake, kind);
+        let e = base(&ctx).await.unwrap_err();
+        assert!(
+            e.contains(kind.name()) && e.contains("--base-report"),
+            "{e}"
+        );
+    }
+    assert!(fake.log().is_empty(), "{:?}", fake.calls());
+
+    let fake = Fake::start(Flavour::GitHub, Script::default()).await;
+    let mut ctx = context(&fake, Kind::GitHub);
+    ctx.base_ref = None;
+    let e = base(&ctx).await.unwrap_err();
+    assert!(e.contains("GITHUB_BASE_REF"), "{e}");
+    assert!(fake.log().is_empty(), "{:?}", fake.calls());
+}
+
+/// Set bit 0 (encrypted) of the general-purpose flags of every local and central header.
+fn set_encrypted_flag(zip: &mut [u8]) {
+    let mut i = 0;
+    while i + 10 < zip.len() {
+        match zip[i..i + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => zip[i + 6] |= 1,
+            [0x50, 0x4b, 0x01, 0x02] => zip[i + 8] |= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// Overwrite the uncompressed size of every local and central header.
+fn set_uncompressed_size(zip: &mut [u8], size: u32) {
+    let mut i = 0;
+    while i + 30 < zip.len() {
+        match zip[i..i + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => zip[i + 22..i + 26].copy_from_slice(&size.to_le_bytes()),
+            [0x50, 0x4b, 0x01, 0x02] => zip[i + 24..i + 28].copy_from_slice(&size.to_le_bytes()),
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// Bytes deflate cannot shrink (xorshift).
+fn incompressible(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
 // ---- Context::from_env -------------------------------------------------------------------------------
 
 struct EventFile(std::path::PathBuf);
@@ -673,6 +1026,7 @@ fn forge_context_from_pull_request_event() {
         ("GITHUB_EVENT_PATH", &event.path()),
         ("GITHUB_SHA", SHA),
         ("GITHUB_REF", "refs/pull/12/merge"),
+        ("GITHUB_BASE_REF", "main"),
         ("GITHUB_REPOSITORY", "octo/hello"),
         ("GITHUB_SERVER_URL", "https://github.com"),
         ("GITHUB_RUN_ID", "99"),
@@ -684,6 +1038,7 @@ fn forge_context_from_pull_request_event() {
     assert_eq!(ctx.kind, Kind::GitHub);
     assert_eq!(ctx.pull_request, Some(12));
     assert_eq!(ctx.sha, HEAD, "the head commit, not the merge commit");
+    assert_eq!(ctx.base_ref.as_deref(), Some("main"));
     assert_eq!(ctx.api_url, "https://api.github.com");
     assert_eq!(
         ctx.run_url.as_deref(),
@@ -711,6 +1066,7 @@ fn forge_context_from_push_event() {
     ])
     .unwrap();
     assert_eq!(ctx.pull_request, None);
+    assert_eq!(ctx.base_ref, None);
     assert_eq!(ctx.sha, SHA);
     assert_eq!(ctx.token, None);
     assert_eq!(ctx.run_url, None, "no GITHUB_RUN_ID");

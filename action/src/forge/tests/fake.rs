@@ -1,6 +1,8 @@
-//! A fake forge: a small HTTP/1.1 server on 127.0.0.1 that holds comments, check runs and statuses, and
-//! checks every request against the contract fixture (tests/fixtures/api/*.json), which transcribes the
-//! public API descriptions. Anything off the contract is recorded as a violation; failures can be scripted.
+//! A fake forge: a small HTTP/1.1 server on 127.0.0.1 that holds comments, check runs, statuses and workflow
+//! artifacts, and checks every request against the contract fixture (tests/fixtures/api/*.json), which
+//! transcribes the public API descriptions. Anything off the contract is recorded as a violation; failures
+//! can be scripted. A second server stands for the storage host an artifact download redirects to; it
+//! records whether a request to it carried an Authorization header.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -30,6 +32,52 @@ pub struct Script {
     pub ignore_paging: bool,
     /// Put the request's Authorization header into error messages (a server that echoes secrets).
     pub echo_authorization: bool,
+    /// Answer an artifact download with 200 and the archive instead of a 302 to the storage host.
+    pub artifact_direct: bool,
+}
+
+/// An artifact to seed: what the listing says about it, and its archive.
+#[derive(Clone, Debug)]
+pub struct NewArtifact {
+    pub name: String,
+    /// `workflow_run.head_branch` of the run that uploaded it.
+    pub head_branch: String,
+    pub expired: bool,
+    pub created_at: String,
+    /// Uploaded by a run of a fork (`head_repository_id` differs from `repository_id`).
+    pub from_fork: bool,
+    /// `size_in_bytes` in the listing when it should not be the archive's size.
+    pub listed_size: Option<u64>,
+    pub zip: Vec<u8>,
+}
+
+impl NewArtifact {
+    /// An unexpired artifact of a run on `head_branch` of this repository.
+    pub fn new(name: &str, head_branch: &str, created_at: &str, zip: Vec<u8>) -> NewArtifact {
+        NewArtifact {
+            name: name.to_string(),
+            head_branch: head_branch.to_string(),
+            expired: false,
+            created_at: created_at.to_string(),
+            from_fork: false,
+            listed_size: None,
+            zip,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct StoredArtifact {
+    pub id: u64,
+    pub run_id: u64,
+    pub artifact: NewArtifact,
+}
+
+/// A request the storage host received.
+#[derive(Clone, Debug)]
+pub struct BlobHit {
+    pub path: String,
+    pub authorization: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -67,22 +115,33 @@ pub struct State {
     pub comments: Vec<StoredComment>,
     pub runs: Vec<StoredRun>,
     pub statuses: Vec<Value>,
+    pub artifacts: Vec<StoredArtifact>,
+    pub blob_hits: Vec<BlobHit>,
     pub log: Vec<Logged>,
     pub violations: Vec<String>,
     next_id: u64,
     port: u16,
+    blob_port: u16,
 }
 
 pub struct Fake {
     pub addr: SocketAddr,
     pub state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
+    blob_task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Fake {
     fn drop(&mut self) {
         self.task.abort();
+        self.blob_task.abort();
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Api,
+    Blob,
 }
 
 const GITHUB_CONTRACT: &str = include_str!(concat!(
@@ -103,6 +162,8 @@ impl Fake {
         .expect("contract fixture is JSON");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("address");
+        let blob_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let blob_port = blob_listener.local_addr().expect("address").port();
         let state = Arc::new(Mutex::new(State {
             flavour,
             contract,
@@ -110,18 +171,48 @@ impl Fake {
             comments: Vec::new(),
             runs: Vec::new(),
             statuses: Vec::new(),
+            artifacts: Vec::new(),
+            blob_hits: Vec::new(),
             log: Vec::new(),
             violations: Vec::new(),
             next_id: 1000,
             port: addr.port(),
+            blob_port,
         }));
-        let shared = state.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, shared.clone()));
-            }
+        let spawn = |listener: TcpListener, role: Role| {
+            let shared = state.clone();
+            tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(serve(stream, shared.clone(), role));
+                }
+            })
+        };
+        let task = spawn(listener, Role::Api);
+        let blob_task = spawn(blob_listener, Role::Blob);
+        Fake {
+            addr,
+            state,
+            task,
+            blob_task,
+        }
+    }
+
+    /// Store an artifact as uploaded by a finished run; returns its id.
+    pub fn seed_artifact(&self, artifact: NewArtifact) -> u64 {
+        let mut state = self.state.lock().unwrap();
+        let run_id = state.new_id();
+        let id = state.new_id();
+        state.artifacts.push(StoredArtifact {
+            id,
+            run_id,
+            artifact,
         });
-        Fake { addr, state, task }
+        id
+    }
+
+    /// Requests the storage host received.
+    pub fn blob_hits(&self) -> Vec<BlobHit> {
+        self.state.lock().unwrap().blob_hits.clone()
     }
 
     /// The API URL a job on this forge would have in GITHUB_API_URL.
@@ -181,18 +272,43 @@ impl Fake {
 struct Response {
     status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    content_type: &'static str,
+    body: Vec<u8>,
 }
 
 fn respond(status: u16, body: Value) -> Response {
     Response {
         status,
         headers: Vec::new(),
-        body: body.to_string(),
+        content_type: "application/json; charset=utf-8",
+        body: body.to_string().into_bytes(),
     }
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
+fn respond_zip(zip: &[u8]) -> Response {
+    Response {
+        status: 200,
+        headers: Vec::new(),
+        content_type: "application/zip",
+        body: zip.to_vec(),
+    }
+}
+
+/// A zip archive of `entries` (name, content), deflated, as an artifact upload would make it.
+pub fn zip_archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(false);
+    for (name, content) in entries {
+        writer.start_file(*name, options).expect("zip entry");
+        writer.write_all(content).expect("zip write");
+    }
+    writer.finish().expect("zip finish").into_inner()
+}
+
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, role: Role) {
     let mut buf: Vec<u8> = Vec::new();
     loop {
         let head_end = loop {
@@ -234,19 +350,24 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         let body = buf[body_start..body_start + length].to_vec();
         buf.drain(..body_start + length);
 
-        let response = state.lock().unwrap().handle(&request_line, &headers, &body);
+        let response = match role {
+            Role::Api => state.lock().unwrap().handle(&request_line, &headers, &body),
+            Role::Blob => state.lock().unwrap().handle_blob(&request_line, &headers),
+        };
         let mut out = format!(
-            "HTTP/1.1 {} {}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\n",
+            "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n",
             response.status,
             reason(response.status),
+            response.content_type,
             response.body.len()
         );
         for (k, v) in &response.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
         out.push_str("\r\n");
-        out.push_str(&response.body);
-        if stream.write_all(out.as_bytes()).await.is_err() {
+        let mut bytes = out.into_bytes();
+        bytes.extend_from_slice(&response.body);
+        if stream.write_all(&bytes).await.is_err() {
             return;
         }
     }
@@ -256,7 +377,9 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        302 => "Found",
         403 => "Forbidden",
+        410 => "Gone",
         404 => "Not Found",
         422 => "Unprocessable Entity",
         502 => "Bad Gateway",
@@ -453,6 +576,12 @@ impl State {
                 v.push(format!(
                     "{what}: path parameter {name}={value} is not an integer"
                 ));
+            } else if let Some(allowed) = spec["enum"].as_array() {
+                if !allowed.iter().any(|a| a == value.as_str()) {
+                    v.push(format!(
+                        "{what}: path parameter {name}={value} is not one of {allowed:?}"
+                    ));
+                }
             }
         }
         // Query parameters.
@@ -700,9 +829,107 @@ impl State {
                 out[state_field] = body["state"].clone();
                 respond(success, out)
             }
+            "actions/list-artifacts-for-repo" => {
+                let name = query.get("name").map(|n| percent_decode(n));
+                let per_page = query
+                    .get("per_page")
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(30)
+                    .clamp(1, 100);
+                let page = query
+                    .get("page")
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .max(1);
+                let all: Vec<&StoredArtifact> = self
+                    .artifacts
+                    .iter()
+                    .filter(|a| name.as_ref().is_none_or(|n| &a.artifact.name == n))
+                    .collect();
+                let items: Vec<Value> = all
+                    .iter()
+                    .skip((page - 1) * per_page)
+                    .take(per_page)
+                    .map(|a| artifact_json(a, &owner, &repo))
+                    .collect();
+                let mut r = respond(
+                    success,
+                    json!({"total_count": all.len(), "artifacts": items}),
+                );
+                let pages = all.len().div_ceil(per_page).max(1);
+                if page < pages {
+                    let name = query
+                        .get("name")
+                        .map(|n| format!("name={n}&"))
+                        .unwrap_or_default();
+                    let link = |p: usize| {
+                        format!(
+                            "<http://127.0.0.1:{}/repos/{owner}/{repo}/actions/artifacts?{name}per_page={per_page}&page={p}>",
+                            self.port
+                        )
+                    };
+                    r.headers.push((
+                        "link".into(),
+                        format!(
+                            "{}; rel=\"next\", {}; rel=\"last\"",
+                            link(page + 1),
+                            link(pages)
+                        ),
+                    ));
+                }
+                r
+            }
+            "actions/download-artifact" => {
+                let id = number("artifact_id").unwrap_or(0);
+                let Some(stored) = self.artifacts.iter().find(|a| a.id == id) else {
+                    return respond(404, json!({"message": "Not Found"}));
+                };
+                if stored.artifact.expired {
+                    return respond(410, json!({"message": "Artifact has expired"}));
+                }
+                if self.script.artifact_direct {
+                    return respond_zip(&stored.artifact.zip);
+                }
+                Response {
+                    status: success,
+                    headers: vec![(
+                        "location".into(),
+                        format!(
+                            "http://127.0.0.1:{}/blob/{id}.zip?sv=2025-01-05&sig=c2lnbmVk",
+                            self.blob_port
+                        ),
+                    )],
+                    content_type: "text/plain",
+                    body: Vec::new(),
+                }
+            }
             other => respond(
                 500,
                 json!({"message": format!("fake has no handler for {other}")}),
+            ),
+        }
+    }
+
+    /// The storage host: serves `/blob/{id}.zip` to anyone and notes who asked how.
+    fn handle_blob(&mut self, request_line: &str, headers: &[(String, String)]) -> Response {
+        let target = request_line.split(' ').nth(1).unwrap_or_default();
+        let path = target.split('?').next().unwrap_or_default().to_string();
+        self.blob_hits.push(BlobHit {
+            path: path.clone(),
+            authorization: headers
+                .iter()
+                .find(|(k, _)| k == "authorization")
+                .map(|(_, v)| v.clone()),
+        });
+        let id = path
+            .strip_prefix("/blob/")
+            .and_then(|p| p.strip_suffix(".zip"))
+            .and_then(|p| p.parse::<u64>().ok());
+        match self.artifacts.iter().find(|a| Some(a.id) == id) {
+            Some(a) => respond_zip(&a.artifact.zip),
+            None => respond(
+                404,
+                json!({"message": "The specified blob does not exist."}),
             ),
         }
     }
@@ -734,6 +961,55 @@ impl State {
             }),
         }
     }
+}
+
+/// The listing's view of an artifact (components/schemas/artifact).
+fn artifact_json(a: &StoredArtifact, owner: &str, repo: &str) -> Value {
+    let api = format!(
+        "https://api.github.example/repos/{owner}/{repo}/actions/artifacts/{}",
+        a.id
+    );
+    json!({
+        "id": a.id,
+        "node_id": format!("MDg6QXJ0aWZhY3Q{}", a.id),
+        "name": a.artifact.name,
+        "size_in_bytes": a.artifact.listed_size.unwrap_or(a.artifact.zip.len() as u64),
+        "url": api,
+        "archive_download_url": format!("{api}/zip"),
+        "expired": a.artifact.expired,
+        "created_at": a.artifact.created_at,
+        "expires_at": "2099-01-01T00:00:00Z",
+        "updated_at": a.artifact.created_at,
+        "digest": null,
+        "workflow_run": {
+            "id": a.run_id,
+            "repository_id": 42,
+            "head_repository_id": if a.artifact.from_fork { 4242 } else { 42 },
+            "head_branch": a.artifact.head_branch,
+            "head_sha": "0123456789abcdef0123456789abcdef01234567"
+        }
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A small subset of JSON Schema: type, properties (unknown ones rejected), required, x-required-if, enum,
