@@ -10,7 +10,6 @@ use object::ReadCache;
 use static_build_core::render::{self, MarkdownOptions, TextOptions};
 use static_build_core::{diff_reports, inspect_with, InspectOptions, Report};
 
-use crate::blockfile::BlockFile;
 use crate::cli::{DiffArgs, DiffFormat, Format, InspectArgs};
 
 /// Every regular file under `paths`, in a stable order; directories are walked recursively without following
@@ -56,7 +55,7 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -90,7 +89,7 @@ pub fn inspect_path(path: &Path, options: InspectOptions, report: &mut Report) {
             }
         }
     }
-    let file = match BlockFile::new(file) {
+    let file = match crate::blockfile::open(file) {
         Ok(f) => f,
         Err(e) => {
             report.add_error(display(path), format!("cannot read: {}", io_reason(&e)));

@@ -20,6 +20,7 @@
 )]
 
 mod analyze;
+pub mod blocks;
 mod diff;
 mod elf;
 mod error;

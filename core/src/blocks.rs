@@ -1,0 +1,218 @@
+//! A file read on demand in aligned blocks, for `object::ReadCache`, over any source of byte ranges: the CLI
+//! reads them with `pread`, the browser's worker with `File.slice` (see web/DESIGN.md). The I/O is the
+//! source's; this module only decides what to read and keeps it.
+//!
+//! The inspector asks for many small pieces (headers, a string, a 16-byte version record); served from
+//! 16 KiB blocks, a verdict costs a handful of reads while only the parts of the file that are asked for are
+//! read, so a multi-gigabyte file costs what a small one does. The reader counts the bytes it read.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read, Seek, SeekFrom};
+
+/// Size of a cached block.
+pub const BLOCK: u64 = 16 * 1024;
+/// Reads at least this large go straight to the source instead of through the block cache.
+pub const DIRECT: usize = 256 * 1024;
+
+/// Something that can fill a buffer from an offset: a file, a browser `File`, memory.
+pub trait RangeSource {
+    /// Length of the whole file.
+    fn len(&self) -> u64;
+    /// Whether the file is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Fill all of `buf` with the bytes at `offset` (the caller keeps `offset + buf.len()` within `len`).
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String>;
+}
+
+/// `Read + Seek` over a [`RangeSource`], reading it in cached blocks.
+pub struct BlockReader<S> {
+    source: S,
+    len: u64,
+    pos: u64,
+    blocks: BTreeMap<u64, Box<[u8]>>,
+    bytes_read: u64,
+}
+
+impl<S: RangeSource> BlockReader<S> {
+    pub fn new(source: S) -> Self {
+        let len = source.len();
+        BlockReader {
+            source,
+            len,
+            pos: 0,
+            blocks: BTreeMap::new(),
+            bytes_read: 0,
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many bytes were read from the source so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    fn fill(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.source.read_at(offset, buf).map_err(io::Error::other)?;
+        self.bytes_read += buf.len() as u64;
+        Ok(())
+    }
+
+    fn block(&mut self, index: u64) -> io::Result<&[u8]> {
+        if !self.blocks.contains_key(&index) {
+            let start = index * BLOCK;
+            let size = BLOCK.min(self.len.saturating_sub(start)) as usize;
+            let mut buf = vec![0u8; size];
+            self.fill(start, &mut buf)?;
+            self.blocks.insert(index, buf.into_boxed_slice());
+        }
+        Ok(self.blocks.get(&index).map(|b| &b[..]).unwrap_or(&[]))
+    }
+}
+
+impl<S: RangeSource> Read for BlockReader<S> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.len || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.len - self.pos).unwrap_or(usize::MAX));
+        if want >= DIRECT {
+            let pos = self.pos;
+            self.fill(pos, &mut buf[..want])?;
+            self.pos += want as u64;
+            return Ok(want);
+        }
+        let index = self.pos / BLOCK;
+        let offset = (self.pos % BLOCK) as usize;
+        let block = self.block(index)?;
+        let n = want.min(block.len().saturating_sub(offset));
+        buf[..n].copy_from_slice(&block[offset..offset + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<S: RangeSource> Seek for BlockReader<S> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let new = match pos {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match new {
+            Some(p) => {
+                self.pos = p;
+                Ok(p)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek out of range",
+            )),
+        }
+    }
+}
+
+/// A [`RangeSource`] over bytes in memory (tests, and callers that already hold the file).
+pub struct MemorySource<'a>(pub &'a [u8]);
+
+impl RangeSource for MemorySource<'_> {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        let start = usize::try_from(offset).map_err(|_| "offset out of range".to_string())?;
+        let end = start
+            .checked_add(buf.len())
+            .filter(|&e| e <= self.0.len())
+            .ok_or_else(|| format!("read of {} bytes at {offset} past the end", buf.len()))?;
+        buf.copy_from_slice(&self.0[start..end]);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts the calls, to show the cache at work.
+    struct Counting<'a>(MemorySource<'a>, usize);
+
+    impl RangeSource for Counting<'_> {
+        fn len(&self) -> u64 {
+            self.0.len()
+        }
+        fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+            self.1 += 1;
+            self.0.read_at(offset, buf)
+        }
+    }
+
+    #[test]
+    fn reads_across_blocks_match_the_data() {
+        let data: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
+        let mut r = BlockReader::new(MemorySource(&data));
+        for (start, len) in [
+            (0usize, 10usize),
+            (16_380, 10),
+            (50_000, 40_000),
+            (99_990, 10),
+            (0, 300_000),
+            (599_990, 10),
+        ] {
+            r.seek(SeekFrom::Start(start as u64)).unwrap();
+            let mut buf = vec![0u8; len];
+            r.read_exact(&mut buf).unwrap();
+            assert_eq!(buf, &data[start..start + len]);
+        }
+        r.seek(SeekFrom::Start(600_000)).unwrap();
+        assert_eq!(r.read(&mut [0u8; 4]).unwrap(), 0);
+        assert!(r.seek(SeekFrom::Current(-1_000_000)).is_err());
+    }
+
+    #[test]
+    fn small_reads_hit_the_cache_and_are_counted() {
+        let data = vec![7u8; 1 << 20];
+        let mut r = BlockReader::new(Counting(MemorySource(&data), 0));
+        let mut b = [0u8; 64];
+        for _ in 0..100 {
+            r.seek(SeekFrom::Start(100)).unwrap();
+            r.read_exact(&mut b).unwrap();
+        }
+        assert_eq!(r.source.1, 1);
+        assert_eq!(r.bytes_read(), BLOCK);
+        // A read past the first block loads only the block it needs.
+        r.seek(SeekFrom::Start(5 * BLOCK + 1)).unwrap();
+        r.read_exact(&mut b).unwrap();
+        assert_eq!(r.bytes_read(), 2 * BLOCK);
+    }
+
+    #[test]
+    fn a_failing_source_is_an_error_not_a_panic() {
+        struct Broken;
+        impl RangeSource for Broken {
+            fn len(&self) -> u64 {
+                1 << 40
+            }
+            fn read_at(&mut self, _: u64, _: &mut [u8]) -> Result<(), String> {
+                Err("the file went away".into())
+            }
+        }
+        let mut r = BlockReader::new(Broken);
+        let e = r.read(&mut [0u8; 16]).unwrap_err();
+        assert_eq!(e.to_string(), "the file went away");
+        // And the inspector turns it into an error for that file.
+        let cache = object::ReadCache::new(BlockReader::new(Broken));
+        assert!(crate::inspect(&cache).is_err());
+    }
+}
