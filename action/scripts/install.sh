@@ -16,22 +16,8 @@ set -euo pipefail
 ACTION_PATH=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/../.." && pwd)}
 DEFAULT_RELEASE_URL=https://github.com/static-build/static-build/releases/download
 
-say() { printf 'static-build: %s\n' "$*"; }
-# An error as a workflow command (an annotation on GitHub), escaped as the toolkit does.
-fail() {
-  local msg=$*
-  msg=${msg//'%'/'%25'}
-  msg=${msg//$'\r'/'%0D'}
-  msg=${msg//$'\n'/'%0A'}
-  printf '::error title=static-build::%s\n' "$msg"
-  exit 1
-}
-trim() {
-  local s=$1
-  s=${s#"${s%%[![:space:]]*}"}
-  s=${s%"${s##*[![:space:]]}"}
-  printf '%s' "$s"
-}
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- the platform -------------------------------------------------------------------------------------
 os=${RUNNER_OS:-$(uname -s)}

@@ -9,21 +9,10 @@
 # (report, binaries, static, verdict) to GITHUB_OUTPUT itself.
 set -euo pipefail
 
-say() { printf 'static-build: %s\n' "$*"; }
-fail() {
-  local msg=$*
-  msg=${msg//'%'/'%25'}
-  msg=${msg//$'\r'/'%0D'}
-  msg=${msg//$'\n'/'%0A'}
-  printf '::error title=static-build::%s\n' "$msg"
-  exit 2
-}
-trim() {
-  local s=$1
-  s=${s#"${s%%[![:space:]]*}"}
-  s=${s%"${s##*[![:space:]]}"}
-  printf '%s' "$s"
-}
+# shellcheck disable=SC2034 # read by fail() in common.sh: an error of this step exits 2, as static-build does
+FAIL_STATUS=2
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 bin=${STATIC_BUILD_BIN:-}
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then

@@ -45,21 +45,11 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
 
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     for (target, result) in results {
-        let result = match result {
-            Ok(r) => r,
-            Err(e) => {
-                report.add_error(
-                    format!("{} ({})", plan.name, target.target),
-                    format!("{e:#}"),
-                );
-                if let Some(last) = report.files.last_mut() {
-                    last.target = Some(target.target.clone());
-                }
-                continue;
-            }
-        };
+        let first = report.files.len();
+        let name = format!("{} ({})", plan.name, target.target);
         match result {
-            TargetResult::Built(files) => {
+            Err(e) => report.add_error(name, format!("{e:#}")),
+            Ok(TargetResult::Built(files)) => {
                 // Each output is judged with its target's architecture as the expected one.
                 let mut target_policy = policy.clone();
                 target_policy.expected_arch = vec![target.expected_arch.clone()];
@@ -74,20 +64,12 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                             let r = inspect_with(&data[..], InspectOptions::default());
                             report.add_with(shown, data.len() as u64, r, &target_policy);
                             add_link_hints(&mut report);
-                            if let Some(last) = report.files.last_mut() {
-                                last.target = Some(target.target.clone());
-                            }
                         }
-                        Err(e) => {
-                            report.add_error(shown, format!("cannot read the output: {e}"));
-                            if let Some(last) = report.files.last_mut() {
-                                last.target = Some(target.target.clone());
-                            }
-                        }
+                        Err(e) => report.add_error(shown, format!("cannot read the output: {e}")),
                     }
                 }
             }
-            TargetResult::Failed { code, tail, oom } => {
+            Ok(TargetResult::Failed { code, tail, oom }) => {
                 let why = if oom {
                     format!("the build was killed for lack of memory (exit {code})")
                 } else {
@@ -95,33 +77,28 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                 };
                 let last: Vec<String> = tail.iter().rev().take(5).rev().cloned().collect();
                 report.add_error(
-                    format!("{} ({})", plan.name, target.target),
+                    name,
                     format!("{why}; last lines:\n    {}", last.join("\n    ")),
                 );
-                if let Some(last) = report.files.last_mut() {
-                    last.target = Some(target.target.clone());
-                }
             }
-            TargetResult::TimedOut { after } => {
-                report.add_error(
-                    format!("{} ({})", plan.name, target.target),
-                    format!(
-                        "the build timed out after {} s (timeout {} s); its container was removed",
-                        after.as_secs(),
-                        plan.timeout_secs
-                    ),
-                );
-                if let Some(last) = report.files.last_mut() {
-                    last.target = Some(target.target.clone());
-                }
-            }
+            Ok(TargetResult::TimedOut { after }) => report.add_error(
+                name,
+                format!(
+                    "the build timed out after {} s (timeout {} s); its container was removed",
+                    after.as_secs(),
+                    plan.timeout_secs
+                ),
+            ),
+        }
+        // Every entry of this target says which target produced it.
+        for entry in &mut report.files[first..] {
+            entry.target = Some(target.target.clone());
         }
     }
-    let json_path = if dir == Path::new(".") {
-        Path::new(&plan.out_dir).join("static-build-report.json")
-    } else {
-        dir.join(&plan.out_dir).join("static-build-report.json")
-    };
+    let json_path = crate::report_cmd::under(
+        &dir,
+        Path::new(&plan.out_dir).join("static-build-report.json"),
+    );
     if let Some(parent) = json_path.parent() {
         std::fs::create_dir_all(parent).ok();
     }
@@ -140,18 +117,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     );
     eprintln!("report written to {}", json_path.display());
     if let Some(ci) = &ci {
-        let binaries: Vec<String> = report
-            .files
-            .iter()
-            .filter(|f| matches!(f.outcome, static_build_core::Outcome::Elf { .. }))
-            .map(|f| {
-                if dir == Path::new(".") {
-                    f.path.clone()
-                } else {
-                    dir.join(&f.path).to_string_lossy().into_owned()
-                }
-            })
-            .collect();
+        let binaries = crate::report_cmd::binaries(&report, &dir);
         let lines = args
             .config
             .config_path()
@@ -177,20 +143,18 @@ fn add_link_hints(report: &mut Report) {
     let static_build_core::Outcome::Elf { binary } = &entry.outcome else {
         return;
     };
-    let libc_like = crate::ci::is_libc_library;
-    let needed = &binary.dynamic.needed;
-    let others: Vec<&String> = needed.iter().filter(|n| !libc_like(n)).collect();
-    let hint = if needed.is_empty() || needed.iter().any(|n| libc_like(n)) {
-        "hint: the link was not static: pass -static to the linker (the c preset's LDFLAGS; for Go, -linkmode external with -extldflags \"-static\"); if a library then fails with \"cannot find -lNAME\", install the package with its static archive (Alpine: usually NAME-static, Debian: the -dev package)".to_string()
-    } else {
-        let archives: Vec<String> = others
-            .iter()
-            .map(|n| format!("{}.a", n.split(".so").next().unwrap_or(n)))
-            .collect();
-        format!(
-            "hint: the static archive ({}) was not found, so the shared library was linked; install the package that ships it (Alpine: usually NAME-static, Debian: the -dev package)",
-            archives.join(", ")
-        )
+    let hint = match missing_static_archives(&binary.dynamic.needed) {
+        None => "hint: the link was not static: pass -static to the linker (the c preset's LDFLAGS; for Go, -linkmode external with -extldflags \"-static\"); if a library then fails with \"cannot find -lNAME\", install the package with its static archive (Alpine: usually NAME-static, Debian: the -dev package)".to_string(),
+        Some(others) => {
+            let archives: Vec<String> = others
+                .iter()
+                .map(|n| format!("{}.a", n.split(".so").next().unwrap_or(n)))
+                .collect();
+            format!(
+                "hint: the static archive ({}) was not found, so the shared library was linked; install the package that ships it (Alpine: usually NAME-static, Debian: the -dev package)",
+                archives.join(", ")
+            )
+        }
     };
     for finding in entry
         .findings
@@ -200,6 +164,32 @@ fn add_link_hints(report: &mut Report) {
         finding.message.push_str("; ");
         finding.message.push_str(&hint);
     }
+}
+
+/// The shared libraries of a dynamic output whose static archives were missing: `Some` when it needs only
+/// libraries other than the C runtime's (libc was linked statically, those were not), `None` when it needs
+/// libc or the loader (the link was not static at all) or nothing.
+pub fn missing_static_archives(needed: &[String]) -> Option<Vec<&String>> {
+    if needed.is_empty() || needed.iter().any(|n| is_libc_library(n)) {
+        return None;
+    }
+    Some(needed.iter().collect())
+}
+
+/// A library of the C runtime itself (libc, the loader, libm, libpthread, ...), as opposed to a third-party
+/// library that has a static archive of its own.
+fn is_libc_library(name: &str) -> bool {
+    [
+        "libc.",
+        "ld-",
+        "libm.",
+        "libpthread.",
+        "libdl.",
+        "librt.",
+        "libgcc_s.",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// Each target with how its build ended; an error of one target (a missing output, a container that could

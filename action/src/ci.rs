@@ -34,7 +34,8 @@ pub struct Ci {
     pub workspace: Option<PathBuf>,
 }
 
-fn process_env(k: &str) -> Option<String> {
+/// A variable of this process's environment; empty counts as unset.
+pub fn process_env(k: &str) -> Option<String> {
     std::env::var(k).ok().filter(|v| !v.is_empty())
 }
 
@@ -369,24 +370,7 @@ fn needs_other_libraries(f: &FileReport) -> bool {
     let Outcome::Elf { binary } = &f.outcome else {
         return false;
     };
-    let needed = &binary.dynamic.needed;
-    !needed.is_empty() && !needed.iter().any(|n| is_libc_library(n))
-}
-
-/// A library of the C runtime itself (libc, the loader, libm, libpthread, ...), as opposed to a third-party
-/// library that has a static archive of its own.
-pub fn is_libc_library(name: &str) -> bool {
-    [
-        "libc.",
-        "ld-",
-        "libm.",
-        "libpthread.",
-        "libdl.",
-        "librt.",
-        "libgcc_s.",
-    ]
-    .iter()
-    .any(|p| name.starts_with(p))
+    crate::build_cmd::missing_static_archives(&binary.dynamic.needed).is_some()
 }
 
 /// Print workflow commands (to standard error; see the module documentation).
@@ -400,14 +384,20 @@ pub fn emit(lines: &[String]) {
 /// The lines of a group of untrusted output (a build log): `::group::`, stop-commands with a fresh token,
 /// the lines, the resume token, `::endgroup::`.
 pub fn guarded_group(title: &str, body: &[String]) -> Vec<String> {
-    let token = random_token();
+    let (stop, resume) = stop_commands();
     let mut lines = Vec::with_capacity(body.len() + 4);
     lines.push(command("group", &[], title));
-    lines.push(format!("::stop-commands::{token}"));
+    lines.push(stop);
     lines.extend(body.iter().cloned());
-    lines.push(format!("::{token}::"));
+    lines.push(resume);
     lines.push("::endgroup::".to_string());
     lines
+}
+
+/// The line that stops workflow-command processing, with a fresh random token, and the line that resumes it.
+pub fn stop_commands() -> (String, String) {
+    let token = random_token();
+    (format!("::stop-commands::{token}"), format!("::{token}::"))
 }
 
 #[cfg(test)]

@@ -20,10 +20,17 @@ enum Mode {
     },
 }
 
+/// A target's build log in CI: its lines so far (buffered mode), or the line that closes its open group
+/// (stream mode).
+struct TargetLog {
+    target: String,
+    lines: Vec<String>,
+    resume: Option<String>,
+}
+
 #[derive(Default)]
 struct CiState {
-    /// Per target: its lines so far (buffered mode) and whether its group is open (stream mode).
-    targets: Vec<(String, Vec<String>, Option<String>)>,
+    targets: Vec<TargetLog>,
 }
 
 pub struct Progress {
@@ -74,25 +81,31 @@ impl Progress {
         let Ok(mut st) = self.ci.lock() else {
             return;
         };
-        let entry = match st.targets.iter().position(|(t, _, _)| t == target) {
-            Some(i) => &mut st.targets[i],
+        let i = match st.targets.iter().position(|l| l.target == target) {
+            Some(i) => i,
             None => {
-                st.targets.push((target.to_string(), Vec::new(), None));
-                let last = st.targets.len() - 1;
-                &mut st.targets[last]
+                st.targets.push(TargetLog {
+                    target: target.to_string(),
+                    lines: Vec::new(),
+                    resume: None,
+                });
+                st.targets.len() - 1
             }
         };
+        let log = &mut st.targets[i];
         if stream {
-            if entry.2.is_none() {
-                // Open the group: its title, then stop-commands with a fresh token.
-                // [group, stop-commands, resume, endgroup]: print the first two now, keep the resume line.
-                let open = ci::guarded_group(&format!("{target}: build log"), &[]);
-                ci::emit(&open[..2]);
-                entry.2 = open.get(2).cloned();
+            if log.resume.is_none() {
+                // Open the group and stop commands now; the resume line closes them when the target ends.
+                let (stop, resume) = ci::stop_commands();
+                ci::emit(&[
+                    ci::command("group", &[], &format!("{target}: build log")),
+                    stop,
+                ]);
+                log.resume = Some(resume);
             }
             eprintln!("{text}");
         } else {
-            entry.1.push(text.to_string());
+            log.lines.push(text.to_string());
         }
     }
 
@@ -141,15 +154,16 @@ impl Progress {
         let Ok(mut st) = self.ci.lock() else {
             return;
         };
-        let Some(i) = st.targets.iter().position(|(t, _, _)| t == target) else {
+        let Some(i) = st.targets.iter().position(|l| l.target == target) else {
             return;
         };
-        let (_, lines, resume) = st.targets.remove(i);
-        match resume {
+        let log = st.targets.remove(i);
+        match log.resume {
             Some(resume) => ci::emit(&[resume, "::endgroup::".to_string()]),
-            None if !lines.is_empty() => {
-                ci::emit(&ci::guarded_group(&format!("{target}: build log"), &lines))
-            }
+            None if !log.lines.is_empty() => ci::emit(&ci::guarded_group(
+                &format!("{target}: build log"),
+                &log.lines,
+            )),
             None => {}
         }
     }

@@ -2,7 +2,7 @@
 
 use static_build_core::Report;
 
-use crate::ci::{self, AnnotationLevel, Ci, ConfigLines};
+use crate::ci::{self, AnnotationLevel, ConfigLines};
 use crate::forge::{self, Annotation, Check, Conclusion, Context, Level, Publication};
 use crate::report_cmd::CiArgs;
 
@@ -10,14 +10,31 @@ use crate::report_cmd::CiArgs;
 /// rest is kept for the marker, the link to the run and the truncation note.
 const BODY_BYTES: usize = 60_000;
 
-fn env(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.is_empty())
+/// The forge side of this job, with `--pull-request` and `--sha` applied; `None` outside CI.
+pub fn context(args: &CiArgs) -> Option<Context> {
+    let mut ctx = Context::from_env(&ci::process_env)?;
+    if let Some(n) = args.pull_request {
+        ctx.pull_request = Some(n);
+    }
+    if let Some(sha) = &args.sha {
+        ctx.sha = sha.trim().to_string();
+    }
+    Some(ctx)
+}
+
+/// Run one forge call to completion on a small runtime of its own (the build's runtime is gone by then).
+fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map(|runtime| runtime.block_on(future))
+        .map_err(|e| e.to_string())
 }
 
 /// Publish the comment and the check; returns the warnings to show. `markdown(max)` renders the summary
 /// (regression view first) in at most `max` bytes.
 pub fn to_forge(
-    ci: &Ci,
+    ctx: &Context,
     report: &Report,
     args: &CiArgs,
     config: Option<&ConfigLines>,
@@ -25,15 +42,6 @@ pub fn to_forge(
 ) -> Vec<String> {
     if !args.comment && !args.check {
         return Vec::new();
-    }
-    let Some(mut ctx) = Context::from_env(&env) else {
-        return Vec::new();
-    };
-    if let Some(n) = args.pull_request {
-        ctx.pull_request = Some(n);
-    }
-    if let Some(sha) = &args.sha {
-        ctx.sha = sha.trim().to_string();
     }
     if ctx.token.is_none() {
         // The action always passes one; a bare CLI run in CI without one just says what it skipped.
@@ -43,15 +51,11 @@ pub fn to_forge(
         );
         return Vec::new();
     }
-    let publication = publication(&ctx, report, args, config, &markdown);
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => return vec![format!("cannot publish to {}: {e}", ci.forge.name())],
+    let publication = publication(ctx, report, args, config, &markdown);
+    let outcome = match block_on(forge::publish(ctx, &publication)) {
+        Ok(outcome) => outcome,
+        Err(e) => return vec![format!("cannot publish to {}: {e}", ctx.kind.name())],
     };
-    let outcome = runtime.block_on(forge::publish(&ctx, &publication));
     for line in outcome.comment.iter().chain(outcome.check.iter()) {
         eprintln!("{}: {line}", ctx.kind.name());
     }
@@ -60,10 +64,9 @@ pub fn to_forge(
 
 /// The base report from the artifact `name` of the pull request's base branch (`--base-artifact`): None
 /// when the job is not for a pull request (nothing to compare with; said on stderr), else the report or why
-/// there is none, for one warning. `pull_request` is `--pull-request`.
-pub fn base_from_artifact(name: &str, pull_request: Option<u64>) -> Option<Result<Report, String>> {
-    let ctx = Context::from_env(&env)?;
-    if ctx.base_ref.is_none() && ctx.pull_request.or(pull_request).is_none() {
+/// there is none, for one warning.
+pub fn base_from_artifact(ctx: &Context, name: &str) -> Option<Result<Report, String>> {
+    if ctx.base_ref.is_none() && ctx.pull_request.is_none() {
         eprintln!(
             "{}: not a pull request, so no regression view from artifact {}",
             ctx.kind.name(),
@@ -71,16 +74,10 @@ pub fn base_from_artifact(name: &str, pull_request: Option<u64>) -> Option<Resul
         );
         return None;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
+    let found = match block_on(forge::base_report(ctx, name)) {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => return Some(Err(e)),
         Err(e) => return Some(Err(format!("cannot start the download: {e}"))),
-    };
-    let found = match runtime.block_on(forge::base_report(&ctx, name)) {
-        Ok(found) => found,
-        Err(e) => return Some(Err(e)),
     };
     let report = serde_json::from_slice::<Report>(&found.json).map_err(|e| {
         format!(

@@ -179,12 +179,7 @@ fn publish(args: PublishArgs) -> Result<ExitCode> {
         .clone()
         .or_else(|| Some(PathBuf::from("static-build.toml")).filter(|p| p.is_file()));
     let lines = config.as_deref().and_then(|p| config_lines(&ci, p));
-    let binaries: Vec<String> = report
-        .files
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Elf { .. }))
-        .map(|f| f.path.clone())
-        .collect();
+    let binaries = binaries(&report, Path::new("."));
     finish(
         &ci,
         &report,
@@ -200,6 +195,25 @@ fn publish(args: PublishArgs) -> Result<ExitCode> {
     })
 }
 
+/// `path` inside the project directory `dir`, as a user would write it (no `./` for the current directory).
+pub fn under(dir: &Path, path: impl AsRef<Path>) -> PathBuf {
+    if dir == Path::new(".") {
+        path.as_ref().to_path_buf()
+    } else {
+        dir.join(path)
+    }
+}
+
+/// The ELF files of a report (its paths are relative to `dir`), for the `binaries` output.
+pub fn binaries(report: &Report, dir: &Path) -> Vec<String> {
+    report
+        .files
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Elf { .. }))
+        .map(|f| under(dir, &f.path).to_string_lossy().into_owned())
+        .collect()
+}
+
 /// The configuration file's lines for annotations, named relative to the workspace.
 pub fn config_lines(ci: &Ci, path: &Path) -> Option<ConfigLines> {
     let text = std::fs::read_to_string(path).ok()?;
@@ -208,12 +222,7 @@ pub fn config_lines(ci: &Ci, path: &Path) -> Option<ConfigLines> {
 
 /// Register the token as a secret with the runner before anything could print it.
 pub fn mask_token() {
-    for var in [
-        "STATIC_BUILD_TOKEN",
-        "GITHUB_TOKEN",
-        "GITEA_TOKEN",
-        "FORGEJO_TOKEN",
-    ] {
+    for var in crate::forge::TOKEN_VARS {
         if let Ok(v) = std::env::var(var) {
             if !v.trim().is_empty() && !v.contains(['\n', '\r']) {
                 ci::emit(&[format!("::add-mask::{}", v.trim())]);
@@ -250,9 +259,12 @@ pub fn finish(
 
     // The regression view against the base branch's report (a file, else an artifact of the base branch)
     // heads the summary and the comment.
+    let forge = crate::publish::context(args);
     let base = match (&args.base_report, &args.base_artifact) {
         (Some(path), _) => Some(read_report(path).map_err(|e| format!("{e:#}"))),
-        (None, Some(name)) => crate::publish::base_from_artifact(name, args.pull_request),
+        (None, Some(name)) => forge
+            .as_ref()
+            .and_then(|ctx| crate::publish::base_from_artifact(ctx, name)),
         (None, None) => None,
     };
     let diff_md = match base {
@@ -299,9 +311,11 @@ pub fn finish(
         warnings.push(format!("{e:#}"));
     }
 
-    warnings.extend(crate::publish::to_forge(
-        ci, report, args, config, with_diff,
-    ));
+    if let Some(ctx) = &forge {
+        warnings.extend(crate::publish::to_forge(
+            ctx, report, args, config, with_diff,
+        ));
+    }
     let lines: Vec<String> = warnings
         .iter()
         .map(|w| ci::command("warning", &[("title", "static-build".into())], w))

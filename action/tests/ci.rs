@@ -29,6 +29,16 @@ fn dynamic_program() -> Vec<u8> {
     std::fs::read(p).unwrap()
 }
 
+/// `static-build inspect bins --format json -o r.json` in `dir`; its exit code.
+fn inspect_bins(dir: &Path) -> Option<i32> {
+    Command::new(bin())
+        .args(["inspect", "bins", "--format", "json", "-o", "r.json"])
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .code()
+}
+
 /// Run static-build in `dir` as a step of a GitHub (or Gitea/Forgejo) job; returns the output and the step's
 /// outputs file and summary file contents.
 fn in_job(dir: &Path, forge: &str, args: &[&str]) -> (Output, String, String) {
@@ -247,11 +257,7 @@ fn a_hostile_config_path_round_trips_in_the_file_property() {
     let dir = tmp("config-path");
     std::fs::create_dir_all(dir.join("bins")).unwrap();
     std::fs::write(dir.join("bins/app-arm64"), dynamic_program()).unwrap();
-    Command::new(bin())
-        .args(["inspect", "bins", "--format", "json", "-o", "r.json"])
-        .current_dir(&dir)
-        .status()
-        .unwrap();
+    inspect_bins(&dir);
     // The entry as `build` writes it: with the target that produced it.
     let mut report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
@@ -294,12 +300,7 @@ fn annotations_are_capped_and_the_rest_counted() {
     for i in 0..14 {
         std::fs::write(bins.join(format!("p{i:02}")), &program).unwrap();
     }
-    let st = Command::new(bin())
-        .args(["inspect", "bins", "--format", "json", "-o", "r.json"])
-        .current_dir(&dir)
-        .status()
-        .unwrap();
-    assert_eq!(st.code(), Some(1));
+    assert_eq!(inspect_bins(&dir), Some(1));
     let (out, _, _) = in_job(&dir, "github", &["report", "publish", "r.json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let cmds = commands(&stderr);
@@ -347,11 +348,7 @@ fn the_token_is_masked_first_and_never_printed_otherwise() {
     let dir = tmp("mask");
     std::fs::create_dir_all(dir.join("bins")).unwrap();
     std::fs::write(dir.join("bins/p"), dynamic_program()).unwrap();
-    Command::new(bin())
-        .args(["inspect", "bins", "--format", "json", "-o", "r.json"])
-        .current_dir(&dir)
-        .status()
-        .unwrap();
+    inspect_bins(&dir);
     let token = "ghs_TESTtoken0123456789abcdef";
     let mut cmd = Command::new(bin());
     cmd.args([
@@ -456,11 +453,7 @@ fn gitea_and_forgejo_get_the_same_commands_and_a_note() {
     let dir = tmp("gitea");
     std::fs::create_dir_all(dir.join("bins")).unwrap();
     std::fs::write(dir.join("bins/p"), dynamic_program()).unwrap();
-    Command::new(bin())
-        .args(["inspect", "bins", "--format", "json", "-o", "r.json"])
-        .current_dir(&dir)
-        .status()
-        .unwrap();
+    inspect_bins(&dir);
     for forge in ["gitea", "forgejo"] {
         let (out, outputs_text, summary) = in_job(&dir, forge, &["report", "publish", "r.json"]);
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -258,7 +258,7 @@ fn repo(name: &str, dist_sums: Option<String>, files: &[(String, String)]) -> Re
     }
     std::fs::create_dir_all(dir.join("action/scripts")).unwrap();
     std::fs::copy(root().join("action.yml"), dir.join("action.yml")).expect("copy action.yml");
-    for script in ["install.sh", "run.sh"] {
+    for script in ["common.sh", "install.sh", "run.sh"] {
         std::fs::copy(
             root().join("action/scripts").join(script),
             dir.join("action/scripts").join(script),

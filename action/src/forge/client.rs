@@ -241,20 +241,18 @@ impl Client {
         let mut uri = uri;
         for _ in 0..4 {
             let host = uri.host().unwrap_or("?").to_string();
-            let mut attempt = 1;
-            let answer = loop {
-                let result = self.plain_attempt(&uri, limit).await;
-                let retry = match &result {
-                    Ok((status, _, _)) => status.is_server_error(),
-                    Err((retryable, _)) => *retryable,
-                };
-                if retry && attempt < self.settings.max_attempts {
-                    tokio::time::sleep(self.backoff(attempt)).await;
-                    attempt += 1;
-                    continue;
-                }
-                break result;
-            };
+            let answer = self
+                .retrying(
+                    || self.plain_attempt(&uri, limit),
+                    |result, attempt| {
+                        let retry = match result {
+                            Ok((status, _, _)) => status.is_server_error(),
+                            Err((retryable, _)) => *retryable,
+                        };
+                        retry.then(|| self.backoff(attempt))
+                    },
+                )
+                .await;
             let (status, headers, body) =
                 answer.map_err(|(_, e)| Failure::Transport(format!("{host}: {e}")))?;
             if status.is_success() {
@@ -330,34 +328,46 @@ impl Client {
     ) -> Result<(StatusCode, HeaderMap, Bytes), Failure> {
         let answer =
             |status: StatusCode| status.is_success() || (download && status.is_redirection());
+        let result = self
+            .retrying(
+                || self.attempt(&method, path_and_query, body, limit, download),
+                |result, attempt| match result {
+                    Ok((status, _, _)) if answer(*status) => None,
+                    Ok((status, headers, _)) => self.retry_wait(*status, headers, attempt),
+                    Err((true, _)) => Some(self.backoff(attempt)),
+                    Err((false, _)) => None,
+                },
+            )
+            .await;
+        match result {
+            Ok((status, headers, body)) if answer(status) => Ok((status, headers, body)),
+            Ok((status, _, body)) => Err(Failure::Status {
+                status: status.as_u16(),
+                message: self.error_message(status, &body),
+            }),
+            Err((_, e)) => Err(Failure::Transport(e)),
+        }
+    }
+
+    /// Run `once` until `wait` (given the result and the attempt number, from 1) says not to retry or the
+    /// attempts are used up, sleeping the wait it gives in between; the last result is the answer.
+    async fn retrying<T, Fut>(
+        &self,
+        mut once: impl FnMut() -> Fut,
+        wait: impl Fn(&T, u32) -> Option<Duration>,
+    ) -> T
+    where
+        Fut: std::future::Future<Output = T>,
+    {
         let mut attempt = 1;
         loop {
-            let result = self
-                .attempt(&method, path_and_query, body, limit, download)
-                .await;
-            let wait = match &result {
-                Ok((status, _, _)) if answer(*status) => None,
-                Ok((status, headers, _)) => self.retry_wait(*status, headers, attempt),
-                Err((true, _)) => Some(self.backoff(attempt)),
-                Err((false, _)) => None,
-            };
-            match wait {
-                Some(wait) if attempt < self.settings.max_attempts => {
-                    tokio::time::sleep(wait).await;
+            let result = once().await;
+            match wait(&result, attempt) {
+                Some(pause) if attempt < self.settings.max_attempts => {
+                    tokio::time::sleep(pause).await;
                     attempt += 1;
                 }
-                _ => {
-                    return match result {
-                        Ok((status, headers, body)) if answer(status) => {
-                            Ok((status, headers, body))
-                        }
-                        Ok((status, _, body)) => Err(Failure::Status {
-                            status: status.as_u16(),
-                            message: self.error_message(status, &body),
-                        }),
-                        Err((_, e)) => Err(Failure::Transport(e)),
-                    };
-                }
+                _ => return result,
             }
         }
     }

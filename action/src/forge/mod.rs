@@ -34,6 +34,14 @@ pub fn sanitize(text: &str, token: Option<&str>) -> String {
     client::sanitize(text, token.unwrap_or(""))
 }
 
+/// Where the token may be, first found first: the action passes it as STATIC_BUILD_TOKEN.
+pub const TOKEN_VARS: [&str; 4] = [
+    "STATIC_BUILD_TOKEN",
+    "GITHUB_TOKEN",
+    "GITEA_TOKEN",
+    "FORGEJO_TOKEN",
+];
+
 /// Which forge runs the job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -173,14 +181,7 @@ impl Context {
             }
             _ => None,
         };
-        let token = [
-            "STATIC_BUILD_TOKEN",
-            "GITHUB_TOKEN",
-            "GITEA_TOKEN",
-            "FORGEJO_TOKEN",
-        ]
-        .iter()
-        .find_map(|name| var(name));
+        let token = TOKEN_VARS.iter().find_map(|name| var(name));
 
         Some(Context {
             kind,

@@ -1,0 +1,20 @@
+# shellcheck shell=bash
+# Helpers shared by the action's scripts (sourced, not run). A script sets FAIL_STATUS before `fail` if its
+# failures should exit with something other than 1.
+
+say() { printf 'static-build: %s\n' "$*"; }
+# An error as a workflow command (an annotation on GitHub), escaped as the toolkit does.
+fail() {
+  local msg=$*
+  msg=${msg//'%'/'%25'}
+  msg=${msg//$'\r'/'%0D'}
+  msg=${msg//$'\n'/'%0A'}
+  printf '::error title=static-build::%s\n' "$msg"
+  exit "${FAIL_STATUS:-1}"
+}
+trim() {
+  local s=$1
+  s=${s#"${s%%[![:space:]]*}"}
+  s=${s%"${s##*[![:space:]]}"}
+  printf '%s' "$s"
+}
