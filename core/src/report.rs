@@ -76,6 +76,15 @@ impl FileReport {
             findings,
         }
     }
+
+    /// Replace the findings with `policy`'s, from the facts already read. Entries without facts (not ELF,
+    /// unreadable) have no findings under any policy.
+    pub fn rejudge(&mut self, policy: &Policy) {
+        self.findings = match &self.outcome {
+            Outcome::Elf { binary } => policy.evaluate(binary),
+            Outcome::Skipped { .. } | Outcome::Error { .. } => Vec::new(),
+        };
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,9 +183,9 @@ impl Report {
         Ok(merged)
     }
 
-    /// Append an entry and update the summary by that entry alone, so a run over thousands of files does
-    /// not recount all of them each time.
-    fn push(&mut self, entry: FileReport) {
+    /// Append an entry (judged already) and update the summary by that entry alone, so a run over thousands
+    /// of files does not recount all of them each time.
+    pub fn push(&mut self, entry: FileReport) {
         let was_passing = self.summary.passed;
         let fails = entry
             .findings
@@ -186,6 +195,16 @@ impl Report {
         count(&mut self.summary, &entry);
         self.summary.passed = was_passing && !fails && self.summary.errors == 0;
         self.files.push(entry);
+    }
+
+    /// Judge every entry again by `policy`, which becomes the report's policy, without reading any file
+    /// again (the browser page's policy panel), and recompute the summary.
+    pub fn rejudge(&mut self, policy: Policy) {
+        for f in &mut self.files {
+            f.rejudge(&policy);
+        }
+        self.policy = policy;
+        self.summarize();
     }
 
     /// Recompute the summary from the entries.
@@ -253,6 +272,32 @@ fn count(s: &mut Summary, f: &FileReport) {
 mod tests {
     use super::*;
     use crate::InspectError;
+
+    #[test]
+    fn rejudge_applies_a_new_policy_without_reading_again() {
+        let mut r = Report::new("1.0", Policy::default());
+        let dynamic = crate::render::fixtures::sample_binary(crate::Verdict::DynamicPie);
+        r.add("d".into(), 1000, Ok(dynamic));
+        r.add(
+            "t".into(),
+            3,
+            Err(InspectError::NotElf {
+                looks_like: "text".into(),
+            }),
+        );
+        assert!(r.files[0].findings.iter().any(|f| f.rule == "require-static"));
+        assert!(!r.summary.passed);
+        let mut lenient = Policy::default();
+        lenient.set("require-static", crate::Level::Off).unwrap();
+        lenient.fail_on = crate::FailOn::Never;
+        r.rejudge(lenient.clone());
+        assert!(!r.files[0].findings.iter().any(|f| f.rule == "require-static"));
+        assert!(r.files[1].findings.is_empty());
+        assert_eq!(r.policy, lenient);
+        assert!(r.summary.passed);
+        r.rejudge(Policy::default());
+        assert!(!r.summary.passed);
+    }
 
     #[test]
     fn merge_folds_files_and_recounts() {
