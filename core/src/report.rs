@@ -285,13 +285,19 @@ mod tests {
                 looks_like: "text".into(),
             }),
         );
-        assert!(r.files[0].findings.iter().any(|f| f.rule == "require-static"));
+        assert!(r.files[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "require-static"));
         assert!(!r.summary.passed);
         let mut lenient = Policy::default();
         lenient.set("require-static", crate::Level::Off).unwrap();
         lenient.fail_on = crate::FailOn::Never;
         r.rejudge(lenient.clone());
-        assert!(!r.files[0].findings.iter().any(|f| f.rule == "require-static"));
+        assert!(!r.files[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "require-static"));
         assert!(r.files[1].findings.is_empty());
         assert_eq!(r.policy, lenient);
         assert!(r.summary.passed);
