@@ -5,6 +5,8 @@
 //! README's test command runs first. A test that finds them missing fails and says how to make them; it never
 //! skips itself.
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -671,7 +671,7 @@ impl App {
         };
         html! {
             <p id="privacy" class={classes!("privacy", self.locked.then_some("locked"))}>
-                <span aria-hidden="true">{ if self.locked { "🔒 " } else { "⏳ " } }</span>{ text }
+                <span aria-hidden="true">{ if self.locked { "✔ " } else { "… " } }</span>{ text }
             </p>
         }
     }
@@ -710,7 +710,8 @@ impl App {
                     <button class="small" id="clear" onclick={link.callback(|_| Msg::Clear)}>{"Clear"}</button>
                 </div>
                 <p id="summary" class={classes!("summary", if report.summary.passed { "pass" } else { "fail" })}>
-                    { render::summary_line(&report.summary) }
+                    { render::summary_line(&report.summary) }{": "}
+                    <strong>{ if report.summary.passed { "PASS" } else { "FAIL" } }</strong>
                     if pending > 0 { { format!(" · {pending} in progress") } }
                 </p>
                 <ul id="files" role="listbox" aria-labelledby="files-label" ref={self.list.clone()}
