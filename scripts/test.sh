@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures and fetches
 # the multi-architecture corpus, starts a Docker engine, builds the builder images and static-build's own
-# release binary with static-build (scripts/release-build.sh; all cached), checks
-# formatting and lints, builds the core for wasm32, runs every test, and builds the fuzz target. Idempotent; a
-# second run skips the set-up that is already done.
+# release binary with static-build (scripts/release-build.sh; all cached), installs Chromium and the pinned
+# wasm-bindgen CLI and builds the web page (scripts/web-setup.sh, web/build.sh), checks formatting and lints,
+# builds the core for wasm32, runs every test (the web page's in headless Chromium too), and builds the fuzz
+# target. Idempotent; a second run skips the set-up that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +30,14 @@ scripts/release-build.sh
 say "Actions runner for the action's tests: act and its job image (scripts/act.sh)"
 scripts/act.sh
 
+say "web page: Chromium, chromedriver, wasm-bindgen (scripts/web-setup.sh)"
+scripts/web-setup.sh
+web/build.sh
+
 say "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p static-build-web --target wasm32-unknown-unknown --locked -- -D warnings
 
 say "static-build-core for wasm32-unknown-unknown"
 cargo build -p static-build-core --target wasm32-unknown-unknown --locked
@@ -41,3 +47,9 @@ cargo build --manifest-path fuzz/Cargo.toml --quiet
 
 say "tests"
 cargo test --workspace --locked
+
+say "web page: wasm-bindgen tests in headless Chromium (web/test.sh)"
+# CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+# cargo test -p static-build-web --target wasm32-unknown-unknown --test worker --locked, with TMPDIR in the
+# target directory; fails when fewer tests ran than web/tests/ has (the runner passes with none).
+web/test.sh

@@ -53,7 +53,9 @@ impl RangeSource for SliceSource {
             busy_wait(self.delay_ms);
         }
         self.reads += 1;
-        let end = offset + buf.len() as u64;
+        let end = offset
+            .checked_add(buf.len() as u64)
+            .ok_or_else(|| format!("read of {} bytes at {offset} is out of range", buf.len()))?;
         let blob = self
             .file
             .slice_with_f64_and_f64(offset as f64, end as f64)
