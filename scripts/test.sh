@@ -30,14 +30,14 @@ scripts/release-build.sh
 say "Actions runner for the action's tests: act and its job image (scripts/act.sh)"
 scripts/act.sh
 
-say "web page: Chromium, chromedriver, wasm-bindgen (scripts/web-setup.sh)"
+say "web page: Chromium, chromedriver, wasm-bindgen, wasm-opt (scripts/web-setup.sh), then the page (web/build.sh)"
 scripts/web-setup.sh
 web/build.sh
 
 say "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p static-build-web --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p static-build-web --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
 say "static-build-core for wasm32-unknown-unknown"
 cargo build -p static-build-core --target wasm32-unknown-unknown --locked

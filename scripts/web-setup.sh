@@ -5,7 +5,8 @@
 #   - the rustup target wasm32-unknown-unknown;
 #   - the wasm-bindgen CLI (wasm-bindgen, wasm-bindgen-test-runner) at exactly the version of the
 #     `wasm-bindgen` crate in Cargo.lock (cargo install, about 5.5 minutes; skipped when that version is
-#     installed already).
+#     installed already);
+#   - optionally wasm-opt (npm binaryen@132, into target/tools/binaryen) when npm is available.
 # Then prints the versions and checks that chromium and chromedriver have the same major version.
 # Idempotent: a second run is a fast no-op. One line of output per step; non-zero exit with a message on
 # failure. Runs as root, or as a user with sudo (apt-get only).
@@ -95,6 +96,29 @@ for tool in wasm-bindgen wasm-bindgen-test-runner; do
   [ "$(cli_version "$found")" = "$want" ] \
     || die "$tool on PATH is $found ($(cli_version "$found")), which hides $CARGO_BIN/$tool ($want); fix PATH"
 done
+
+# --- wasm-opt (binaryen from npm) -------------------------------------------------------------------------
+# Optional: web/build.sh shrinks the module with it when present (Debian's binaryen 108 cannot read current
+# wasm-bindgen output; npm's binaryen@132 can). Installed into the build tree, not globally.
+BINARYEN_VERSION=132.0.0
+BINARYEN_DIR=$(pwd)/target/tools/binaryen
+binaryen_have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$BINARYEN_DIR/node_modules/binaryen/package.json" 2>/dev/null | head -n1 || true)
+if [ "$binaryen_have" = "$BINARYEN_VERSION" ] && [ -x "$BINARYEN_DIR/node_modules/.bin/wasm-opt" ]; then
+  step "wasm-opt (npm binaryen)" "present ($BINARYEN_VERSION)"
+elif ! command -v npm >/dev/null 2>&1; then
+  step "wasm-opt (npm binaryen)" "skipped: no npm (the page builds without it, about 30% larger)"
+else
+  step "wasm-opt (npm binaryen)" "installing binaryen@$BINARYEN_VERSION"
+  mkdir -p "$BINARYEN_DIR"
+  log=$BINARYEN_DIR/npm-install.log
+  if ! npm install --prefix "$BINARYEN_DIR" --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION" >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "npm install binaryen@$BINARYEN_VERSION failed (full log: $log)"
+  fi
+  "$BINARYEN_DIR/node_modules/.bin/wasm-opt" --version >/dev/null 2>&1 \
+    || die "$BINARYEN_DIR/node_modules/.bin/wasm-opt does not run (log: $log)"
+  step "wasm-opt (npm binaryen)" "installed"
+fi
 
 # --- Versions -------------------------------------------------------------------------------------------
 # (Debian's launcher script prints a shell warning on stderr on some machines: ignore stderr.)
