@@ -717,6 +717,41 @@ fn screenshots_of_the_page() {
         b.wait_verdict(1).await;
         select(&b, 1).await;
         b.screenshot("dynamic").await;
+        let wide = b
+            .js(
+                "const box = (s) => document.querySelector(s).getBoundingClientRect();
+                 return box('.main').left >= box('.files-area').right && box('.policy-area').top >= box('.files-area').bottom;",
+                vec![],
+            )
+            .await;
+        assert_eq!(
+            wide,
+            json!(true),
+            "wide: list and policy on the left, details on the right"
+        );
+
+        // A phone: one column, nothing wider than the screen.
+        b.client
+            .set_window_size(390, 844)
+            .await
+            .expect("resize the window");
+        b.wait_js("return window.innerWidth <= 400", "the narrow window")
+            .await;
+        let fits = b
+            .js(
+                "const d = document.documentElement;
+                 const box = (s) => document.querySelector(s).getBoundingClientRect();
+                 const files = box('.files-area'), main = box('.main'), policy = box('.policy-area');
+                 return [d.scrollWidth <= d.clientWidth, main.top >= files.bottom, policy.top >= main.bottom];",
+                vec![],
+            )
+            .await;
+        assert_eq!(
+            fits,
+            json!([true, true, true]),
+            "on a phone: no sideways scrolling; the list, then the details, then the policy"
+        );
+        b.screenshot("phone").await;
         b.close().await;
 
         let dark = Browser::open("", true).await;

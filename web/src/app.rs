@@ -405,9 +405,8 @@ impl Component for App {
                     { self.empty_view(ctx) }
                 } else {
                     <main class="layout">
-                        <aside class="side">
+                        <aside class="side files-area">
                             { self.list_view(ctx, &report) }
-                            { self.policy_view(ctx) }
                         </aside>
                         <section class="main" aria-live="polite">
                             { self.pane_tabs(ctx) }
@@ -416,6 +415,9 @@ impl Component for App {
                                 Pane::Compare => self.compare_view(ctx),
                             } }
                         </section>
+                        <aside class="side policy-area">
+                            { self.policy_view(ctx) }
+                        </aside>
                     </main>
                 }
                 <div class="drop-overlay" aria-hidden="true"><div>{"Drop files or folders to check them"}</div></div>
