@@ -290,9 +290,11 @@ impl Browser {
             .await
             .expect("load the page");
         trace("page loaded; waiting for the worker");
-        b.wait_js(
+        // The first start of Chromium on a new machine can be slow (font and profile caches).
+        b.wait_js_for(
             "return document.querySelector('#app-root[data-ready=true][data-locked=true]') !== null",
             "the page to load its worker and lock down",
+            Duration::from_secs(120),
         )
         .await;
         b
@@ -320,12 +322,18 @@ impl Browser {
 
     /// Poll `script` (returning a boolean) until true; fails after 60 s with `what`.
     pub async fn wait_js(&self, script: &str, what: &str) {
+        self.wait_js_for(script, what, Duration::from_secs(60))
+            .await
+    }
+
+    /// [`Browser::wait_js`] with another limit.
+    pub async fn wait_js_for(&self, script: &str, what: &str, limit: Duration) {
         let start = Instant::now();
         loop {
             if self.client.execute(script, vec![]).await.ok() == Some(Value::Bool(true)) {
                 return;
             }
-            if start.elapsed() > Duration::from_secs(60) {
+            if start.elapsed() > limit {
                 let console = self.console_log().await;
                 panic!("timed out waiting for {what}; browser console:\n{console}");
             }
@@ -496,51 +504,71 @@ fn wait_for_port(port: u16) {
     }
 }
 
-/// A minimal HTTP/1.1 request with a JSON body to chromedriver; returns the response body.
+/// A minimal HTTP/1.1 request with a JSON body to chromedriver; returns the response body ("" on any error).
+/// The body is read by its `Content-Length` (or chunks), not to the end of the stream: chromedriver may keep
+/// the connection open.
 fn http_request(port: u16, method: &str, path: &str, body: &str) -> String {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
         return String::new();
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
-    let _ = write!(
+    let sent = write!(
         s,
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let Some(at) = text.find("\r\n\r\n") else {
+    if sent.is_err() {
         return String::new();
-    };
-    let (head, rest) = text.split_at(at + 4);
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
+    }
+    let mut reader = BufReader::new(s);
+    let mut length = None;
+    let mut chunked = false;
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return String::new(),
+            Ok(_) => {}
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse::<usize>().ok();
+        }
+        if lower.starts_with("transfer-encoding:") && lower.contains("chunked") {
+            chunked = true;
+        }
+    }
+    let mut out = Vec::new();
+    if chunked {
+        loop {
+            let mut size = String::new();
+            if reader.read_line(&mut size).unwrap_or(0) == 0 {
+                break;
+            }
+            let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+                break;
+            };
+            if n == 0 {
+                break;
+            }
+            let mut chunk = vec![0u8; n + 2];
+            if reader.read_exact(&mut chunk).is_err() {
+                break;
+            }
+            out.extend_from_slice(&chunk[..n]);
+        }
+    } else if let Some(n) = length {
+        out.resize(n, 0);
+        if reader.read_exact(&mut out).is_err() {
+            return String::new();
+        }
     } else {
-        rest.to_string()
+        let _ = reader.read_to_end(&mut out);
     }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some(end) = s.find("\r\n") {
-        let Ok(n) = usize::from_str_radix(s[..end].trim(), 16) else {
-            break;
-        };
-        if n == 0 {
-            break;
-        }
-        let start = end + 2;
-        if start + n > s.len() {
-            break;
-        }
-        out.push_str(&s[start..start + n]);
-        s = &s[(start + n + 2).min(s.len())..];
-    }
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Standard base64 (for handing file bytes to a script in the page).

@@ -362,7 +362,14 @@ fn after_loading_the_page_makes_no_request_and_cannot_connect() {
             "a request outside the page's folder: {loaded:?}"
         );
         let before = b.server.hits().len();
-        let _ = b.network_requests(); // drain the log up to here
+        // Chromium's network log up to here holds the page's own loading (so the log works), and is drained.
+        let initial = b.network_requests();
+        assert!(
+            initial
+                .iter()
+                .any(|u| u.ends_with("/static_build_web_bg.wasm")),
+            "the network log should show the page fetching its WebAssembly: {initial:?}"
+        );
 
         // Use everything: drop, pick, select, compare, policy, exports.
         let s = read(&fixture("musl-static"));
