@@ -184,6 +184,7 @@ pub struct Browser {
     driver: Driver,
     session: String,
     _profile: TempDir,
+    _short_tmp: Option<TempDir>,
 }
 
 /// A temporary directory inside the build tree (Chromium writes profiles; keep them out of /tmp).
@@ -191,9 +192,14 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(label: &str) -> TempDir {
-        let base = root().join("target/web-tmp");
+        TempDir::under(&root().join("target/web-tmp"), label)
+    }
+
+    /// A new directory in `base`.
+    pub fn under(base: &Path, label: &str) -> TempDir {
         let dir = base.join(format!("{label}-{}-{:x}", std::process::id(), rand_u64()));
-        std::fs::create_dir_all(&dir).expect("create a temporary directory under target/web-tmp");
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("create the temporary directory {}: {e}", dir.display()));
         TempDir(dir)
     }
 }
@@ -228,7 +234,15 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let profile = TempDir::new("chromium");
-        cmd.env("TMPDIR", &profile.0);
+        // Chromium makes its singleton socket in TMPDIR (`org.chromium.Chromium.XXXXXX/SingletonSocket`) and
+        // exits at start ("Socket path too long") when that path passes the 107 bytes a Unix socket address
+        // holds, which a deep checkout does. Then TMPDIR is a short folder in the system's temporary
+        // directory instead; the profile stays in the build tree either way.
+        let socket_path_len =
+            profile.0.as_os_str().len() + "/org.chromium.Chromium.XXXXXX/SingletonSocket".len();
+        let short_tmp =
+            (socket_path_len > 107).then(|| TempDir::under(&std::env::temp_dir(), "sb-chromium"));
+        cmd.env("TMPDIR", short_tmp.as_ref().map_or(&profile.0, |d| &d.0));
         let child = cmd.spawn().expect("start chromedriver");
         let driver = Driver {
             child,
@@ -283,6 +297,7 @@ impl Browser {
             driver,
             session,
             _profile: profile,
+            _short_tmp: short_tmp,
         };
         trace("session open; loading the page");
         b.client
