@@ -27,6 +27,12 @@ expected=$(grep -c '^#\[wasm_bindgen_test\]' "$WEB"/tests/*.rs | awk -F: '{ n +=
 [ "$expected" -gt 0 ] || die "no #[wasm_bindgen_test] found in $WEB/tests"
 
 tmp=$TARGET_DIR/web-test-tmp
+# Chromium's lock socket lives in TMPDIR; a Unix socket path holds 107 bytes, so a deep checkout gets a short
+# folder in the system's temporary directory instead.
+if [ ${#tmp} -gt 60 ]; then
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/sbweb.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+fi
 rm -rf "$tmp"
 mkdir -p "$tmp"
 log=$TARGET_DIR/web-test.log
