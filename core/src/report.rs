@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InspectError;
 use crate::model::Binary;
-use crate::policy::{Finding, Policy, Severity};
+use crate::policy::{FailOn, Finding, Policy, Severity};
 
 /// The report schema version written into every JSON report.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -77,6 +77,17 @@ impl FileReport {
         }
     }
 
+    /// The entry for a file that could not be opened or read at all.
+    pub fn error(path: String, error: String) -> Self {
+        FileReport {
+            path,
+            target: None,
+            size: 0,
+            outcome: Outcome::Error { error },
+            findings: Vec::new(),
+        }
+    }
+
     /// Replace the findings with `policy`'s, from the facts already read. Entries without facts (not ELF,
     /// unreadable) have no findings under any policy.
     pub fn rejudge(&mut self, policy: &Policy) {
@@ -113,6 +124,22 @@ pub struct Summary {
     pub findings_note: usize,
     /// Whether the run passes the policy's `fail-on` level (and had no errors).
     pub passed: bool,
+}
+
+impl Summary {
+    /// The summary of these entries, failing at `fail_on` (what [`Report::summarize`] computes, without a
+    /// report to hold the entries).
+    pub fn of<'a>(files: impl IntoIterator<Item = &'a FileReport>, fail_on: FailOn) -> Summary {
+        let mut s = Summary::default();
+        let mut failing = false;
+        for f in files {
+            s.files += 1;
+            count(&mut s, f);
+            failing |= f.findings.iter().any(|x| fail_on.fails(x.severity));
+        }
+        s.passed = !failing && s.errors == 0;
+        s
+    }
 }
 
 impl Report {
@@ -153,13 +180,7 @@ impl Report {
 
     /// Add a file that could not be opened or read at all.
     pub fn add_error(&mut self, path: String, error: String) {
-        self.push(FileReport {
-            path,
-            target: None,
-            size: 0,
-            outcome: Outcome::Error { error },
-            findings: Vec::new(),
-        });
+        self.push(FileReport::error(path, error));
     }
 
     /// Fold the reports of several jobs (e.g. a CI matrix, one job per target or runner) into one. The
@@ -209,20 +230,7 @@ impl Report {
 
     /// Recompute the summary from the entries.
     pub fn summarize(&mut self) {
-        let mut s = Summary {
-            files: self.files.len(),
-            ..Summary::default()
-        };
-        for f in &self.files {
-            count(&mut s, f);
-        }
-        let failing = self
-            .files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .any(|f| self.policy.fail_on.fails(f.severity));
-        s.passed = !failing && s.errors == 0;
-        self.summary = s;
+        self.summary = Summary::of(&self.files, self.policy.fail_on);
     }
 
     /// The findings at or above the policy's fail level.

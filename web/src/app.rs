@@ -6,7 +6,9 @@
 use std::collections::{HashMap, VecDeque};
 
 use gloo_timers::callback::Timeout;
-use static_build_core::{render, FailOn, FileReport, Level, Outcome, Policy, Report, RULES};
+use static_build_core::{
+    render, FailOn, FileReport, Level, Outcome, Policy, Report, Summary, RULES,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, KeyboardEvent, MessageEvent};
@@ -34,8 +36,8 @@ pub enum State {
         bytes_read: u64,
         millis: f64,
     },
-    /// The worker stopped or timed out on this file.
-    Failed(String),
+    /// The worker stopped or timed out on this file: core's entry for a file that could not be read.
+    Failed(Box<FileReport>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -85,6 +87,16 @@ struct WorkerHandle {
     worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl Entry {
+    /// The entry's answer, once there is one (what the summary counts and the export writes).
+    pub fn answer(&self) -> Option<&FileReport> {
+        match &self.state {
+            State::Done { report, .. } | State::Failed(report) => Some(report),
+            State::Queued | State::Reading => None,
+        }
+    }
 }
 
 impl Drop for WorkerHandle {
@@ -219,19 +231,19 @@ impl Component for App {
                 // The worker stopped (a trap in the module, a script error): fail the file it held, start a
                 // new worker and go on with the rest.
                 if let Some((id, _)) = self.in_flight.take() {
-                    self.set_state(id, State::Failed(format!("the inspector stopped: {error}")));
+                    self.fail(id, format!("the inspector stopped: {error}"));
                 }
                 self.start_worker(ctx);
             }
             Msg::TimedOut(id) => {
                 if self.in_flight.as_ref().map(|(i, _)| *i) == Some(id) {
                     self.in_flight = None;
-                    self.set_state(
+                    self.fail(
                         id,
-                        State::Failed(format!(
+                        format!(
                             "no verdict after {} s; the reader was stopped",
                             JOB_TIMEOUT_MS / 1000
-                        )),
+                        ),
                     );
                     self.start_worker(ctx);
                 }
@@ -313,49 +325,40 @@ impl Component for App {
                 self.export(format);
                 return false;
             }
-            Msg::PolicyRequireStatic(on) => {
-                let mut p = self.policy.clone();
+            Msg::PolicyRequireStatic(on) => self.edit_policy(|p| {
                 p.rules.insert(
                     "require-static".into(),
                     if on { Level::Error } else { Level::Off },
                 );
-                self.apply_policy(p);
-            }
+            }),
             Msg::PolicyAllowed(text) => {
-                let mut p = self.policy.clone();
-                p.allowed_needed = split_list(&text);
+                self.edit_policy(|p| p.allowed_needed = split_list(&text));
                 self.policy_text.allowed = text;
-                self.apply_policy(p);
             }
             Msg::PolicyMaxGlibc(text) => {
-                let mut p = self.policy.clone();
-                let t = text.trim();
-                p.max_glibc = (!t.is_empty()).then(|| t.to_string());
+                let t = text.trim().to_string();
+                self.edit_policy(|p| p.max_glibc = (!t.is_empty()).then_some(t));
                 self.policy_text.max_glibc = text;
-                self.apply_policy(p);
             }
             Msg::PolicyArch(text) => {
-                let mut p = self.policy.clone();
-                p.expected_arch = split_list(&text);
+                self.edit_policy(|p| p.expected_arch = split_list(&text));
                 self.policy_text.arch = text;
-                self.apply_policy(p);
             }
-            Msg::PolicyFailOn(v) => {
-                let mut p = self.policy.clone();
+            Msg::PolicyFailOn(v) => self.edit_policy(|p| {
                 p.fail_on = match v.as_str() {
                     "warning" => FailOn::Warning,
                     "note" => FailOn::Note,
                     "never" => FailOn::Never,
                     _ => FailOn::Error,
                 };
-                self.apply_policy(p);
-            }
+            }),
             Msg::PolicyRule(rule, level) => {
+                let Some(l) = Level::from_label(&level) else {
+                    return false;
+                };
                 let mut p = self.policy.clone();
-                if let Some(l) = Level::from_label(&level) {
-                    if p.set(&rule, l).is_err() {
-                        return false;
-                    }
+                if p.set(&rule, l).is_err() {
+                    return false;
                 }
                 self.apply_policy(p);
             }
@@ -370,7 +373,10 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let report = self.report();
+        let summary = Summary::of(
+            self.entries.iter().filter_map(Entry::answer),
+            self.policy.fail_on,
+        );
         let dragging = self.dragging > 0;
         html! {
             <div id="app-root" class={classes!("root", dragging.then_some("dragging"))}
@@ -406,7 +412,7 @@ impl Component for App {
                 } else {
                     <main class="layout">
                         <aside class="side files-area">
-                            { self.list_view(ctx, &report) }
+                            { self.list_view(ctx, &summary) }
                         </aside>
                         <section class="main" aria-live="polite">
                             { self.pane_tabs(ctx) }
@@ -523,10 +529,13 @@ impl App {
                     return;
                 }
                 Err(e) => {
-                    entry.state = State::Failed(format!(
-                        "could not hand the file to the worker: {}",
-                        crate::worker::js_message(&e)
-                    ));
+                    entry.state = State::Failed(Box::new(FileReport::error(
+                        entry.name.clone(),
+                        format!(
+                            "could not hand the file to the worker: {}",
+                            crate::worker::js_message(&e)
+                        ),
+                    )));
                 }
             }
         }
@@ -570,9 +579,10 @@ impl App {
                     self.notice = Some(error);
                     return;
                 }
-                self.finish(id, State::Failed(error));
+                self.fail(id, error);
                 if was_in_flight {
                     // The worker may have stopped itself (a trap): start a fresh one for the rest.
+                    self.in_flight = None;
                     self.start_worker(ctx);
                     return;
                 }
@@ -588,10 +598,24 @@ impl App {
         self.set_state(id, state);
     }
 
+    /// Mark a file failed, with core's error entry under its name.
+    fn fail(&mut self, id: u32, error: String) {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
+            e.state = State::Failed(Box::new(FileReport::error(e.name.clone(), error)));
+        }
+    }
+
     fn set_state(&mut self, id: u32, state: State) {
         if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
             e.state = state;
         }
+    }
+
+    /// Change a copy of the policy and apply it.
+    fn edit_policy(&mut self, edit: impl FnOnce(&mut Policy)) {
+        let mut p = self.policy.clone();
+        edit(&mut p);
+        self.apply_policy(p);
     }
 
     fn apply_policy(&mut self, policy: Policy) {
@@ -618,15 +642,11 @@ impl App {
     }
 
     /// The core report of every file with an answer, in list order, judged by the page's policy: what the
-    /// summary counts and what the export writes.
+    /// export writes.
     pub fn report(&self) -> Report {
         let mut r = Report::new(env!("CARGO_PKG_VERSION"), self.policy.clone());
-        for e in &self.entries {
-            match &e.state {
-                State::Done { report, .. } => r.push((**report).clone()),
-                State::Failed(error) => r.add_error(e.name.clone(), error.clone()),
-                State::Queued | State::Reading => {}
-            }
+        for answer in self.entries.iter().filter_map(Entry::answer) {
+            r.push(answer.clone());
         }
         r
     }
@@ -698,7 +718,7 @@ impl App {
         }
     }
 
-    fn list_view(&self, ctx: &Context<Self>, report: &Report) -> Html {
+    fn list_view(&self, ctx: &Context<Self>, summary: &Summary) -> Html {
         let link = ctx.link();
         let pending = self
             .entries
@@ -711,9 +731,9 @@ impl App {
                     <h2 id="files-label">{"Files"}</h2>
                     <button class="small" id="clear" onclick={link.callback(|_| Msg::Clear)}>{"Clear"}</button>
                 </div>
-                <p id="summary" class={classes!("summary", if report.summary.passed { "pass" } else { "fail" })}>
-                    { render::summary_line(&report.summary) }{": "}
-                    <strong>{ if report.summary.passed { "PASS" } else { "FAIL" } }</strong>
+                <p id="summary" class={classes!("summary", if summary.passed { "pass" } else { "fail" })}>
+                    { render::summary_line(summary) }{": "}
+                    <strong>{ if summary.passed { "PASS" } else { "FAIL" } }</strong>
                     if pending > 0 { { format!(" · {pending} in progress") } }
                 </p>
                 <ul id="files" role="listbox" aria-labelledby="files-label" ref={self.list.clone()}

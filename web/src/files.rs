@@ -1,8 +1,5 @@
 //! Getting `File`s from the browser (picker, drop, dropped folders) and saving an export.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry};
@@ -66,11 +63,11 @@ pub fn walk_folders(
     done: impl FnOnce(Result<Vec<(String, File)>, String>) + 'static,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
-        let found = Rc::new(RefCell::new(Vec::new()));
+        let mut found = Vec::new();
         let mut stack: Vec<FileSystemEntry> = folders.into_iter().map(Into::into).collect();
         let mut truncated = false;
         while let Some(entry) = stack.pop() {
-            if found.borrow().len() >= MAX_FOLDER_FILES {
+            if found.len() >= MAX_FOLDER_FILES {
                 truncated = true;
                 break;
             }
@@ -89,19 +86,18 @@ pub fn walk_folders(
                 let path = entry.full_path();
                 let name = path.trim_start_matches('/').to_string();
                 match entry_file(&entry).await {
-                    Ok(file) => found.borrow_mut().push((name, file)),
+                    Ok(file) => found.push((name, file)),
                     Err(e) => return done(Err(format!("Could not open {name}: {e}"))),
                 }
             }
         }
-        let files = std::mem::take(&mut *found.borrow_mut());
         if truncated {
             web_sys::console::warn_1(
                 &format!("static-build: only the first {MAX_FOLDER_FILES} files of the folder")
                     .into(),
             );
         }
-        done(Ok(files));
+        done(Ok(found));
     });
 }
 

@@ -118,12 +118,15 @@ pub fn entry_detail(e: &Entry) -> Html {
                 </div>
             </article>
         },
-        State::Failed(error) => html! {
+        State::Failed(report) => html! {
             <article class="detail" data-testid="detail">
                 <div class="banner bad" data-testid="banner" data-verdict="error">
                     <span class="icon" aria-hidden="true">{"✘"}</span>
                     <div><h2 data-testid="verdict">{"Could not read this file"}</h2>
-                    <p class="reason" data-testid="reason">{ error }</p></div>
+                    <p class="reason" data-testid="reason">{ match &report.outcome {
+                        Outcome::Error { error } => error.as_str(),
+                        Outcome::Elf { .. } | Outcome::Skipped { .. } => "",
+                    } }</p></div>
                 </div>
             </article>
         },
