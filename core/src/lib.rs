@@ -25,6 +25,7 @@ mod diff;
 mod elf;
 mod error;
 mod inspect;
+pub mod limits;
 mod model;
 pub mod plan;
 mod policy;
