@@ -3,16 +3,19 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
 use futures_util::StreamExt;
 use static_build_core::render::{self, TextOptions};
-use static_build_core::{inspect_with, InspectOptions, Report};
+use static_build_core::{InspectError, InspectOptions, Report};
 
 use crate::cli::{ColorChoice, PolicyArgs};
 use crate::engine::{check_emulation, project_tar, Engine, TargetResult};
+use crate::inspect_cmd::{inspect_file, Inspected};
+use crate::outdir::OutDir;
 use crate::plan_cmd::ConfigArgs;
 
 #[derive(Args)]
@@ -40,8 +43,11 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
     // Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
     check_emulation(&plan)?;
     let dir = args.config.dir.clone();
+    // The output directory is opened (and checked: a real directory inside the project, no link on the
+    // way) before anything is built; every output and the report are written through it.
+    let out = Arc::new(OutDir::open(&dir, &plan.out_dir)?);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let results = runtime.block_on(build_all(&plan, &dir))?;
+    let results = runtime.block_on(build_all(&plan, &dir, &out))?;
 
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     for (target, result) in results {
@@ -59,13 +65,25 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                         .unwrap_or(&file)
                         .to_string_lossy()
                         .into_owned();
-                    match std::fs::read(&file) {
-                        Ok(data) => {
-                            let r = inspect_with(&data[..], InspectOptions::default());
-                            report.add_with(shown, data.len() as u64, r, &target_policy);
+                    // Read as `inspect` reads: mapped, only the parts the inspector needs.
+                    match inspect_file(&file, InspectOptions::default()) {
+                        Inspected::Unreadable(why) => {
+                            report.add_error(shown, format!("cannot read the output: {why}"))
+                        }
+                        // Fail closed: an output that is not a program is an error, not a skipped file.
+                        Inspected::Done {
+                            result: Err(InspectError::NotElf { looks_like }),
+                            ..
+                        } => report.add_error(
+                            shown,
+                            format!(
+                                "the output is not an ELF program (it looks like: {looks_like}); `outputs` must name the programs the build produces"
+                            ),
+                        ),
+                        Inspected::Done { size, result } => {
+                            report.add_with(shown, size, result, &target_policy);
                             add_link_hints(&mut report);
                         }
-                        Err(e) => report.add_error(shown, format!("cannot read the output: {e}")),
                     }
                 }
             }
@@ -95,27 +113,20 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
             entry.target = Some(target.target.clone());
         }
     }
-    let json_path = crate::report_cmd::under(
-        &dir,
-        Path::new(&plan.out_dir).join("static-build-report.json"),
-    );
-    if let Some(parent) = json_path.parent() {
-        std::fs::create_dir_all(parent).ok();
-    }
-    std::fs::write(&json_path, render::json(&report))
-        .with_context(|| format!("cannot write `{}`", json_path.display()))?;
-    print!(
-        "{}",
-        render::text(
-            &report,
-            &TextOptions {
-                detail: false,
-                color: args.color.enabled(true),
-                verbose: false,
-            },
-        )
-    );
-    eprintln!("report written to {}", json_path.display());
+    let json_path = crate::report_cmd::under(&dir, Path::new(&plan.out_dir).join(REPORT_FILE));
+    let json = render::json(&report);
+    out.write(REPORT_FILE, &mut json.as_bytes(), None, u64::MAX - 1, 0o644)
+        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", json_path.display()))?;
+    crate::term::out(&render::text(
+        &report,
+        &TextOptions {
+            detail: false,
+            color: args.color.enabled(true),
+            verbose: false,
+        },
+    ))
+    .context("cannot write to standard output")?;
+    crate::term::errln!("report written to {}", json_path.display());
     if let Some(ci) = &ci {
         let binaries = crate::report_cmd::binaries(&report, &dir);
         let lines = args
@@ -192,11 +203,18 @@ fn is_libc_library(name: &str) -> bool {
     .any(|p| name.starts_with(p))
 }
 
+/// The JSON report's name in the output directory.
+const REPORT_FILE: &str = "static-build-report.json";
+
 /// Each target with how its build ended; an error of one target (a missing output, a container that could
 /// not be created) does not stop the others.
 type Built = Vec<(static_build_core::plan::TargetPlan, Result<TargetResult>)>;
 
-async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Result<Built> {
+async fn build_all(
+    plan: &static_build_core::plan::BuildPlan,
+    dir: &Path,
+    out: &Arc<OutDir>,
+) -> Result<Built> {
     let mut engine = Engine::connect().await?;
     engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
     let mut seen = Vec::new();
@@ -216,8 +234,9 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
             .unwrap_or(0)
     );
     let host_root = dir.to_path_buf();
+    let tar_path = tar.path();
     let builds = futures_util::stream::iter(plan.targets.iter().map(|t| {
-        let (engine, tar, run_id, host_root) = (&engine, tar.clone(), &run_id, &host_root);
+        let (engine, run_id, host_root) = (&engine, &run_id, &host_root);
         async move {
             let start = Instant::now();
             let progress = engine.progress();
@@ -226,7 +245,9 @@ async fn build_all(plan: &static_build_core::plan::BuildPlan, dir: &Path) -> Res
                 &format!("building in {} ({})", t.image, t.platform),
                 false,
             );
-            let r = engine.build_target(run_id, plan, t, tar, host_root).await;
+            let r = engine
+                .build_target(run_id, plan, t, tar_path, host_root, out)
+                .await;
             let outcome = match &r {
                 Ok(TargetResult::Built(_)) => "built",
                 Ok(TargetResult::Failed { .. }) => "failed",

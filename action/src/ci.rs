@@ -375,10 +375,7 @@ fn needs_other_libraries(f: &FileReport) -> bool {
 
 /// Print workflow commands (to standard error; see the module documentation).
 pub fn emit(lines: &[String]) {
-    let mut err = std::io::stderr().lock();
-    for l in lines {
-        let _ = writeln!(err, "{l}");
-    }
+    crate::term::commands(lines);
 }
 
 /// The lines of a group of untrusted output (a build log): `::group::`, stop-commands with a fresh token,

@@ -153,9 +153,11 @@ pub fn run() -> Result<ExitCode> {
         Command::Build(args) => crate::build_cmd::run(*args),
         Command::Report(args) => crate::report_cmd::run(args),
         Command::Rules => {
+            let mut text = String::new();
             for (id, what, level) in static_build_core::RULES {
-                println!("{id:<28} {:<8} {what}", level.label());
+                text.push_str(&format!("{id:<28} {:<8} {what}\n", level.label()));
             }
+            crate::term::out(&text).context("cannot write to standard output")?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -172,13 +174,16 @@ impl PolicyArgs {
     pub fn resolve_with_config(&self, config: Option<&std::path::Path>) -> Result<Policy> {
         let from_config = match (&self.policy, config) {
             (None, Some(path)) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read configuration `{}`", path.display()))?;
+                let text = crate::bounded::read_text(
+                    path,
+                    static_build_core::limits::MAX_CONFIG_BYTES,
+                    "configuration",
+                )?;
                 Policy::from_config_toml(&text)
                     .with_context(|| format!("in the [policy] table of `{}`", path.display()))?
                     .map(|(p, warnings)| {
                         for w in warnings {
-                            eprintln!("warning: {}: [policy]: {w}", path.display());
+                            crate::term::errln!("warning: {}: [policy]: {w}", path.display());
                         }
                         p
                     })
@@ -187,12 +192,15 @@ impl PolicyArgs {
         };
         let mut policy = match &self.policy {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read policy file `{}`", path.display()))?;
+                let text = crate::bounded::read_text(
+                    path,
+                    static_build_core::limits::MAX_CONFIG_BYTES,
+                    "policy file",
+                )?;
                 let (p, warnings) = Policy::from_toml(&text)
                     .with_context(|| format!("in policy file `{}`", path.display()))?;
                 for w in warnings {
-                    eprintln!("warning: {}: {w}", path.display());
+                    crate::term::errln!("warning: {}: {w}", path.display());
                 }
                 p
             }

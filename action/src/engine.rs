@@ -5,10 +5,15 @@
 //! it and the same code works with a local daemon, a remote `DOCKER_HOST` and Docker-in-Docker. Every
 //! container carries the run's label and is removed when its target ends, fails, times out or the run is
 //! interrupted.
+//!
+//! A build is hostile (DESIGN.md decision 8): its container runs with the capabilities that package installs
+//! need and no others, `no-new-privileges` and a process limit; its log is read in bounded lines; its outputs
+//! stream to disk through the one writer ([`crate::outdir`]), capped in size, and nothing of them is held in
+//! memory.
 
-use std::collections::HashMap;
-use std::io::Read;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -21,8 +26,12 @@ use bollard::query_parameters::{
 };
 use bollard::Docker;
 use futures_util::StreamExt;
+use static_build_core::escape::one_line;
+use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE};
 use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, WORKDIR};
 
+use crate::loglines::LineSplitter;
+use crate::outdir::{OutDir, WriteError};
 use crate::progress::Progress;
 
 /// Label on every container a run creates: `static-build.run=<run id>`.
@@ -38,7 +47,8 @@ pub struct Engine {
 pub enum TargetResult {
     /// The build command succeeded; these host files were written.
     Built(Vec<PathBuf>),
-    /// The build command failed with this exit code; the last lines of its log.
+    /// The build command failed with this exit code; the last lines of its log (control characters
+    /// replaced).
     Failed {
         code: i64,
         tail: Vec<String>,
@@ -126,8 +136,9 @@ impl Engine {
         run_id: &str,
         plan: &BuildPlan,
         target: &TargetPlan,
-        project_tar: bytes::Bytes,
+        project_tar: &Path,
         host_root: &Path,
+        out: &Arc<OutDir>,
     ) -> Result<TargetResult> {
         let name = format!("static-build-{run_id}-{}", target.target);
         let script = build_script(target);
@@ -154,6 +165,16 @@ impl Engine {
                 // Without swap beyond the limit, so the limit is the limit.
                 memory_swap: plan.memory_bytes.and_then(|m| i64::try_from(m).ok()),
                 nano_cpus: plan.cpus.map(|c| (c * 1e9) as i64),
+                // A build runs a pull request's code: only the capabilities package installs need, no gain
+                // of privileges through set-user-ID programs, a bounded number of processes (a fork bomb
+                // stops there). Each is a setting (README: Security).
+                cap_drop: Some(vec!["ALL".into()]),
+                cap_add: Some(plan.container.capabilities.clone()),
+                security_opt: plan
+                    .container
+                    .no_new_privileges
+                    .then(|| vec!["no-new-privileges".into()]),
+                pids_limit: plan.container.pids_limit,
                 network_mode: Some(
                     match plan.network {
                         Network::Bridge => "bridge",
@@ -185,7 +206,7 @@ impl Engine {
             .await
             .with_context(|| format!("{}: cannot create the build container", target.target))?;
         let result = self
-            .run_container(&name, plan, target, project_tar, host_root)
+            .run_container(&name, plan, target, project_tar, out)
             .await;
         self.remove(&name).await;
         result
@@ -196,13 +217,18 @@ impl Engine {
         name: &str,
         plan: &BuildPlan,
         target: &TargetPlan,
-        project_tar: bytes::Bytes,
-        host_root: &Path,
+        project_tar: &Path,
+        out: &Arc<OutDir>,
     ) -> Result<TargetResult> {
         let t = &target.target;
         let upload = UploadToContainerOptionsBuilder::new().path("/").build();
+        // Streamed from the file, never held in memory.
+        let file = tokio::fs::File::open(project_tar)
+            .await
+            .with_context(|| format!("{t}: cannot read the project archive"))?;
+        let body = bollard::body_try_stream(tokio_util::io::ReaderStream::new(file));
         self.docker
-            .upload_to_container(name, Some(upload), bollard::body_full(project_tar))
+            .upload_to_container(name, Some(upload), body)
             .await
             .with_context(|| format!("{t}: cannot copy the project into the container"))?;
         self.docker
@@ -213,17 +239,26 @@ impl Engine {
             .await
             .with_context(|| format!("{t}: cannot start the build container"))?;
 
-        // Logs stream live, each line prefixed with its target; the last lines are kept for the error.
+        // Logs stream live, each line prefixed with its target; the last lines are kept for the error. A line
+        // longer than MAX_LOG_LINE is split: the log costs linear time and bounded memory whatever it holds.
         let logs_options = LogsOptionsBuilder::new()
             .follow(true)
             .stdout(true)
             .stderr(true)
             .build();
         let mut logs = self.docker.logs(name, Some(logs_options));
-        let mut tail: Vec<String> = Vec::new();
-        let mut partial = String::new();
+        let mut tail: VecDeque<String> = VecDeque::with_capacity(LOG_TAIL_LINES + 1);
+        let mut lines = LineSplitter::new(MAX_LOG_LINE);
         let deadline = Duration::from_secs(plan.timeout_secs);
         let started = Instant::now();
+        let mut show = |line: String| {
+            let line = neutralize(&line);
+            self.progress.target_line(t, &line);
+            if tail.len() == LOG_TAIL_LINES {
+                tail.pop_front();
+            }
+            tail.push_back(line);
+        };
         let follow = async {
             while let Some(item) = logs.next().await {
                 let bytes = match item {
@@ -234,16 +269,7 @@ impl Engine {
                     Ok(_) => continue,
                     Err(_) => break,
                 };
-                partial.push_str(&String::from_utf8_lossy(&bytes));
-                while let Some(nl) = partial.find('\n') {
-                    let line: String = partial.drain(..=nl).collect();
-                    let line = line.trim_end_matches(['\n', '\r']).to_string();
-                    self.progress.target_line(t, &neutralize(&line));
-                    tail.push(line);
-                    if tail.len() > 20 {
-                        tail.remove(0);
-                    }
-                }
+                lines.push(&bytes, &mut show);
             }
         };
         if tokio::time::timeout(deadline, follow).await.is_err() {
@@ -258,10 +284,8 @@ impl Engine {
                 after: started.elapsed(),
             });
         }
-        if !partial.is_empty() {
-            self.progress.target_line(t, &neutralize(&partial));
-            tail.push(partial);
-        }
+        lines.finish(&mut show);
+        let tail: Vec<String> = tail.into_iter().collect();
         let inspect = self
             .docker
             .inspect_container(
@@ -283,20 +307,58 @@ impl Engine {
         let mut written = Vec::new();
         for output in &target.outputs {
             let from = format!("{WORKDIR}/{}", output.from);
-            let to = host_root.join(&output.to);
+            let file_name = output
+                .to
+                .rsplit('/')
+                .next()
+                .unwrap_or(&output.to)
+                .to_string();
             let options = DownloadFromContainerOptionsBuilder::new()
                 .path(&from)
                 .build();
-            let mut stream = self.docker.download_from_container(name, Some(options));
-            let mut tar_bytes = Vec::new();
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk
-                    .with_context(|| format!("{t}: the build did not produce `{}`", output.from))?;
-                tar_bytes.extend_from_slice(&chunk);
+            let missing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let seen_missing = missing.clone();
+            let stream = self
+                .docker
+                .download_from_container(name, Some(options))
+                .map(move |chunk| {
+                    chunk.map_err(|e| {
+                        if matches!(
+                            e,
+                            bollard::errors::Error::DockerResponseServerError {
+                                status_code: 404,
+                                ..
+                            }
+                        ) {
+                            seen_missing.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        std::io::Error::other(e.to_string())
+                    })
+                });
+            // The archive is read as it arrives, in a blocking task (the tar reader is synchronous): its one
+            // entry goes to disk through the writer, capped, and the rest of the stream is dropped unread.
+            let reader =
+                tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream));
+            let out = out.clone();
+            let limit = plan.max_output_bytes;
+            let shown_from = output.from.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                extract_one(reader, &out, &shown_from, &file_name, limit)
+            })
+            .await
+            .map_err(|e| anyhow!("{t}: the output reader stopped: {e}"))?;
+            match result {
+                Ok(path) => written.push(path),
+                Err(_) if missing.load(std::sync::atomic::Ordering::Relaxed) => {
+                    bail!(
+                        "{t}: the build did not produce `{}`",
+                        one_line(&output.from)
+                    )
+                }
+                Err(e) => {
+                    return Err(e.context(format!("{t}: output `{}`", one_line(&output.from))))
+                }
             }
-            extract_single_file(&tar_bytes, &to)
-                .with_context(|| format!("{t}: cannot write `{}`", to.display()))?;
-            written.push(to);
         }
         Ok(TargetResult::Built(written))
     }
@@ -341,43 +403,97 @@ fn build_script(t: &TargetPlan) -> String {
     lines.join("\n")
 }
 
-/// Build output may not pass control characters to the terminal or act as a CI workflow command.
+/// A line of build output with its control characters (ESC, BEL, CR...) replaced by `?`, so that it can
+/// neither drive a terminal nor reach an annotation raw; whether it may start a workflow command is
+/// [`crate::term`]'s concern.
 fn neutralize(line: &str) -> String {
-    let cleaned: String = line
-        .chars()
-        .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
-        .collect();
-    if cleaned.trim_start().starts_with("::") {
-        format!(" {cleaned}")
-    } else {
-        cleaned
-    }
+    line.chars()
+        .map(|c| {
+            if (c.is_control() && c != '\t') || static_build_core::escape::is_invisible(c) {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
-/// Write the one regular file of a `docker cp`-style tar archive to `to`, mode 0755.
-fn extract_single_file(tar_bytes: &[u8], to: &Path) -> Result<()> {
-    let mut archive = tar::Archive::new(tar_bytes);
-    for entry in archive.entries()? {
-        let mut entry = entry?;
-        if entry.header().entry_type().is_file() {
-            if let Some(dir) = to.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut data = Vec::new();
-            entry.read_to_end(&mut data)?;
-            std::fs::write(to, &data)?;
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755))?;
-            return Ok(());
-        }
+/// Write the one entry of a `docker cp`-style tar archive (the output `from`) as `name` in `out`, mode 0755,
+/// at most `limit` bytes. Anything but a non-empty regular file is an error that says what it is.
+fn extract_one(
+    reader: impl std::io::Read,
+    out: &OutDir,
+    from: &str,
+    name: &str,
+    limit: u64,
+) -> Result<PathBuf> {
+    let mut archive = tar::Archive::new(reader);
+    let mut entries = archive.entries()?;
+    let mut entry = match entries.next() {
+        Some(e) => e?,
+        None => bail!("the container returned an empty archive"),
+    };
+    let kind = entry.header().entry_type();
+    let path = out.path(name);
+    if kind.is_dir() {
+        bail!(
+            "`{}` is a directory: `outputs` must name the files the build produces (e.g. `{}/app`)",
+            one_line(from),
+            one_line(from.trim_end_matches('/'))
+        );
     }
-    bail!("the output is not a regular file")
+    if kind.is_symlink() || kind.is_hard_link() {
+        let target = entry
+            .link_name()
+            .ok()
+            .flatten()
+            .map(|l| format!(" (to `{}`)", one_line(&l.to_string_lossy())))
+            .unwrap_or_default();
+        bail!(
+            "`{}` is a link{target} in the container: `outputs` must name a regular file",
+            one_line(from)
+        );
+    }
+    if !kind.is_file() && !kind.is_contiguous() {
+        bail!("`{}` is not a regular file", one_line(from));
+    }
+    let size = entry.size();
+    if size == 0 {
+        bail!(
+            "`{}` is empty: the build produced no program",
+            one_line(from)
+        );
+    }
+    match out.write(name, &mut entry, Some(size), limit, 0o755) {
+        Ok(n) if n == size => Ok(path),
+        Ok(n) => bail!(
+            "`{}` was cut short: {n} of its {size} bytes arrived",
+            one_line(from)
+        ),
+        Err(WriteError::TooLarge { size, limit }) => bail!(
+            "`{}` is {} bytes, over the max-output-size of {limit} bytes; it was not written (raise max-output-size in static-build.toml if the output is meant to be that large)",
+            one_line(from),
+            size
+        ),
+        Err(WriteError::Other(e)) => Err(e),
+    }
 }
 
 /// The project as a tar archive rooted at `src/` (the container's working directory), honouring
 /// `.gitignore` and `.static-buildignore`, without `.git` and without the output directory.
-pub fn project_tar(dir: &Path, out_dir: &str) -> Result<bytes::Bytes> {
-    let mut builder = tar::Builder::new(Vec::new());
+///
+/// Written to a temporary file, never held in memory; each target's upload streams from it.
+pub fn project_tar(dir: &Path, out_dir: &str) -> Result<tempfile::NamedTempFile> {
+    let file = tempfile::Builder::new()
+        .prefix("static-build-project-")
+        .suffix(".tar")
+        .tempfile()
+        .context("cannot create a temporary file for the project archive")?;
+    let writer = std::io::BufWriter::new(
+        file.reopen()
+            .context("cannot open the project archive for writing")?,
+    );
+    let mut builder = tar::Builder::new(writer);
     builder.mode(tar::HeaderMode::Deterministic);
     let top = WORKDIR.trim_start_matches('/');
     // The top directory must be in the archive, or the daemon creates it owned by root with mode 0700.
@@ -431,7 +547,9 @@ pub fn project_tar(dir: &Path, out_dir: &str) -> Result<bytes::Bytes> {
             }
         }
     }
-    Ok(bytes::Bytes::from(builder.into_inner()?))
+    let mut writer = builder.into_inner()?;
+    std::io::Write::flush(&mut writer).context("cannot write the project archive")?;
+    Ok(file)
 }
 
 /// The binfmt_misc handler that runs a foreign target's programs, when the target is foreign to this host.
@@ -504,7 +622,7 @@ mod tests {
             std::fs::write(dir.join(f), text).unwrap();
         }
         let tar = project_tar(&dir, "out").unwrap();
-        let mut archive = tar::Archive::new(&tar[..]);
+        let mut archive = tar::Archive::new(std::fs::File::open(tar.path()).unwrap());
         let mut names: Vec<String> = archive
             .entries()
             .unwrap()
@@ -528,9 +646,65 @@ mod tests {
     }
 
     #[test]
-    fn build_output_cannot_act_as_a_workflow_command() {
-        assert_eq!(neutralize("::error::boom"), " ::error::boom");
-        assert_eq!(neutralize("a\u{1b}[31mb"), "a?[31mb");
+    fn build_output_loses_its_control_characters() {
+        assert_eq!(neutralize("a\u{1b}[31mb\u{7}"), "a?[31mb?");
         assert_eq!(neutralize("plain\tline"), "plain\tline");
+        assert_eq!(neutralize("x\u{202e}y"), "x?y");
+    }
+
+    fn archive(entries: &[(&str, tar::EntryType, &[u8], Option<&str>)]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, kind, data, link) in entries {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(*kind);
+            h.set_size(data.len() as u64);
+            h.set_mode(0o755);
+            if let Some(l) = link {
+                h.set_link_name(l).unwrap();
+            }
+            b.append_data(&mut h, name, *data).unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn only_a_non_empty_regular_file_is_an_output() {
+        let project = std::env::temp_dir().join(format!("sb-extract-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&project);
+        std::fs::create_dir_all(&project).unwrap();
+        let out = OutDir::open(&project, "out").unwrap();
+        let ok = archive(&[("app", tar::EntryType::Regular, b"\x7fELF....", None)]);
+        let p = extract_one(&ok[..], &out, "build/app", "app-amd64", 1 << 20).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"\x7fELF....");
+        for (bytes, want) in [
+            (
+                archive(&[("build", tar::EntryType::Directory, b"", None)]),
+                "is a directory",
+            ),
+            (
+                archive(&[("app", tar::EntryType::Symlink, b"", Some("/etc/passwd"))]),
+                "is a link (to `/etc/passwd`)",
+            ),
+            (
+                archive(&[("app", tar::EntryType::Regular, b"", None)]),
+                "is empty",
+            ),
+            (Vec::new(), "empty archive"),
+        ] {
+            let err = extract_one(&bytes[..], &out, "build/app", "x", 1 << 20)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{err}");
+        }
+        let big = archive(&[("app", tar::EntryType::Regular, &[1u8; 5000], None)]);
+        let err = extract_one(&big[..], &out, "app", "big", 4096)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("over the max-output-size of 4096 bytes"),
+            "{err}"
+        );
+        assert!(!project.join("out/big").exists());
+        std::fs::remove_dir_all(&project).unwrap();
     }
 }

@@ -1,7 +1,6 @@
 //! `static-build inspect` and `static-build diff`: walk paths, read files lazily, render the report.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -63,18 +62,34 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Inspect one file, reading only what the inspector asks for.
+/// Inspect one file, reading only what the inspector asks for, into the report.
 pub fn inspect_path(path: &Path, options: InspectOptions, report: &mut Report) {
+    match inspect_file(path, options) {
+        Inspected::Done { size, result } => report.add(display(path), size, result),
+        Inspected::Unreadable(why) => report.add_error(display(path), why),
+    }
+}
+
+/// What reading one file gave.
+#[allow(clippy::large_enum_variant)] // one per file, returned and consumed at once
+pub enum Inspected {
+    Done {
+        size: u64,
+        result: Result<static_build_core::Binary, static_build_core::InspectError>,
+    },
+    /// The file could not be opened or read: why.
+    Unreadable(String),
+}
+
+/// Inspect one file, reading only what the inspector asks for: a multi-gigabyte file costs what a small one
+/// does.
+pub fn inspect_file(path: &Path, options: InspectOptions) -> Inspected {
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => {
-            report.add_error(display(path), format!("cannot open: {}", io_reason(&e)));
-            return;
-        }
+        Err(e) => return Inspected::Unreadable(format!("cannot open: {}", io_reason(&e))),
     };
-    // Map the file: the inspector touches only the pages it reads, so a multi-gigabyte file costs what a
-    // small one does, and no read allocates. Where mapping fails (an empty file, a special file), read on
-    // demand in blocks instead.
+    // Map the file: the inspector touches only the pages it reads, and no read allocates. Where mapping
+    // fails (an empty file, a special file), read on demand in blocks instead.
     if let Ok(meta) = file.metadata() {
         if meta.len() > 0 {
             // SAFETY: the map is read-only and private to this process; it lives until `inspect` returns.
@@ -83,23 +98,23 @@ pub fn inspect_path(path: &Path, options: InspectOptions, report: &mut Report) {
             #[allow(unsafe_code)]
             let map = unsafe { memmap2::Mmap::map(&file) };
             if let Ok(map) = map {
-                let result = inspect_with(&map[..], options);
-                report.add(display(path), meta.len(), result);
-                return;
+                return Inspected::Done {
+                    size: meta.len(),
+                    result: inspect_with(&map[..], options),
+                };
             }
         }
     }
     let file = match crate::blockfile::open(file) {
         Ok(f) => f,
-        Err(e) => {
-            report.add_error(display(path), format!("cannot read: {}", io_reason(&e)));
-            return;
-        }
+        Err(e) => return Inspected::Unreadable(format!("cannot read: {}", io_reason(&e))),
     };
     let size = file.len();
     let cache = ReadCache::new(file);
-    let result = inspect_with(&cache, options);
-    report.add(display(path), size, result);
+    Inspected::Done {
+        size,
+        result: inspect_with(&cache, options),
+    }
 }
 
 pub fn run(args: InspectArgs) -> Result<ExitCode> {
@@ -133,17 +148,8 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
 
 fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.context("cannot write to standard output"),
-            }
-        }
+        Some(path) => crate::outdir::write_file(path, text.as_bytes()),
+        None => crate::term::out(text).context("cannot write to standard output"),
     }
 }
 
@@ -158,8 +164,8 @@ fn exit_code(report: &Report) -> ExitCode {
 }
 
 fn load_report(path: &Path) -> Result<Report> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report `{}`", path.display()))?;
+    let text =
+        crate::bounded::read_text(path, static_build_core::limits::MAX_REPORT_BYTES, "report")?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
     let version = value.get("schema_version").and_then(|v| v.as_u64());

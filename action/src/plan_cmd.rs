@@ -95,6 +95,8 @@ pub enum PlanFormat {
 
 /// At most this many files are read when looking for `import "C"`.
 const MAX_GO_FILES: usize = 10_000;
+/// Of each, at most this many bytes from its start.
+const GO_HEAD_BYTES: u64 = 256 * 1024;
 
 /// What the planner needs to know about the project directory.
 pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
@@ -112,10 +114,32 @@ pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
         .unwrap_or_else(|| "app".into());
     let go_uses_cgo = top_level_files.iter().any(|f| f == "go.mod") && go_imports_c(dir);
     Ok(ProjectFacts {
+        project_key: project_key(dir, &crate::ci::process_env),
         dir_name,
         top_level_files,
         go_uses_cgo,
     })
+}
+
+/// The project's identity for its cache volumes (DESIGN.md decision 8: caches are shared only between builds
+/// of the same project). In CI: the forge, the repository and the project's directory inside the workspace,
+/// which stay the same from run to run and differ between repositories on a shared runner; elsewhere: the
+/// project directory's canonical path. A short hash of it, fit for a volume name.
+pub fn project_key(dir: &Path, env: &dyn Fn(&str) -> Option<String>) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let in_repository = env("GITHUB_REPOSITORY").and_then(|repo| {
+        let workspace = std::fs::canonicalize(env("GITHUB_WORKSPACE")?).ok()?;
+        let rel = canonical.strip_prefix(&workspace).ok()?;
+        Some(format!(
+            "repository\n{}\n{repo}\n{}",
+            env("GITHUB_SERVER_URL").unwrap_or_default(),
+            rel.display()
+        ))
+    });
+    let identity = in_repository.unwrap_or_else(|| format!("directory\n{}", canonical.display()));
+    let digest = Sha256::digest(identity.as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the project's own Go code (not vendor/, testdata/, hidden directories or tests) imports "C".
@@ -139,8 +163,9 @@ fn go_imports_c(dir: &Path) -> bool {
                 if seen > MAX_GO_FILES {
                     return false;
                 }
-                if let Ok(text) = std::fs::read_to_string(e.path()) {
-                    if text
+                // Imports come first in a Go file: its head is enough.
+                if let Ok(head) = crate::bounded::read_head(&e.path(), GO_HEAD_BYTES) {
+                    if String::from_utf8_lossy(&head)
                         .lines()
                         .map(str::trim)
                         .any(|l| l == "import \"C\"" || l == "\"C\"")
@@ -168,12 +193,15 @@ impl ConfigArgs {
         let path = self.config_path();
         let mut config = match &path {
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read configuration `{}`", p.display()))?;
+                let text = crate::bounded::read_text(
+                    p,
+                    static_build_core::limits::MAX_CONFIG_BYTES,
+                    "configuration",
+                )?;
                 let (c, warnings) =
                     Config::from_toml(&text).with_context(|| format!("in `{}`", p.display()))?;
                 for w in warnings {
-                    eprintln!("warning: {}: {w}", p.display());
+                    crate::term::errln!("warning: {}: {w}", p.display());
                 }
                 c
             }
@@ -242,6 +270,6 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
             s
         }
     };
-    print!("{text}");
+    crate::term::out(&text).context("cannot write to standard output")?;
     Ok(ExitCode::SUCCESS)
 }

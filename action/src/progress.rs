@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use static_build_core::limits::MAX_BUFFERED_LOG;
+
 use crate::ci;
+use crate::term;
 
 enum Mode {
     Live(MultiProgress),
@@ -20,11 +23,14 @@ enum Mode {
     },
 }
 
-/// A target's build log in CI: its lines so far (buffered mode), or the line that closes its open group
-/// (stream mode).
+/// A target's build log in CI: its lines so far (buffered mode, at most [`MAX_BUFFERED_LOG`] bytes; the rest
+/// is counted), or the line that closes its open group (stream mode).
 struct TargetLog {
     target: String,
     lines: Vec<String>,
+    bytes: usize,
+    dropped_lines: usize,
+    dropped_bytes: usize,
     resume: Option<String>,
 }
 
@@ -66,9 +72,9 @@ impl Progress {
     pub fn line(&self, text: &str) {
         match &self.mode {
             Mode::Live(m) => {
-                let _ = m.println(text);
+                let _ = m.println(term::guard(text));
             }
-            Mode::Plain | Mode::Ci { .. } => eprintln!("{text}"),
+            Mode::Plain | Mode::Ci { .. } => term::err_line(text),
         }
     }
 
@@ -87,6 +93,9 @@ impl Progress {
                 st.targets.push(TargetLog {
                     target: target.to_string(),
                     lines: Vec::new(),
+                    bytes: 0,
+                    dropped_lines: 0,
+                    dropped_bytes: 0,
                     resume: None,
                 });
                 st.targets.len() - 1
@@ -103,9 +112,13 @@ impl Progress {
                 ]);
                 log.resume = Some(resume);
             }
-            eprintln!("{text}");
-        } else {
+            term::err_line(text);
+        } else if log.bytes + text.len() <= MAX_BUFFERED_LOG {
+            log.bytes += text.len();
             log.lines.push(text.to_string());
+        } else {
+            log.dropped_lines += 1;
+            log.dropped_bytes += text.len();
         }
     }
 
@@ -114,14 +127,14 @@ impl Progress {
         let m = match &self.mode {
             Mode::Live(m) => m,
             Mode::Plain => {
-                eprintln!("[{target}] {state}");
+                term::err_line(&format!("[{target}] {state}"));
                 return;
             }
             Mode::Ci { .. } => {
                 if finished {
                     self.close_group(target);
                 }
-                eprintln!("[{target}] {state}");
+                term::err_line(&format!("[{target}] {state}"));
                 return;
             }
         };
@@ -157,7 +170,15 @@ impl Progress {
         let Some(i) = st.targets.iter().position(|l| l.target == target) else {
             return;
         };
-        let log = st.targets.remove(i);
+        let mut log = st.targets.remove(i);
+        if log.dropped_lines > 0 {
+            log.lines.push(format!(
+                "[{} more lines ({} bytes) of this log not shown: with several targets building at once, each log is kept up to {} MiB until its target ends; --jobs 1 streams the whole log]",
+                log.dropped_lines,
+                log.dropped_bytes,
+                MAX_BUFFERED_LOG >> 20
+            ));
+        }
         match log.resume {
             Some(resume) => ci::emit(&[resume, "::endgroup::".to_string()]),
             None if !log.lines.is_empty() => ci::emit(&ci::guarded_group(

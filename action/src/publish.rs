@@ -45,7 +45,7 @@ pub fn to_forge(
     }
     if ctx.token.is_none() {
         // The action always passes one; a bare CLI run in CI without one just says what it skipped.
-        eprintln!(
+        crate::term::errln!(
             "{}: no token (STATIC_BUILD_TOKEN or GITHUB_TOKEN), so no pull-request comment and no check; the report is in the job summary",
             ctx.kind.name()
         );
@@ -57,7 +57,7 @@ pub fn to_forge(
         Err(e) => return vec![format!("cannot publish to {}: {e}", ctx.kind.name())],
     };
     for line in outcome.comment.iter().chain(outcome.check.iter()) {
-        eprintln!("{}: {line}", ctx.kind.name());
+        crate::term::errln!("{}: {line}", ctx.kind.name());
     }
     outcome.warnings
 }
@@ -67,7 +67,7 @@ pub fn to_forge(
 /// there is none, for one warning.
 pub fn base_from_artifact(ctx: &Context, name: &str) -> Option<Result<Report, String>> {
     if ctx.base_ref.is_none() && ctx.pull_request.is_none() {
-        eprintln!(
+        crate::term::errln!(
             "{}: not a pull request, so no regression view from artifact {}",
             ctx.kind.name(),
             forge::sanitize(name, ctx.token.as_deref())
@@ -89,7 +89,7 @@ pub fn base_from_artifact(ctx: &Context, name: &str) -> Option<Result<Report, St
         )
     });
     if report.is_ok() {
-        eprintln!(
+        crate::term::errln!(
             "{}: regression view against {}",
             ctx.kind.name(),
             found.source

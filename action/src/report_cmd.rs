@@ -95,8 +95,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
 
 /// Read a JSON report written by static-build.
 pub fn read_report(path: &Path) -> Result<Report> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report `{}`", path.display()))?;
+    let text =
+        crate::bounded::read_text(path, static_build_core::limits::MAX_REPORT_BYTES, "report")?;
     serde_json::from_str(&text).with_context(|| {
         format!(
             "`{}` is not a static-build JSON report (schema version {})",
@@ -131,20 +131,15 @@ fn merge(args: MergeArgs) -> Result<ExitCode> {
     let json = render::json(&merged);
     match &args.output {
         Some(out) => {
-            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create `{}`", parent.display()))?;
-            }
-            std::fs::write(out, json)
-                .with_context(|| format!("cannot write `{}`", out.display()))?;
-            eprintln!(
+            crate::outdir::write_file(out, json.as_bytes())?;
+            crate::term::errln!(
                 "merged {} report(s) into {} ({})",
                 files.len(),
                 out.display(),
                 render::summary_line(&merged.summary)
             );
         }
-        None => print!("{json}"),
+        None => crate::term::out(&json).context("cannot write to standard output")?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -216,7 +211,12 @@ pub fn binaries(report: &Report, dir: &Path) -> Vec<String> {
 
 /// The configuration file's lines for annotations, named relative to the workspace.
 pub fn config_lines(ci: &Ci, path: &Path) -> Option<ConfigLines> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::bounded::read_text(
+        path,
+        static_build_core::limits::MAX_CONFIG_BYTES,
+        "configuration",
+    )
+    .ok()?;
     Some(ConfigLines::new(ci.repo_path(path), text))
 }
 
@@ -250,7 +250,7 @@ pub fn finish(
         ));
         if ci.forge != ci::Forge::GitHub && !annotations.is_empty() {
             // Gitea and Forgejo keep the commands above as plain log lines.
-            eprintln!(
+            crate::term::errln!(
                 "{} Actions shows no annotations: the findings are in the lines above and in the job summary",
                 ci.forge.name()
             );

@@ -43,6 +43,8 @@ macro_rules! snap {
             (r"static-build [0-9]+\.[0-9]+\.[0-9]+", "static-build [version]"),
             (r"go build-id  \S+", "go build-id  [go-build-id]"),
             (r"/\S*/cli-[0-9]+-ThreadId\([0-9]+\)", "[tmp]"),
+            // The cache volume's project key is a hash of where the checkout is.
+            (r"_[0-9a-f]{16} at /static-build-cache", "_[project-key] at /static-build-cache"),
         ]}, {
             insta::assert_snapshot!($name, $value);
         });

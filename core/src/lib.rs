@@ -24,6 +24,7 @@ pub mod blocks;
 mod diff;
 mod elf;
 mod error;
+pub mod escape;
 mod inspect;
 pub mod limits;
 mod model;

@@ -175,6 +175,18 @@ pub struct Config {
     pub jobs: Option<usize>,
     /// Keep package downloads and toolchain caches in named volumes between runs (default true).
     pub cache: Option<bool>,
+    /// Which builds share the cache volumes: by default the builds of this project only (its repository in CI,
+    /// its directory elsewhere); builds with the same `cache-key` share theirs.
+    pub cache_key: Option<String>,
+    /// Largest output file a build may return, e.g. `2g` (default 1 GiB).
+    pub max_output_size: Option<String>,
+    /// Most processes and threads a build container may run at once (default 4096; 0 for no limit).
+    pub pids_limit: Option<i64>,
+    /// Linux capabilities to give the build containers on top of the few that package installs need.
+    pub capabilities: Vec<String>,
+    /// Docker's `no-new-privileges`: set-user-ID programs (`sudo`, `su`) give a build no privileges (default
+    /// true).
+    pub no_new_privileges: Option<bool>,
     /// Memory limit of each build container, e.g. `4g`, `512m` (default: none).
     pub memory: Option<String>,
     /// CPU limit of each build container, e.g. `2` or `1.5` (default: none).
@@ -268,6 +280,9 @@ impl Packages {
 /// What the caller knows about the project on disk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProjectFacts {
+    /// A stable identity of the project (a hash of its repository in CI, of its directory elsewhere): builds
+    /// share cache volumes only with builds of the same project.
+    pub project_key: String,
     /// The project directory's name.
     pub dir_name: String,
     /// Names of the files at the project's top level.
@@ -296,6 +311,10 @@ pub struct BuildPlan {
     pub memory_bytes: Option<u64>,
     /// CPU limit per build container, in CPUs.
     pub cpus: Option<f64>,
+    /// Largest output file accepted from a build, in bytes.
+    pub max_output_bytes: u64,
+    /// How the build containers are confined.
+    pub container: ContainerPlan,
     pub targets: Vec<TargetPlan>,
     /// Decisions made on the user's behalf that they may want to know about.
     pub notes: Vec<String>,
@@ -319,10 +338,37 @@ pub struct TargetPlan {
     /// The architecture the inspector must find in every output (policy `expected-arch`).
     pub expected_arch: String,
     /// Named volume mounted at [`CACHE_DIR`]: package downloads, Go module and build caches, the cargo
-    /// registry, kept between runs. Keyed by image, target and preset, so builds never share a cache that
+    /// registry, kept between runs. Keyed by project (or `cache-key`), so one project's build never sees
+    /// what another's left there, and by image, target and preset, so builds never share a cache that
     /// another toolchain wrote. `None` when caching is off.
     pub cache_volume: Option<String>,
 }
+
+/// The confinement of every build container (a build runs a pull request's code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerPlan {
+    /// Most processes and threads at once; `None` for no limit.
+    pub pids_limit: Option<i64>,
+    /// Capabilities kept: every other one is dropped.
+    pub capabilities: Vec<String>,
+    /// `no-new-privileges`: set-user-ID programs give no privileges.
+    pub no_new_privileges: bool,
+}
+
+/// The capabilities that package installs need (apk and dpkg change owners and modes; apt drops to its
+/// `_apt` user and stops its helpers): every other capability of Docker's default set is dropped.
+pub const BUILD_CAPABILITIES: &[&str] = &[
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+];
+
+/// Default of `pids-limit`.
+pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputFile {
@@ -336,19 +382,25 @@ pub struct OutputFile {
 pub enum PlanError {
     #[error("invalid configuration: {0}")]
     Toml(String),
-    #[error("unknown target `{0}` (known: {1})")]
+    #[error("unknown target `{}` (known: {})", crate::escape::one_line(.0), .1)]
     UnknownTarget(String, String),
     #[error("cannot tell what kind of project this is: no go.mod, Cargo.toml, CMakeLists.txt, configure, Makefile or build_static.sh\nhint: set `preset` (go, c, rust or script) in static-build.toml or pass --preset")]
     UnknownProject,
-    #[error("cannot tell the package manager of image `{0}`\nhint: set `package-manager` to apk, apt or none")]
+    #[error("cannot tell the package manager of image `{}`\nhint: set `package-manager` to apk, apt or none", crate::escape::one_line(.0))]
     UnknownPackageManager(String),
     #[error("the {0} preset needs `outputs`: the files the build produces, relative to the project (e.g. outputs = [\"build/app\"])")]
     OutputsRequired(&'static str),
+    #[error("outputs `{}` and `{}` would both be written to `{}`: give the files different names", crate::escape::one_line(.first), crate::escape::one_line(.second), crate::escape::one_line(.to))]
+    DuplicateOutput {
+        first: String,
+        second: String,
+        to: String,
+    },
     #[error("the c preset found no CMakeLists.txt, configure or Makefile\nhint: set `c.build-system` or `command`")]
     NoCBuildSystem,
     #[error("go.static-pie needs cgo (the external linker makes the static-pie); remove `go.cgo = false` or `go.static-pie`")]
     StaticPieWithoutCgo,
-    #[error("invalid {what} `{value}`: {why}")]
+    #[error("invalid {what} `{}`: {why}", crate::escape::one_line(.value))]
     Invalid {
         what: &'static str,
         value: String,
@@ -373,6 +425,11 @@ const KNOWN_KEYS: &[&str] = &[
     "timeout",
     "jobs",
     "cache",
+    "cache-key",
+    "max-output-size",
+    "pids-limit",
+    "capabilities",
+    "no-new-privileges",
     "memory",
     "cpus",
     "go",
@@ -389,21 +446,14 @@ impl Config {
     /// Parse `static-build.toml`. Unknown keys come back as warnings with their line, not errors. A
     /// `[policy]` table is accepted and left to the policy parser.
     pub fn from_toml(text: &str) -> Result<(Config, Vec<String>), PlanError> {
+        // Typed straight from the text, so that a type error names its line and column. Unknown keys are
+        // ignored by this pass and found by the next one.
+        let config: Config = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
         let doc: toml::Table = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
-        let mut warnings = Vec::new();
-        let line_of = |key: &str| -> String {
-            text.lines()
-                .position(|l| {
-                    let t = l.trim_start();
-                    t.starts_with(key) && t[key.len()..].trim_start().starts_with(['=', '.'])
-                        || t == format!("[{key}]")
-                })
-                .map(|n| format!(" (line {})", n + 1))
-                .unwrap_or_default()
-        };
+        let mut unknown: Vec<String> = Vec::new();
         for (k, v) in &doc {
             if !KNOWN_KEYS.contains(&k.as_str()) {
-                warnings.push(format!("unknown key `{k}` ignored{}", line_of(k)));
+                unknown.push(k.clone());
             }
             let sub = match k.as_str() {
                 "go" => GO_KEYS,
@@ -415,17 +465,96 @@ impl Config {
             };
             if let Some(t) = v.as_table() {
                 for sk in t.keys().filter(|sk| !sub.contains(&sk.as_str())) {
-                    warnings.push(format!("unknown key `{k}.{sk}` ignored{}", line_of(sk)));
+                    unknown.push(format!("{k}.{sk}"));
                 }
             }
         }
-        let mut clean = doc;
-        clean.retain(|k, _| KNOWN_KEYS.contains(&k) && k != "policy");
-        let config: Config = clean
-            .try_into()
-            .map_err(|e: toml::de::Error| PlanError::Toml(e.to_string()))?;
-        Ok((config, warnings))
+        Ok((config, unknown_key_warnings(text, &unknown)))
     }
+}
+
+/// One warning per unknown key with the line that sets it, up to [`MAX_CONFIG_WARNINGS`], then one that
+/// counts the rest. Linear: the file's key lines are indexed once.
+///
+/// [`MAX_CONFIG_WARNINGS`]: crate::limits::MAX_CONFIG_WARNINGS
+pub fn unknown_key_warnings(text: &str, unknown: &[String]) -> Vec<String> {
+    if unknown.is_empty() {
+        return Vec::new();
+    }
+    let lines = KeyLines::index(text);
+    let max = crate::limits::MAX_CONFIG_WARNINGS;
+    let mut warnings: Vec<String> = unknown
+        .iter()
+        .take(max)
+        .map(|k| {
+            let at = lines
+                .line(k)
+                .map(|n| format!(" (line {n})"))
+                .unwrap_or_default();
+            format!("unknown key `{}` ignored{at}", crate::escape::one_line(k))
+        })
+        .collect();
+    if unknown.len() > max {
+        warnings.push(format!(
+            "{} more unknown keys ignored (only the first {max} are listed)",
+            unknown.len() - max
+        ));
+    }
+    warnings
+}
+
+/// Where each key of a TOML file is set: `key = ...` at the top level, `key = ...` under `[table]` (as
+/// `table.key`), dotted keys, and table headers. Built in one pass over the lines; the first line wins.
+/// An approximation for messages: keys inside inline tables and multi-line values are not indexed.
+pub struct KeyLines {
+    lines: std::collections::HashMap<String, u32>,
+}
+
+impl KeyLines {
+    pub fn index(text: &str) -> KeyLines {
+        let mut lines = std::collections::HashMap::new();
+        let mut table = String::new();
+        for (n, l) in text.lines().enumerate() {
+            let Ok(line_no) = u32::try_from(n + 1) else {
+                break;
+            };
+            let t = l.trim();
+            if let Some(header) = t.strip_prefix('[') {
+                let header = header.trim_start_matches('[');
+                let name = header.split(']').next().unwrap_or("");
+                table = dotted(name);
+                lines.entry(table.clone()).or_insert(line_no);
+                continue;
+            }
+            let Some((key, _)) = t.split_once('=') else {
+                continue;
+            };
+            let key = dotted(key);
+            if key.is_empty() || key.starts_with('#') {
+                continue;
+            }
+            let path = if table.is_empty() {
+                key
+            } else {
+                format!("{table}.{key}")
+            };
+            lines.entry(path).or_insert(line_no);
+        }
+        KeyLines { lines }
+    }
+
+    /// The 1-based line that sets the key `path` (`go.flavour`), if it was found.
+    pub fn line(&self, path: &str) -> Option<u32> {
+        self.lines.get(path).copied()
+    }
+}
+
+/// A TOML key as written (`a . "b"`) in the dotted form used for lookups (`a.b`).
+fn dotted(key: &str) -> String {
+    key.split('.')
+        .map(|part| part.trim().trim_matches(['"', '\'']))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn default_image(_target: &TargetSpec) -> String {
@@ -490,8 +619,8 @@ fn cache_env(preset: Preset) -> Vec<(String, String)> {
     }
 }
 
-/// A volume name from the image, target and preset (Docker volume names allow `[a-zA-Z0-9_.-]`).
-fn cache_volume_name(image: &str, target: &str, preset: Preset) -> String {
+/// A volume name from the image, target, preset and project key (Docker volume names allow `[a-zA-Z0-9_.-]`).
+fn cache_volume_name(image: &str, target: &str, preset: Preset, key: &str) -> String {
     let image: String = image
         .chars()
         .map(|c| {
@@ -503,15 +632,18 @@ fn cache_volume_name(image: &str, target: &str, preset: Preset) -> String {
         })
         .take(80)
         .collect();
-    format!("static-build-cache_{}_{target}_{image}", preset.label())
+    format!(
+        "static-build-cache_{}_{target}_{image}_{key}",
+        preset.label()
+    )
 }
 
-/// Parse a memory size such as `512m`, `4g`, `1024k` or a plain number of bytes.
-fn parse_memory(s: &str) -> Result<u64, PlanError> {
+/// Parse a size such as `512m`, `4g`, `1024k` or a plain number of bytes, at least `min` bytes.
+fn parse_size(what: &'static str, s: &str, min: u64, why: &'static str) -> Result<u64, PlanError> {
     let bad = || PlanError::Invalid {
-        what: "memory",
+        what,
         value: s.to_string(),
-        why: "use a number with an optional unit: 512m, 4g, 1024k (at least 6m)",
+        why,
     };
     let t = s.trim().to_ascii_lowercase();
     let t = t.strip_suffix('b').unwrap_or(&t);
@@ -523,11 +655,101 @@ fn parse_memory(s: &str) -> Result<u64, PlanError> {
     };
     let n: u64 = num.trim().parse().map_err(|_| bad())?;
     let bytes = n.checked_mul(mult).ok_or_else(bad)?;
-    // Docker refuses limits under 6 MiB.
-    if bytes < 6 << 20 {
+    if bytes < min {
         return Err(bad());
     }
     Ok(bytes)
+}
+
+/// Parse a memory limit; Docker refuses limits under 6 MiB.
+fn parse_memory(s: &str) -> Result<u64, PlanError> {
+    parse_size(
+        "memory",
+        s,
+        6 << 20,
+        "use a number with an optional unit: 512m, 4g, 1024k (at least 6m)",
+    )
+}
+
+/// A project key or `cache-key`: what Docker allows in a volume name, at most 64 characters.
+fn check_cache_key(value: &str) -> Result<(), PlanError> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(PlanError::Invalid {
+            what: "cache-key",
+            value: value.into(),
+            why: "use 1 to 64 letters, digits, `-`, `_` and `.`",
+        })
+    }
+}
+
+/// A value that becomes a path, a name or a label: no control or invisible characters, no leading `::`.
+fn check_text(what: &'static str, value: &str) -> Result<(), PlanError> {
+    match crate::escape::unsafe_text(value) {
+        None => Ok(()),
+        Some(why) => Err(PlanError::Invalid {
+            what,
+            value: value.into(),
+            why,
+        }),
+    }
+}
+
+/// An image reference: registry, repository, tag and digest characters only.
+fn check_image(value: &str) -> Result<(), PlanError> {
+    let ok = !value.is_empty()
+        && !value.starts_with(['-', ':', '/', '.'])
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@+".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(PlanError::Invalid {
+            what: "image",
+            value: value.into(),
+            why: "an image reference has letters, digits and `-_./:@` only (e.g. alpine:3.21 or ghcr.io/org/builder:1)",
+        })
+    }
+}
+
+/// A package name for the package manager's command line.
+fn check_package(value: &str) -> Result<(), PlanError> {
+    let ok = !value.is_empty()
+        && !value.starts_with('-')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_graphic() && c != '\'' && c != '"');
+    if ok {
+        Ok(())
+    } else {
+        Err(PlanError::Invalid {
+            what: "package",
+            value: value.into(),
+            why: "a package name has no spaces, quotes or control characters and does not start with `-`",
+        })
+    }
+}
+
+/// A capability name as Docker takes it (`NET_ADMIN`, with or without `CAP_`), upper-cased.
+fn check_capability(value: &str) -> Result<String, PlanError> {
+    let upper = value.trim().to_ascii_uppercase();
+    let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
+        Ok(name.to_string())
+    } else {
+        Err(PlanError::Invalid {
+            what: "capability",
+            value: value.into(),
+            why: "a Linux capability name such as NET_ADMIN or SYS_PTRACE",
+        })
+    }
 }
 
 /// Quote a word for `sh` when it needs it.
@@ -561,6 +783,7 @@ fn check_name(what: &'static str, value: &str) -> Result<(), PlanError> {
 }
 
 fn check_relative(what: &'static str, value: &str) -> Result<(), PlanError> {
+    check_text(what, value)?;
     if value.is_empty() || value.starts_with('/') || value.split('/').any(|c| c == "..") {
         return Err(PlanError::Invalid {
             what,
@@ -569,6 +792,29 @@ fn check_relative(what: &'static str, value: &str) -> Result<(), PlanError> {
         });
     }
     Ok(())
+}
+
+/// An output names a file inside the project.
+fn check_output(value: &str) -> Result<(), PlanError> {
+    check_relative("output", value)?;
+    let last = value.rsplit('/').next().unwrap_or(value);
+    if last.is_empty() || last == "." {
+        return Err(PlanError::Invalid {
+            what: "output",
+            value: value.into(),
+            why: "must name a file, not a directory",
+        });
+    }
+    Ok(())
+}
+
+/// The known target names, for messages.
+fn target_list() -> String {
+    TARGETS
+        .iter()
+        .map(|t| t.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Resolve a configuration for a project into a plan.
@@ -610,25 +856,100 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
     };
     let mut specs: Vec<&TargetSpec> = Vec::new();
     for t in &target_names {
-        let spec = target_spec(t).ok_or_else(|| {
-            PlanError::UnknownTarget(
-                t.clone(),
-                TARGETS
-                    .iter()
-                    .map(|t| t.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        })?;
+        let spec =
+            target_spec(t).ok_or_else(|| PlanError::UnknownTarget(t.clone(), target_list()))?;
         if !specs.contains(&spec) {
             specs.push(spec);
         }
     }
     for o in &config.outputs {
-        check_relative("output", o)?;
+        check_output(o)?;
     }
     let out_dir = config.out_dir.clone().unwrap_or_else(|| "out".into());
     check_relative("out-dir", &out_dir)?;
+    if let Some(image) = &config.image {
+        check_image(image)?;
+    }
+    for (target, image) in &config.images {
+        if target_spec(target).is_none() {
+            return Err(PlanError::UnknownTarget(target.clone(), target_list()));
+        }
+        check_image(image)?;
+    }
+    for p in config
+        .packages
+        .for_manager(PackageManager::Apk)
+        .iter()
+        .chain(config.packages.for_manager(PackageManager::Apt))
+    {
+        check_package(p)?;
+    }
+    for (what, value) in [
+        ("script", config.script.as_deref()),
+        ("go.package", config.go.package.as_deref()),
+        ("rust.bin", config.rust.bin.as_deref()),
+        ("rust.package", config.rust.package.as_deref()),
+    ] {
+        if let Some(v) = value {
+            check_text(what, v)?;
+        }
+    }
+    for (what, values) in [
+        ("go.tags", &config.go.tags),
+        ("rust.features", &config.rust.features),
+    ] {
+        for v in values {
+            check_text(what, v)?;
+        }
+    }
+    for k in config.env.keys() {
+        let ok = k.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !ok {
+            return Err(PlanError::Invalid {
+                what: "env name",
+                value: k.clone(),
+                why: "an environment variable name has letters, digits and `_` and does not start with a digit",
+            });
+        }
+    }
+    let cache_key = match &config.cache_key {
+        Some(k) => k.clone(),
+        None => project.project_key.clone(),
+    };
+    check_cache_key(&cache_key)?;
+    let max_output_bytes = match &config.max_output_size {
+        Some(s) => parse_size(
+            "max-output-size",
+            s,
+            1 << 20,
+            "use a number with an optional unit: 512m, 2g (at least 1m)",
+        )?,
+        None => crate::limits::DEFAULT_MAX_OUTPUT_SIZE,
+    };
+    let mut capabilities: Vec<String> = BUILD_CAPABILITIES.iter().map(|c| c.to_string()).collect();
+    for c in &config.capabilities {
+        let c = check_capability(c)?;
+        if !capabilities.contains(&c) {
+            capabilities.push(c);
+        }
+    }
+    let container = ContainerPlan {
+        pids_limit: match config.pids_limit {
+            None => Some(DEFAULT_PIDS_LIMIT),
+            Some(0) => None,
+            Some(n) if n > 0 => Some(n),
+            Some(n) => {
+                return Err(PlanError::Invalid {
+                    what: "pids-limit",
+                    value: n.to_string(),
+                    why: "a positive number of processes, or 0 for no limit",
+                })
+            }
+        },
+        capabilities,
+        no_new_privileges: config.no_new_privileges.unwrap_or(true),
+    };
 
     let recipe = recipe(config, project, preset, &name, &mut notes)?;
 
@@ -670,22 +991,28 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             env.retain(|(ek, _)| ek != k);
             env.push((k.clone(), v.clone()));
         }
-        let outputs = recipe
-            .outputs
-            .iter()
-            .map(|from| {
-                let base = from.rsplit('/').next().unwrap_or(from);
-                OutputFile {
-                    from: from.clone(),
-                    to: format!("{out_dir}/{base}-{}", spec.name),
-                }
-            })
-            .collect();
+        let mut outputs: Vec<OutputFile> = Vec::new();
+        for from in &recipe.outputs {
+            let base = from.rsplit('/').next().unwrap_or(from);
+            let to = format!("{out_dir}/{base}-{}", spec.name);
+            // Two outputs with one file name would overwrite each other on the host.
+            if let Some(first) = outputs.iter().find(|o| o.to == to) {
+                return Err(PlanError::DuplicateOutput {
+                    first: first.from.clone(),
+                    second: from.clone(),
+                    to,
+                });
+            }
+            outputs.push(OutputFile {
+                from: from.clone(),
+                to,
+            });
+        }
         targets.push(TargetPlan {
             target: spec.name.into(),
             platform: spec.platform.into(),
             install: install_command(pm, &packages, cached),
-            cache_volume: cached.then(|| cache_volume_name(&image, spec.name, preset)),
+            cache_volume: cached.then(|| cache_volume_name(&image, spec.name, preset, &cache_key)),
             image,
             package_manager: pm,
             packages,
@@ -715,6 +1042,8 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             }
             other => other,
         },
+        max_output_bytes,
+        container,
         targets,
         notes,
     })
@@ -920,6 +1249,7 @@ mod tests {
 
     fn project(files: &[&str], cgo: bool) -> ProjectFacts {
         ProjectFacts {
+            project_key: "proj1".into(),
             dir_name: "app".into(),
             top_level_files: files.iter().map(|s| s.to_string()).collect(),
             go_uses_cgo: cgo,
@@ -1204,6 +1534,211 @@ mod tests {
         let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
         assert_eq!(plan.targets[0].image, "debian:bookworm");
         assert_eq!(plan.targets[1].image, "my/builder-386:1");
+    }
+
+    #[test]
+    fn values_that_become_paths_names_or_labels_are_checked() {
+        let facts = project(&["go.mod"], false);
+        let forged = "::warning title=Forged::x";
+        let cases: Vec<(&str, Config)> = vec![
+            (
+                "out-dir",
+                Config {
+                    out_dir: Some(forged.into()),
+                    ..Config::default()
+                },
+            ),
+            (
+                "output",
+                Config {
+                    outputs: vec!["bin/a\n::error::x".into()],
+                    ..Config::default()
+                },
+            ),
+            (
+                "image",
+                Config {
+                    image: Some("alpine\n::warning::x".into()),
+                    ..Config::default()
+                },
+            ),
+            (
+                "package",
+                Config {
+                    packages: Packages::All(vec!["zlib\n::x".into()]),
+                    ..Config::default()
+                },
+            ),
+            (
+                "script",
+                Config {
+                    script: Some("  ::notice::x".into()),
+                    ..Config::default()
+                },
+            ),
+            (
+                "env name",
+                Config {
+                    env: [("A\n::x".to_string(), "1".to_string())].into(),
+                    ..Config::default()
+                },
+            ),
+            (
+                "cache-key",
+                Config {
+                    cache_key: Some("a/b".into()),
+                    ..Config::default()
+                },
+            ),
+        ];
+        for (what, c) in cases {
+            let err = resolve(&c, &facts).unwrap_err();
+            assert!(
+                matches!(&err, PlanError::Invalid { what: w, .. } if *w == what),
+                "{what}: {err:?}"
+            );
+            // The message names the key and shows the value on one line.
+            let msg = err.to_string();
+            assert!(!msg.contains('\n') && msg.contains(what), "{msg}");
+        }
+        let c = Config {
+            targets: vec!["amd64\n::error::x".into()],
+            ..Config::default()
+        };
+        let msg = resolve(&c, &facts).unwrap_err().to_string();
+        assert!(
+            msg.starts_with("unknown target `amd64\\n::error::x`"),
+            "{msg}"
+        );
+        // An `[images]` key that is not a target is an error, not ignored.
+        let mut c = Config::default();
+        c.images.insert("mips".into(), "alpine:3".into());
+        assert!(matches!(
+            resolve(&c, &facts),
+            Err(PlanError::UnknownTarget(t, _)) if t == "mips"
+        ));
+    }
+
+    #[test]
+    fn two_outputs_with_one_name_are_refused() {
+        let c = Config {
+            outputs: vec!["a/tool".into(), "b/tool".into()],
+            ..Config::default()
+        };
+        let err = resolve(&c, &project(&["Makefile"], false)).unwrap_err();
+        assert_eq!(
+            err,
+            PlanError::DuplicateOutput {
+                first: "a/tool".into(),
+                second: "b/tool".into(),
+                to: "out/tool-amd64".into()
+            }
+        );
+        for dir in ["build/", "build/.", "."] {
+            let c = Config {
+                outputs: vec![dir.into()],
+                ..Config::default()
+            };
+            assert!(
+                matches!(
+                    resolve(&c, &project(&["Makefile"], false)),
+                    Err(PlanError::Invalid { what: "output", .. })
+                ),
+                "{dir}"
+            );
+        }
+    }
+
+    #[test]
+    fn caches_are_keyed_by_project_and_containers_confined() {
+        let plan = resolve(&Config::default(), &project(&["go.mod"], false)).unwrap();
+        assert_eq!(
+            plan.targets[0].cache_volume.as_deref(),
+            Some(format!("static-build-cache_go_amd64_alpine_{ALPINE_VERSION}_proj1").as_str())
+        );
+        let mut other = project(&["go.mod"], false);
+        other.project_key = "proj2".into();
+        let plan2 = resolve(&Config::default(), &other).unwrap();
+        assert_ne!(plan.targets[0].cache_volume, plan2.targets[0].cache_volume);
+        // An explicit cache-key is shared by whoever sets it.
+        let c = Config {
+            cache_key: Some("shared-1".into()),
+            ..Config::default()
+        };
+        let a = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        let b = resolve(&c, &other).unwrap();
+        assert_eq!(a.targets[0].cache_volume, b.targets[0].cache_volume);
+        assert!(a.targets[0]
+            .cache_volume
+            .as_deref()
+            .unwrap()
+            .ends_with("_shared-1"));
+        // A project without a key cannot get a cache volume by accident.
+        let mut keyless = project(&["go.mod"], false);
+        keyless.project_key.clear();
+        assert!(resolve(&Config::default(), &keyless).is_err());
+
+        assert_eq!(
+            plan.max_output_bytes,
+            crate::limits::DEFAULT_MAX_OUTPUT_SIZE
+        );
+        assert_eq!(plan.container.pids_limit, Some(DEFAULT_PIDS_LIMIT));
+        assert!(plan.container.no_new_privileges);
+        assert_eq!(plan.container.capabilities, BUILD_CAPABILITIES);
+        let (c, w) = Config::from_toml(
+            "max-output-size = \"2g\"\npids-limit = 0\ncapabilities = [\"cap_net_admin\"]\nno-new-privileges = false\n",
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        assert_eq!(plan.max_output_bytes, 2 << 30);
+        assert_eq!(plan.container.pids_limit, None);
+        assert!(!plan.container.no_new_privileges);
+        assert!(plan
+            .container
+            .capabilities
+            .contains(&"NET_ADMIN".to_string()));
+        for bad in [
+            "max-output-size = \"1k\"",
+            "pids-limit = -2",
+            "capabilities = [\"NET ADMIN\"]",
+        ] {
+            let (c, _) = Config::from_toml(bad).unwrap();
+            assert!(resolve(&c, &project(&["go.mod"], false)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn many_unknown_keys_are_capped_and_found_in_linear_time() {
+        let mut text = String::from("name = \"x\"\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("unknown_key_{i} = {i}\n"));
+        }
+        let start = std::time::Instant::now();
+        let (_, w) = Config::from_toml(&text).unwrap();
+        // Not a benchmark: quadratic line search took 19 s here; linear takes milliseconds.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(w.len(), crate::limits::MAX_CONFIG_WARNINGS + 1);
+        assert!(w[0].starts_with("unknown key `unknown_key_"), "{w:?}");
+        assert!(w[0].contains("(line "), "{w:?}");
+        assert_eq!(
+            w.last().unwrap(),
+            &format!(
+                "{} more unknown keys ignored (only the first {} are listed)",
+                20_000 - crate::limits::MAX_CONFIG_WARNINGS,
+                crate::limits::MAX_CONFIG_WARNINGS
+            )
+        );
+    }
+
+    #[test]
+    fn type_errors_name_their_line_and_hostile_keys_stay_on_one_line() {
+        let err = Config::from_toml("name = \"x\"\n\ntargets = 3\n").unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
+        let (_, w) = Config::from_toml("\"a\\n::warning title=Forged::x\" = 1\n").unwrap();
+        assert_eq!(w.len(), 1);
+        assert!(!w[0].contains('\n'), "{w:?}");
+        assert!(w[0].contains("a\\n::warning"), "{w:?}");
     }
 
     #[test]

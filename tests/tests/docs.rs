@@ -40,6 +40,7 @@ fn readme_toml_examples_parse_without_warnings() {
             let (config, warnings) = Config::from_toml(b).unwrap_or_else(|e| panic!("{e}\n{b}"));
             assert!(warnings.is_empty(), "{warnings:?}\n{b}");
             let facts = ProjectFacts {
+                project_key: "docs".into(),
                 dir_name: "app".into(),
                 top_level_files: vec!["go.mod".into()],
                 go_uses_cgo: false,

@@ -41,25 +41,13 @@ pub fn json(report: &Report) -> String {
 }
 
 /// Replace characters that a terminal or a log viewer would act on (C0/C1 controls including ESC, and the
-/// bidirectional overrides used to disguise text) with visible escapes. Everything else is kept.
+/// bidirectional overrides and zero-width characters used to disguise text) with visible escapes.
 pub(crate) fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if needs_escape(c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    crate::escape::one_line(s)
 }
 
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+pub(crate) fn needs_escape(c: char) -> bool {
+    crate::escape::needs_escape(c)
 }
 
 /// `1.2 MiB`, `16.0 KiB`, `512 B`.

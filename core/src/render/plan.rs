@@ -28,16 +28,33 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         plan.jobs,
         if plan.jobs == 1 { "" } else { "s" }
     );
-    if plan.memory_bytes.is_some() || plan.cpus.is_some() {
-        let mut limits = Vec::new();
-        if let Some(m) = plan.memory_bytes {
-            limits.push(format!("memory {} MiB", m >> 20));
-        }
-        if let Some(c) = plan.cpus {
-            limits.push(format!("{c} CPUs"));
-        }
-        let _ = writeln!(out, "  limits per container: {}", limits.join(" · "));
+    let mut limits = Vec::new();
+    if let Some(m) = plan.memory_bytes {
+        limits.push(format!("memory {} MiB", m >> 20));
     }
+    if let Some(c) = plan.cpus {
+        limits.push(format!("{c} CPUs"));
+    }
+    let c = &plan.container;
+    limits.push(match c.pids_limit {
+        Some(n) => format!("{n} processes"),
+        None => "no process limit".into(),
+    });
+    limits.push(format!(
+        "outputs up to {} each",
+        super::human_size(plan.max_output_bytes)
+    ));
+    let _ = writeln!(out, "  limits per container: {}", limits.join(" · "));
+    let _ = writeln!(
+        out,
+        "  confinement: capabilities {} only · {}",
+        c.capabilities.join(","),
+        if c.no_new_privileges {
+            "no-new-privileges"
+        } else {
+            "set-user-ID programs allowed"
+        },
+    );
     for note in &plan.notes {
         let _ = writeln!(out, "  note: {}", clean(note));
     }
@@ -59,7 +76,7 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         if let Some(v) = &t.cache_volume {
             let _ = writeln!(
                 out,
-                "  cache    volume {} at {}",
+                "  cache    volume {} at {} (shared only with builds of this project)",
                 clean(v),
                 crate::plan::CACHE_DIR
             );

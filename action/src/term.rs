@@ -1,0 +1,157 @@
+//! The one way static-build writes text to standard output and standard error.
+//!
+//! In a CI job the runner reads every line of both streams and acts on any line that starts, after leading
+//! whitespace, with `::` (a workflow command: an annotation, a mask, an output, `::stop-commands::` that would
+//! silence static-build's own annotations...). Much of what static-build prints is untrusted: names read from
+//! binaries, paths and values of the project's configuration, a build's log, API answers. So every line of
+//! text goes through [`guard_line`], which makes it impossible for the line to start with `::`, and the crate
+//! forbids `print!`/`eprint!` elsewhere (clippy's `print_stdout` and `print_stderr` are denied in main.rs).
+//! The only exception is [`commands`]: static-build's own workflow commands, built by `ci::command`, whose
+//! data is escaped so that it cannot end the line.
+//!
+//! Lines are broken where a runner would break them: at `\n`, and also at `\r` (the .NET runner reads lines
+//! with `ReadLine`, which ends a line at a lone CR) and at the Unicode line separators.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use static_build_core::escape::is_invisible;
+
+/// What is put before a `::` that would start a line: a zero-width space. A runner trims whitespace before it
+/// looks for `::`, and U+200B is not whitespace (.NET `char.IsWhiteSpace`, Go `unicode.IsSpace` and Rust
+/// `char::is_whitespace` agree), so the line no longer starts with `::`; a reader sees the text unchanged.
+pub const COMMAND_BREAK: char = '\u{200b}';
+
+/// `line` (one line, without its line break) made unable to start with `::` after any leading whitespace or
+/// invisible characters.
+pub fn guard_line(line: &str) -> Cow<'_, str> {
+    let rest = line.trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    if !rest.starts_with("::") {
+        return Cow::Borrowed(line);
+    }
+    let at = line.len() - rest.len();
+    let mut out = String::with_capacity(line.len() + COMMAND_BREAK.len_utf8());
+    out.push_str(&line[..at]);
+    out.push(COMMAND_BREAK);
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Whether `c` ends a line for some reader of the log.
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// `text` with every line guarded; line breaks are kept as they are.
+pub fn guard(text: &str) -> Cow<'_, str> {
+    // Fast path: nothing starts a line with `::`.
+    let mut needs = false;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_break(c) {
+            if matches!(guard_line(&text[start..i]), Cow::Owned(_)) {
+                needs = true;
+                break;
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if !needs && matches!(guard_line(&text[start..]), Cow::Borrowed(_)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_break(c) {
+            out.push_str(&guard_line(&text[start..i]));
+            out.push(c);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push_str(&guard_line(&text[start..]));
+    Cow::Owned(out)
+}
+
+/// Write `text` to standard output, guarded. A closed pipe (`| head`) is not an error.
+pub fn out(text: &str) -> std::io::Result<()> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(guard(text).as_bytes()).and_then(|()| o.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Write a line to standard error, guarded.
+pub fn err_line(text: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(guard(text).as_bytes());
+    let _ = e.write_all(b"\n");
+}
+
+/// static-build's own workflow commands (from `ci::command`, `ci::stop_commands`), one per line, to standard
+/// error: the one place where a line may start with `::`. Each must be a single line; one that is not is
+/// guarded instead of printed as it is.
+pub fn commands(lines: &[String]) {
+    let mut e = std::io::stderr().lock();
+    for l in lines {
+        if l.contains(is_break) {
+            let _ = e.write_all(guard(l).as_bytes());
+        } else {
+            let _ = e.write_all(l.as_bytes());
+        }
+        let _ = e.write_all(b"\n");
+    }
+}
+
+/// `eprintln!` through [`err_line`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::term::err_line(&format!($($arg)*))
+    };
+}
+pub(crate) use errln;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runner's reading: a line is a command when it starts with `::` after trimming whitespace.
+    fn is_command(line: &str) -> bool {
+        line.trim_start().starts_with("::")
+    }
+
+    #[test]
+    fn no_guarded_line_starts_a_command() {
+        for hostile in [
+            "::error::x",
+            "   ::warning title=Forged::x",
+            "\t::stop-commands::abc",
+            "\u{3000}\u{a0}::add-mask::x",
+            "\u{200b}::set-output name=passed::true",
+            "\u{feff} ::error::bom",
+        ] {
+            let g = guard_line(hostile);
+            assert!(!is_command(&g), "{g:?}");
+            // Nothing but the break is added.
+            assert_eq!(
+                g.replace(COMMAND_BREAK, ""),
+                hostile.replace(COMMAND_BREAK, "")
+            );
+        }
+        assert!(matches!(guard_line("plain a::b"), Cow::Borrowed(_)));
+        assert!(matches!(guard_line(""), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_line_of_a_text_is_guarded_at_any_line_break() {
+        let text =
+            "ok\n::error::a\r::warning::b\r\n  ::notice::c\u{2028}::x::y\u{85}::z::w\nend::\n";
+        let g = guard(text);
+        for line in g.split(is_break) {
+            assert!(!is_command(line), "{line:?} in {g:?}");
+        }
+        assert!(matches!(guard("a\nb\n  c: ::d\n"), Cow::Borrowed(_)));
+        // Line breaks survive.
+        assert_eq!(g.matches('\n').count(), text.matches('\n').count());
+    }
+}
