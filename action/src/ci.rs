@@ -385,7 +385,8 @@ pub fn guarded_group(title: &str, body: &[String]) -> Vec<String> {
     let mut lines = Vec::with_capacity(body.len() + 4);
     lines.push(command("group", &[], title));
     lines.push(stop);
-    lines.extend(body.iter().cloned());
+    // Guarded twice: inside stop-commands, and each line unable to start a command by itself.
+    lines.extend(body.iter().map(|l| crate::term::guard(l).into_owned()));
     lines.push(resume);
     lines.push("::endgroup::".to_string());
     lines
@@ -495,6 +496,7 @@ mod tests {
             "amd64: build log",
             &["::error::INJECTED".into(), "::endgroup::".into()],
         );
+        assert_eq!(lines[2], "\u{200b}::error::INJECTED");
         assert_eq!(lines[0], "::group::amd64: build log");
         let token = lines[1].strip_prefix("::stop-commands::").unwrap();
         assert!(token.len() > 20);

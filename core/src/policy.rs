@@ -192,9 +192,9 @@ impl Default for Policy {
 pub enum PolicyError {
     #[error("invalid policy: {0}")]
     Toml(String),
-    #[error("unknown rule `{0}` (known rules: {1})")]
+    #[error("unknown rule `{}` (known rules: {})", crate::escape::one_line(.0), .1)]
     UnknownRule(String, String),
-    #[error("invalid glibc version `{0}`: expected something like 2.17")]
+    #[error("invalid glibc version `{}`: expected something like 2.17", crate::escape::one_line(.0))]
     BadVersion(String),
 }
 
@@ -210,6 +210,8 @@ pub struct Finding {
 impl Policy {
     /// Parse a TOML policy. Unknown keys become warnings in the second value.
     pub fn from_toml(text: &str) -> Result<(Policy, Vec<String>), PolicyError> {
+        // Typed from the text first, so that a type error names its line.
+        toml::from_str::<Policy>(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
         let value: toml::Table =
             toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
         Policy::from_table(value)
@@ -217,6 +219,12 @@ impl Policy {
 
     /// The `[policy]` table of a `static-build.toml`, if it has one.
     pub fn from_config_toml(text: &str) -> Result<Option<(Policy, Vec<String>)>, PolicyError> {
+        #[derive(Deserialize)]
+        struct Doc {
+            #[allow(dead_code)] // read for its type errors only
+            policy: Option<Policy>,
+        }
+        toml::from_str::<Doc>(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
         let mut doc: toml::Table =
             toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
         match doc.remove("policy") {
@@ -237,14 +245,31 @@ impl Policy {
         let mut warnings: Vec<String> = value
             .keys()
             .filter(|k| !known.iter().any(|x| x == *k))
-            .map(|k| format!("unknown policy key `{k}` ignored"))
+            .map(|k| {
+                format!(
+                    "unknown policy key `{}` ignored",
+                    crate::escape::one_line(k)
+                )
+            })
             .collect();
         if let Some(rules) = value.get("rules").and_then(|r| r.as_table()) {
             for k in rules.keys() {
                 if !RULES.iter().any(|(id, _, _)| id == k) {
-                    warnings.push(format!("unknown rule `{k}` ignored"));
+                    warnings.push(format!(
+                        "unknown rule `{}` ignored",
+                        crate::escape::one_line(k)
+                    ));
                 }
             }
+        }
+        // As many as a person reads; the rest counted.
+        let max = crate::limits::MAX_CONFIG_WARNINGS;
+        if warnings.len() > max {
+            let more = warnings.len() - max;
+            warnings.truncate(max);
+            warnings.push(format!(
+                "{more} more unknown policy keys and rules ignored (only the first {max} are listed)"
+            ));
         }
         value.retain(|k, _| known.contains(&k));
         let policy: Policy = value
@@ -531,6 +556,12 @@ mod tests {
 
     #[test]
     fn toml_policy_with_unknown_key() {
+        let err =
+            Policy::from_config_toml("name = \"x\"\n[policy]\nmax-glibc = 2.17\n").unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
+        let err = Policy::from_config_toml("[policy]\nmax-glibc = \"2.17\\n::warning::x\"\n")
+            .unwrap_err();
+        assert!(!err.to_string().contains('\n'), "{err}");
         let (p, warnings) = Policy::from_toml(
             "fail-on = \"warning\"\nmax-glibc = \"2.17\"\nbogus = 1\n[rules]\nrequire-pie = \"error\"\n",
         )

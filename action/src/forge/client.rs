@@ -563,16 +563,12 @@ where
     }
 }
 
-/// Untrusted text made fit for a message: the token (should a server echo it) replaced, control characters
-/// removed, whitespace runs folded, cut to about 200 characters.
+/// Untrusted text made fit for a message: control and invisible characters removed, whitespace runs folded,
+/// then the token (should a server echo it) replaced, then cut to about 200 characters. The order matters: a
+/// token broken up by invisible characters (`tok\u{200B}en`) is whole again once they are removed, so it is
+/// replaced after; and it is replaced before the cut, so no prefix of it is left at the end.
 pub(crate) fn sanitize(text: &str, token: &str) -> String {
-    let text = if token.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(token, "***")
-    };
-    let mut out = String::new();
-    let mut count = 0;
+    let mut folded = String::with_capacity(text.len().min(1 << 20));
     let mut last_space = true;
     for c in text.chars() {
         let c = if c.is_whitespace() { ' ' } else { c };
@@ -583,17 +579,26 @@ pub(crate) fn sanitize(text: &str, token: &str) -> String {
             continue;
         }
         last_space = c == ' ';
+        folded.push(c);
+    }
+    let token = token.trim();
+    let redacted = if token.is_empty() {
+        folded
+    } else {
+        folded.replace(token, "***")
+    };
+    let mut out = String::new();
+    for (count, c) in redacted.chars().enumerate() {
         if count == QUOTE_CHARS {
             out.push('…');
             break;
         }
         out.push(c);
-        count += 1;
     }
     out.trim_end().to_string()
 }
 
 /// Bidirectional overrides and zero-width characters that can make a log line lie about its content.
 fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    static_build_core::escape::is_invisible(c)
 }

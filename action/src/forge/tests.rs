@@ -1167,6 +1167,21 @@ fn forge_sanitize_strips_controls_cuts_and_redacts() {
     );
     assert!(clean.starts_with("bad[31m red evil *** xxx"), "{clean}");
     assert_eq!(clean.chars().count(), 201, "200 characters and an ellipsis");
+    // A hostile answer that breaks the token up with invisible characters: removing them makes it whole,
+    // so it is redacted after they are removed (item 11 of the hostile-input audit).
+    let mut split = String::new();
+    for (i, c) in TOKEN.chars().enumerate() {
+        split.push(c);
+        if i % 3 == 1 {
+            split.push(['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{202E}'][i % 4]);
+        }
+    }
+    let clean = client::sanitize(&format!("echo: {split} end"), TOKEN);
+    assert_eq!(clean, "echo: *** end");
+    // Redacted before the cut: no prefix of the token is left at the end of a long message.
+    let long = format!("{}{TOKEN}", "y".repeat(190));
+    let clean = client::sanitize(&long, TOKEN);
+    assert!(!clean.contains(&TOKEN[..6]), "{clean}");
 }
 
 #[test]

@@ -469,6 +469,9 @@ pub(crate) fn escape(s: &str) -> String {
     };
     let mut out = String::with_capacity(s.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
+        if breaks_autolink(&chars, i) {
+            out.push_str(AUTOLINK_BREAK);
+        }
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -522,10 +525,30 @@ pub(crate) fn code(s: &str, in_table: bool) -> String {
     format!("{fence}{pad}{body}{pad}{fence}")
 }
 
+/// A zero-width space, as an entity: put where a URL or `www.` in untrusted text would otherwise become a
+/// link (GitHub's autolink extension), so no build log or binary string can plant a clickable link in a
+/// summary or a pull-request comment. The text reads the same.
+const AUTOLINK_BREAK: &str = "&#8203;";
+
+/// Whether a break goes before `chars[i]`: after `www` in `www.`, and between `:` and `//` (`https://`,
+/// `ftp://`, any scheme), case-insensitively.
+fn breaks_autolink(chars: &[char], i: usize) -> bool {
+    let at = |j: usize| chars.get(j).copied();
+    let www = i >= 3
+        && at(i) == Some('.')
+        && chars[i - 3..i].iter().all(|c| c.eq_ignore_ascii_case(&'w'));
+    let scheme = i >= 1 && at(i - 1) == Some(':') && at(i) == Some('/') && at(i + 1) == Some('/');
+    www || scheme
+}
+
 /// Escape untrusted text for HTML (inside `<summary>`).
 pub(crate) fn html(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        if breaks_autolink(&chars, i) {
+            out.push_str(AUTOLINK_BREAK);
+        }
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -596,6 +619,13 @@ mod tests {
             "&lt;b&gt;&amp;x y @&#8203;me \\$x\\$"
         );
         assert_eq!(code("`x`", false), "`` `x` ``");
+        // No clickable link can come out of untrusted text (GitHub autolinks bare URLs and www.).
+        assert_eq!(
+            escape("see https://evil.example/x and WWW.evil.example"),
+            "see https:&#8203;//evil.example/x and WWW&#8203;.evil.example"
+        );
+        assert_eq!(html("ftp://a www.b"), "ftp:&#8203;//a www&#8203;.b");
+        assert_eq!(escape("a: //b www c.www"), "a: //b www c.www");
         assert_eq!(code("a|b", true), "`a\\|b`");
     }
 
