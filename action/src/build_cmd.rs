@@ -114,9 +114,6 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         }
     }
     let json_path = crate::report_cmd::under(&dir, Path::new(&plan.out_dir).join(REPORT_FILE));
-    let json = render::json(&report);
-    out.write(REPORT_FILE, &mut json.as_bytes(), None, u64::MAX - 1, 0o644)
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", json_path.display()))?;
     crate::term::out(&render::text(
         &report,
         &TextOptions {
@@ -126,6 +123,9 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
         },
     ))
     .context("cannot write to standard output")?;
+    let json = render::json(&report);
+    out.write(REPORT_FILE, &mut json.as_bytes(), None, u64::MAX - 1, 0o644)
+        .map_err(|e| anyhow::anyhow!("cannot write the report: {e}"))?;
     crate::term::errln!("report written to {}", json_path.display());
     if let Some(ci) = &ci {
         let binaries = crate::report_cmd::binaries(&report, &dir);

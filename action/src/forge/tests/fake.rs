@@ -660,7 +660,10 @@ impl State {
                     .find(|(k, _)| k == "authorization")
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default();
-                message = format!("{message}\n\u{1b}[31mtoken was: {auth}\u{0}");
+                // Also broken up by zero-width characters: a redaction that runs before they are removed
+                // would miss it, and removing them would make it whole.
+                let split: String = auth.chars().flat_map(|c| [c, '\u{200b}']).collect();
+                message = format!("{message}\n\u{1b}[31mtoken was: {auth}\u{0} and {split}");
             }
             let body = match self.flavour {
                 Flavour::GitHub => json!({
