@@ -93,11 +93,6 @@ pub enum PlanFormat {
     Json,
 }
 
-/// At most this many files are read when looking for `import "C"`.
-const MAX_GO_FILES: usize = 10_000;
-/// Of each, at most this many bytes from its start.
-const GO_HEAD_BYTES: u64 = 256 * 1024;
-
 /// What the planner needs to know about the project directory.
 pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
     let entries = std::fs::read_dir(dir)
@@ -160,11 +155,13 @@ fn go_imports_c(dir: &Path) -> bool {
                 }
             } else if ft.is_file() && name.ends_with(".go") && !name.ends_with("_test.go") {
                 seen += 1;
-                if seen > MAX_GO_FILES {
+                if seen > static_build_core::limits::MAX_SCANNED_SOURCES {
                     return false;
                 }
                 // Imports come first in a Go file: its head is enough.
-                if let Ok(head) = crate::bounded::read_head(&e.path(), GO_HEAD_BYTES) {
+                if let Ok(head) =
+                    crate::bounded::read_head(&e.path(), static_build_core::limits::MAX_SOURCE_HEAD)
+                {
                     if String::from_utf8_lossy(&head)
                         .lines()
                         .map(str::trim)

@@ -123,6 +123,18 @@ fn merge(args: MergeArgs) -> Result<ExitCode> {
             files.push(p.clone());
         }
     }
+    // The reports may come from untrusted jobs (a fork's artifacts): their number and total size are bounded.
+    let max = static_build_core::limits::MAX_MERGED_BYTES;
+    let mut total = 0u64;
+    for f in &files {
+        total = total.saturating_add(std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
+        anyhow::ensure!(
+            total <= max,
+            "the {} reports to merge are larger than {} MiB together: static-build merges no more",
+            files.len(),
+            max >> 20
+        );
+    }
     let reports = files
         .iter()
         .map(|f| read_report(f))

@@ -24,6 +24,10 @@ pub const MAX_BUFFERED_LOG: usize = 8 << 20;
 /// The last lines of a failed build kept for its error message.
 pub const LOG_TAIL_LINES: usize = 20;
 
+/// Default of the `pids-limit` setting: the processes and threads a build container may run at once (a fork
+/// bomb stops here).
+pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
+
 // --- Configuration and reports -----------------------------------------------------------------------------
 
 /// Largest configuration or policy file read (`static-build.toml`, `--policy`).
@@ -33,4 +37,35 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 pub const MAX_CONFIG_WARNINGS: usize = 20;
 
 /// Largest JSON report read back (`report merge`, `report publish`, `--base-report`, a base artifact).
-pub const MAX_REPORT_BYTES: u64 = 256 << 20;
+pub const MAX_REPORT_BYTES: u64 = 64 << 20;
+
+/// Largest total size of the reports that `report merge` folds into one.
+pub const MAX_MERGED_BYTES: u64 = 256 << 20;
+
+/// Source files looked at when planning (for `import "C"` in Go code).
+pub const MAX_SCANNED_SOURCES: usize = 10_000;
+
+/// Bytes read from the start of each (imports come first).
+pub const MAX_SOURCE_HEAD: u64 = 256 << 10;
+
+// --- CI and forges -----------------------------------------------------------------------------------------
+
+/// Largest event file read (`GITHUB_EVENT_PATH`).
+pub const MAX_EVENT_FILE: u64 = 64 << 20;
+
+/// Largest forge API answer read (a page of 100 comments of 64 KiB each is about 6.5 MB).
+pub const MAX_FORGE_RESPONSE: usize = 64 << 20;
+
+/// Longest error text quoted from a forge's answer, in characters.
+pub const MAX_FORGE_QUOTE: usize = 200;
+
+/// Largest artifact archive downloaded (the base branch's report).
+pub const MAX_ARTIFACT_ZIP: usize = 50 << 20;
+
+/// Most entries an artifact archive may declare (its central directory is read into memory).
+pub const MAX_ARTIFACT_ENTRIES: usize = 10_000;
+
+// --- Web page --------------------------------------------------------------------------------------------
+
+/// Files taken from a folder dropped on the checker page.
+pub const MAX_FOLDER_FILES: usize = 5_000;

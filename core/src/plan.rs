@@ -367,8 +367,7 @@ pub const BUILD_CAPABILITIES: &[&str] = &[
     "SETUID",
 ];
 
-/// Default of `pids-limit`.
-pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
+pub use crate::limits::DEFAULT_PIDS_LIMIT;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputFile {

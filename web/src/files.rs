@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry};
 
 /// At most this many files are taken from dropped folders (a dropped home directory must not hang the page).
-pub const MAX_FOLDER_FILES: usize = 5_000;
+pub use static_build_core::limits::MAX_FOLDER_FILES;
 
 /// The files of a picker's list, named by their path inside a picked folder when there is one.
 pub fn from_list(list: &FileList) -> Vec<(String, File)> {

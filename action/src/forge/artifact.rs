@@ -30,12 +30,10 @@ use super::{split_repository, Context, Settings};
 
 /// The file the report is taken from.
 pub const REPORT_FILE: &str = "static-build-report.json";
-/// Largest artifact archive downloaded.
-pub(crate) const MAX_ZIP: usize = 50 << 20;
-/// Largest report extracted (a zip bomb stops here).
-pub(crate) const MAX_REPORT: u64 = 64 << 20;
-/// Most entries an archive may declare (the central directory is read into memory).
-const MAX_ENTRIES: usize = 10_000;
+pub(crate) use static_build_core::limits::{
+    MAX_ARTIFACT_ENTRIES as MAX_ENTRIES, MAX_ARTIFACT_ZIP as MAX_ZIP,
+    MAX_REPORT_BYTES as MAX_REPORT,
+};
 /// Pages of 100 artifacts read at most.
 const MAX_PAGES: u32 = 5;
 const PER_PAGE: u32 = 100;

@@ -21,10 +21,9 @@ use octocrab::{AuthState, Octocrab, OctocrabBuilder};
 
 use super::{Kind, Settings};
 
-/// Longest error text quoted from a server.
-const QUOTE_CHARS: usize = 200;
-/// Largest response body read (a page of 100 comments of 64 KiB each is about 6.5 MB).
-const MAX_RESPONSE: usize = 64 << 20;
+use static_build_core::limits::{
+    MAX_FORGE_QUOTE as QUOTE_CHARS, MAX_FORGE_RESPONSE as MAX_RESPONSE,
+};
 
 /// Why a request did not succeed, in words that are safe to print.
 #[derive(Debug, Clone)]

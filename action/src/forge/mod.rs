@@ -126,8 +126,7 @@ impl fmt::Debug for Context {
     }
 }
 
-/// Event files are written by the runner; anything larger than this is not one we want to parse.
-const MAX_EVENT_FILE: u64 = 64 << 20;
+use static_build_core::limits::MAX_EVENT_FILE;
 
 impl Context {
     /// None outside CI. Detection order: FORGEJO_ACTIONS=true -> Forgejo; GITEA_ACTIONS=true -> Gitea;
