@@ -603,17 +603,11 @@ WITH
             &with,
         ),
     ));
-    // No dist/: the action checks the download against the release's own SHA256SUMS.
-    let repo = repo(name, None, &files);
+    // The sums are pinned: without them, the test's release server (no release of the action's own
+    // repository) is refused before anything is downloaded (tests/tests/install.rs covers that).
+    let repo = repo(name, pinned_sums(&prereqs().asset_sha), &files);
     let run = act(&repo, &[]);
     run.check(run.success, "the job should succeed: the binary is static");
-    run.check(
-        run.has_line_with("using the release's SHA256SUMS")
-            && server
-                .requests()
-                .contains(&format!("200 /v{VERSION}/SHA256SUMS")),
-        "without dist/ the action should fetch and use the release's SHA256SUMS",
-    );
     run.check(
         run.has_line_with("INJECTED after resume"),
         "the build's output should be in the log (as plain text)",
@@ -768,8 +762,8 @@ fn a_checksum_mismatch_fails_before_anything_is_built() {
 
 #[test]
 fn no_release_and_no_cargo_says_how_to_fix_it() {
-    // A release URL with nothing behind it: the action falls back to building from source, and this runner
-    // image has no cargo.
+    // A release URL with nothing behind it: the download of the pinned version fails, the action falls back
+    // to building from source, and this runner image has no cargo.
     let server = Server::start(Vec::new());
     let name = "sb-e2e-nocargo";
     let with = common_with(&server);
@@ -788,13 +782,14 @@ fn no_release_and_no_cargo_says_how_to_fix_it() {
             std::fs::read_to_string(root().join(f)).unwrap(),
         ));
     }
-    let repo = repo(name, None, &files);
+    // Pinned sums: without them this release URL would be refused before any download.
+    let repo = repo(name, pinned_sums(&sha256(b"never served")), &files);
     let run = act(&repo, &[]);
     run.check(!run.success, "the job should fail");
     run.check(
         server
             .requests()
-            .contains(&format!("404 /v{VERSION}/SHA256SUMS")),
+            .contains(&format!("404 /v{VERSION}/{ASSET}")),
         "the action should have tried the release",
     );
     let errors = run.processed_errors();
@@ -942,9 +937,15 @@ fn every_input_reaches_a_flag_and_the_readme() {
     }
     assert!(action.contains("STATIC_BUILD_TOKEN: ${{ inputs.token }}"));
     for output in action_keys(&action, "outputs") {
+        // `version` and `source` say which static-build ran: the install step's; the others are the run's.
+        let step = if ["version", "source"].contains(&output.as_str()) {
+            "install"
+        } else {
+            "run"
+        };
         assert!(
-            action.contains(&format!("value: ${{{{ steps.run.outputs.{output} }}}}")),
-            "output `{output}` is not mapped from the run step"
+            action.contains(&format!("value: ${{{{ steps.{step}.outputs.{output} }}}}")),
+            "output `{output}` is not mapped from the {step} step"
         );
         assert!(
             readme.contains(&format!("| `{output}` |")),
