@@ -3,13 +3,17 @@
 # failures should exit with something other than 1.
 
 say() { printf 'static-build: %s\n' "$*"; }
-# An error as a workflow command (an annotation on GitHub), escaped as the toolkit does.
-fail() {
-  local msg=$*
+# annotate KIND MESSAGE: a workflow command (an annotation on GitHub), escaped as the toolkit does.
+annotate() {
+  local kind=$1 msg=${*:2}
   msg=${msg//'%'/'%25'}
   msg=${msg//$'\r'/'%0D'}
   msg=${msg//$'\n'/'%0A'}
-  printf '::error title=static-build::%s\n' "$msg"
+  printf '::%s title=static-build::%s\n' "$kind" "$msg"
+}
+warn() { annotate warning "$@"; }
+fail() {
+  annotate error "$@"
   exit "${FAIL_STATUS:-1}"
 }
 trim() {

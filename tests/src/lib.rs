@@ -1,11 +1,12 @@
 //! Shared helpers for static-build's end-to-end tests: where the fixtures and the corpus are, how to inspect
-//! a file the way the CLI does, and how to run peer tools.
+//! a file the way the CLI does, how to run peer tools, and a local server standing in for release downloads.
 //!
 //! Fixtures and the corpus are made by scripts (`tests/fixtures/build.sh`, `tests/corpus/fetch.sh`) that the
 //! README's test command runs first. A test that finds them missing fails and says how to make them; it never
 //! skips itself.
 
 pub mod browser;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -24,15 +24,13 @@
 //!   composite step that holds the writing one).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use static_build_tests::root;
+use static_build_tests::server::Server;
 
 /// The version the test repositories pin in dist/VERSION and the server publishes.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -136,90 +134,6 @@ fn random_hex(bytes: usize) -> String {
         .and_then(|mut f| f.read_exact(&mut buf))
         .expect("/dev/urandom");
     buf.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A static file server on 127.0.0.1 (act's job containers use the host's network): GET and HEAD of the
-/// given paths, 404 for anything else. It records every request as `<status> <path>`.
-struct Server {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(files: Vec<(String, Vec<u8>)>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let files = Arc::new(files);
-        let (log, stopping) = (requests.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let (files, log) = (files.clone(), log.clone());
-                std::thread::spawn(move || serve(conn, &files, &log));
-            }
-        });
-        Server {
-            addr,
-            requests,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-fn serve(mut conn: TcpStream, files: &[(String, Vec<u8>)], log: &Mutex<Vec<String>>) {
-    conn.set_read_timeout(Some(Duration::from_secs(30))).ok();
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
-        match conn.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => return,
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let mut words = head.split_whitespace();
-    let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-    let found = files.iter().find(|(p, _)| p == path);
-    let (status, body): (u16, &[u8]) = match found {
-        Some((_, data)) => (200, data),
-        None => (404, b"not found\n"),
-    };
-    log.lock().unwrap().push(format!("{status} {path}"));
-    let reason = if status == 200 { "OK" } else { "Not Found" };
-    let _ = write!(
-        conn,
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    if method != "HEAD" {
-        let _ = conn.write_all(body);
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
 /// The release a server publishes: the binary and the release's SHA256SUMS.
@@ -689,17 +603,11 @@ WITH
             &with,
         ),
     ));
-    // No dist/: the action checks the download against the release's own SHA256SUMS.
-    let repo = repo(name, None, &files);
+    // The sums are pinned: without them, the test's release server (no release of the action's own
+    // repository) is refused before anything is downloaded (tests/tests/install.rs covers that).
+    let repo = repo(name, pinned_sums(&prereqs().asset_sha), &files);
     let run = act(&repo, &[]);
     run.check(run.success, "the job should succeed: the binary is static");
-    run.check(
-        run.has_line_with("using the release's SHA256SUMS")
-            && server
-                .requests()
-                .contains(&format!("200 /v{VERSION}/SHA256SUMS")),
-        "without dist/ the action should fetch and use the release's SHA256SUMS",
-    );
     run.check(
         run.has_line_with("INJECTED after resume"),
         "the build's output should be in the log (as plain text)",
@@ -854,8 +762,8 @@ fn a_checksum_mismatch_fails_before_anything_is_built() {
 
 #[test]
 fn no_release_and_no_cargo_says_how_to_fix_it() {
-    // A release URL with nothing behind it: the action falls back to building from source, and this runner
-    // image has no cargo.
+    // A release URL with nothing behind it: the download of the pinned version fails, the action falls back
+    // to building from source, and this runner image has no cargo.
     let server = Server::start(Vec::new());
     let name = "sb-e2e-nocargo";
     let with = common_with(&server);
@@ -874,13 +782,14 @@ fn no_release_and_no_cargo_says_how_to_fix_it() {
             std::fs::read_to_string(root().join(f)).unwrap(),
         ));
     }
-    let repo = repo(name, None, &files);
+    // Pinned sums: without them this release URL would be refused before any download.
+    let repo = repo(name, pinned_sums(&sha256(b"never served")), &files);
     let run = act(&repo, &[]);
     run.check(!run.success, "the job should fail");
     run.check(
         server
             .requests()
-            .contains(&format!("404 /v{VERSION}/SHA256SUMS")),
+            .contains(&format!("404 /v{VERSION}/{ASSET}")),
         "the action should have tried the release",
     );
     let errors = run.processed_errors();
@@ -1028,9 +937,15 @@ fn every_input_reaches_a_flag_and_the_readme() {
     }
     assert!(action.contains("STATIC_BUILD_TOKEN: ${{ inputs.token }}"));
     for output in action_keys(&action, "outputs") {
+        // `version` and `source` say which static-build ran: the install step's; the others are the run's.
+        let step = if ["version", "source"].contains(&output.as_str()) {
+            "install"
+        } else {
+            "run"
+        };
         assert!(
-            action.contains(&format!("value: ${{{{ steps.run.outputs.{output} }}}}")),
-            "output `{output}` is not mapped from the run step"
+            action.contains(&format!("value: ${{{{ steps.{step}.outputs.{output} }}}}")),
+            "output `{output}` is not mapped from the {step} step"
         );
         assert!(
             readme.contains(&format!("| `{output}` |")),
