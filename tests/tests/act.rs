@@ -664,13 +664,13 @@ mkdir -p /var/tmp/dumps
   find /src /etc /root /tmp /home /run /var/run /opt /usr/local -xdev -type f -readable -size -4M \
     -not -path '/var/tmp/dumps/*' 2>/dev/null | while IFS= read -r f; do echo "=== $f"; cat "$f"; done
 } >/var/tmp/dumps/files.txt 2>/dev/null
-cp /var/tmp/dumps/env.txt dump-env.txt
-cp /var/tmp/dumps/files.txt dump-files.txt
 gcc -O2 -static -o app main.c
+# Outputs must be programs: the dumps leave the container as sections of the program.
+objcopy --add-section .sb_env=/var/tmp/dumps/env.txt --add-section .sb_files=/var/tmp/dumps/files.txt app
 "#;
     let mut files = c_project(
         script,
-        "name = \"app\"\npreset = \"script\"\noutputs = [\"app\", \"dump-env.txt\", \"dump-files.txt\"]\n\n[env]\nSB_DUMP_MARKER = \"marker-5150\"\n",
+        "name = \"app\"\npreset = \"script\"\noutputs = [\"app\"]\n\n[env]\nSB_DUMP_MARKER = \"marker-5150\"\n",
     );
     let check = r#"      - name: the workspace holds persisted credentials, as after actions/checkout
         run: |
@@ -684,11 +684,11 @@ WITH
         env:
           TOKEN: ${{ secrets.GITHUB_TOKEN }}
         run: |
-          env_dump=out/dump-env.txt-amd64 files_dump=out/dump-files.txt-amd64
+          dump=out/app-amd64
           ls -la out
           [ "${#TOKEN}" -ge 20 ] || { echo TOKEN-NOT-SET; exit 1; }
-          grep -q '^PATH=' "$env_dump" && grep -qx 'SB_DUMP_MARKER=marker-5150' "$env_dump" || { echo ENV-DUMP-TRIVIAL; exit 1; }
-          grep -q '^=== /etc/passwd' "$files_dump" && grep -q 'SB_DUMP_MARKER' "$files_dump" || { echo FILES-DUMP-TRIVIAL; exit 1; }
+          grep -aq '^PATH=' "$dump" && grep -aqx 'SB_DUMP_MARKER=marker-5150' "$dump" || { echo ENV-DUMP-TRIVIAL; exit 1; }
+          grep -aq '^=== /etc/passwd' "$dump" && grep -aq '^SB_DUMP_MARKER = "marker-5150"' "$dump" || { echo FILES-DUMP-TRIVIAL; exit 1; }
           basic=$(printf 'x-access-token:%s' "$TOKEN" | base64 -w0)
           plain64=$(printf '%s' "$TOKEN" | base64 -w0)
           if grep -raF -e "$TOKEN" -e "$basic" -e "$plain64" out/; then echo LEAK-FOUND; exit 1; fi
