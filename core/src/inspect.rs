@@ -9,18 +9,13 @@ use object::ReadRef;
 use crate::analyze;
 use crate::elf::*;
 use crate::error::InspectError;
+use crate::limits::{
+    MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_STRING, MAX_STRING_SCAN, MAX_SYMBOLS,
+    MAX_VERNEED_RECORDS,
+};
 use crate::model::*;
 use crate::reader::Reader;
 use crate::sniff;
-
-/// At most this many dynamic entries are read (real files have well under a hundred).
-const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
-/// At most this many symbols are looked at per table.
-const MAX_SYMBOLS: u64 = 1 << 22;
-/// At most this many version-need records (files and versions together) are followed.
-const MAX_VERNEED_RECORDS: usize = 1 << 14;
-/// At most this many bytes of loadable segments are searched for marker strings.
-const MAX_STRING_SCAN: u64 = 256 * 1024 * 1024;
 
 /// A program header as read.
 #[derive(Debug, Clone, Copy)]
@@ -511,7 +506,7 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
             return None;
         }
         let off = base.checked_add(val)?;
-        let limit = if strsz != 0 { strsz - val } else { 4096 };
+        let limit = if strsz != 0 { strsz - val } else { MAX_STRING };
         match r.cstr(off, limit, what) {
             Ok(s) => Some(String::from_utf8_lossy(s).into_owned()),
             Err(e) => {
@@ -646,7 +641,7 @@ fn read_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: &m
         .collect();
     for seg in note_segments {
         // Note segments are small; a huge one is malformed and read only in part.
-        let size = seg.filesz.min(1 << 20);
+        let size = seg.filesz.min(MAX_NOTE_BYTES);
         let data = match r.bytes(seg.offset, size, "note segment (PT_NOTE)") {
             Ok(d) => d,
             Err(e) => {
@@ -703,7 +698,7 @@ fn parse_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, data: &[u8]
             }
             (_, t) => format!("{t:#x}"),
         };
-        if raw.notes.len() < 64 {
+        if raw.notes.len() < MAX_NOTES {
             raw.notes.push(NoteInfo {
                 owner,
                 kind,

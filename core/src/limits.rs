@@ -34,3 +34,49 @@ pub const MAX_CONFIG_WARNINGS: usize = 20;
 
 /// Largest JSON report read back (`report merge`, `report publish`, `--base-report`, a base artifact).
 pub const MAX_REPORT_BYTES: u64 = 256 << 20;
+
+// --- Inspector -----------------------------------------------------------------------------------------------
+//
+// An inspected file is the most hostile input of all: a pull request's build makes it, and anyone can hand a
+// crafted file to `static-build inspect` or drop it on the web page. The inspector reads segment-first and
+// never trusts a count, a size or an offset; these bounds make every read and every loop proportional to
+// something small, whatever the file says.
+
+/// Largest single structure read in one piece (a program or section header table, a dynamic section, a
+/// symbol string table, a chunk of a symbol table). A larger claimed size is a malformation, not a read.
+pub const MAX_READ: u64 = 64 << 20;
+
+/// Longest NUL-terminated string read from the file (the interpreter, a NEEDED, SONAME, RPATH or RUNPATH
+/// entry, a section name, a version-need file or version name). A longer one is reported as unterminated.
+pub const MAX_STRING: u64 = 4096;
+
+/// Dynamic entries read from `PT_DYNAMIC` (real files have well under a hundred).
+pub const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
+
+/// Symbols looked at per symbol table.
+pub const MAX_SYMBOLS: u64 = 1 << 22;
+
+/// Version-need records (files and versions together) followed through `DT_VERNEED`.
+pub const MAX_VERNEED_RECORDS: usize = 1 << 14;
+
+/// Bytes of loadable segments searched for the marker strings of static C libraries.
+pub const MAX_STRING_SCAN: u64 = 256 << 20;
+
+/// Bytes of a `PT_NOTE` segment parsed (real ones hold a few hundred); a larger one is read in part.
+pub const MAX_NOTE_BYTES: u64 = 1 << 20;
+
+/// Notes listed in the detail view.
+pub const MAX_NOTES: usize = 64;
+
+/// Bytes of the `.comment` section read for compiler strings.
+pub const MAX_COMMENT_BYTES: u64 = 64 << 10;
+
+/// Bytes searched for Go's build info magic from the start of `.go.buildinfo` (or of the data segment), as
+/// much as Go's own `debug/buildinfo` looks at.
+pub const MAX_GO_BUILDINFO_SEARCH: u64 = 64 << 10;
+
+/// Longest Go version or module info string accepted.
+pub const MAX_GO_STRING: u64 = 4 << 20;
+
+/// Largest cargo-auditable `.dep-v0` blob read, and its most decompressed size (zip-bomb guard).
+pub const MAX_DEP_V0_BYTES: usize = 8 << 20;

@@ -6,9 +6,7 @@
 use object::ReadRef;
 
 use crate::error::InspectError;
-
-/// Largest single structure we read in one piece (a dynamic section, a symbol table chunk...).
-pub const MAX_READ: u64 = 64 * 1024 * 1024;
+use crate::limits::{MAX_READ, MAX_STRING};
 
 #[derive(Clone, Copy)]
 pub struct Reader<'a, R: ReadRef<'a>> {
@@ -57,7 +55,8 @@ impl<'a, R: ReadRef<'a>> Reader<'a, R> {
             })
     }
 
-    /// Read a NUL-terminated string of at most `max` bytes starting at `offset`.
+    /// Read a NUL-terminated string of at most `limit` bytes (and at most [`MAX_STRING`]) starting at
+    /// `offset`.
     pub fn cstr(&self, offset: u64, limit: u64, what: &str) -> Result<&'a [u8], InspectError> {
         if offset >= self.len {
             return Err(InspectError::malformed(
@@ -66,7 +65,7 @@ impl<'a, R: ReadRef<'a>> Reader<'a, R> {
                 format!("string starts past the end of the file ({:#x})", self.len),
             ));
         }
-        let end = offset.saturating_add(limit.min(4096)).min(self.len);
+        let end = offset.saturating_add(limit.min(MAX_STRING)).min(self.len);
         self.data
             .read_bytes_at_until(offset..end, 0)
             .map_err(|()| InspectError::malformed(what, offset, "unterminated string"))

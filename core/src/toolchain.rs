@@ -5,16 +5,11 @@ use object::ReadRef;
 
 use crate::elf::*;
 use crate::inspect::{bytes_after_vaddr, vaddr_to_offset, Raw, Section};
+use crate::limits::{MAX_COMMENT_BYTES, MAX_DEP_V0_BYTES, MAX_GO_BUILDINFO_SEARCH, MAX_GO_STRING};
 use crate::model::*;
 use crate::reader::Reader;
 
 const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
-/// Go reads this much from the start of the build info data.
-const GO_WINDOW: u64 = 64 * 1024;
-/// Longest Go version or module info string accepted.
-const GO_MAX_STRING: u64 = 4 * 1024 * 1024;
-/// Largest decompressed cargo-auditable blob accepted (zip-bomb guard).
-const DEP_V0_LIMIT: usize = 8 * 1024 * 1024;
 
 pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Toolchain {
     let sections = &raw.sections;
@@ -38,7 +33,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         );
     }
     if let Some(c) = by_name(".comment") {
-        if let Ok(data) = r.bytes(c.offset, c.size.min(64 * 1024), ".comment section") {
+        if let Ok(data) = r.bytes(c.offset, c.size.min(MAX_COMMENT_BYTES), ".comment section") {
             for s in data.split(|&b| b == 0) {
                 let s = String::from_utf8_lossy(s).trim().to_string();
                 if !s.is_empty() && !tc.comments.contains(&s) {
@@ -51,7 +46,9 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
     let go_start = match by_name(".go.buildinfo") {
         Some(s) => Some((
             s.offset,
-            s.size.max(GO_WINDOW).min(r.len.saturating_sub(s.offset)),
+            s.size
+                .max(MAX_GO_BUILDINFO_SEARCH)
+                .min(r.len.saturating_sub(s.offset)),
         )),
         None if raw.go_build_id.is_some() || raw.symbols.go_symbols || sections.is_none() => raw
             .segments
@@ -61,7 +58,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         None => None,
     };
     if let Some((off, avail)) = go_start {
-        match go_build_info(r, raw, off, avail.min(GO_WINDOW)) {
+        match go_build_info(r, raw, off, avail.min(MAX_GO_BUILDINFO_SEARCH)) {
             Ok(Some(info)) => tc.go = Some(info),
             Ok(None) => {}
             Err(message) => problems.push(Problem {
@@ -175,7 +172,7 @@ fn go_build_info<'a, R: ReadRef<'a>>(
             if len == 0 {
                 return Ok(Vec::new());
             }
-            if len > GO_MAX_STRING {
+            if len > MAX_GO_STRING {
                 return Err(format!("string of {len} bytes is too long"));
             }
             let (doff, avail) = bytes_after_vaddr(&raw.segments, data).ok_or_else(|| {
@@ -201,7 +198,7 @@ fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result
         .bytes(*at, avail, "Go string length")
         .map_err(|e| e.to_string())?;
     let (len, n) = read_uvarint(b).ok_or("bad string length varint")?;
-    if len > GO_MAX_STRING {
+    if len > MAX_GO_STRING {
         return Err(format!("string of {len} bytes is too long"));
     }
     *at += n as u64;
@@ -332,9 +329,9 @@ fn unquote_prefix(s: &str) -> Option<(String, usize)> {
 
 fn dep_v0<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, s: &Section) -> Result<Vec<RustPackage>, String> {
     let data = r
-        .bytes(s.offset, s.size.min(DEP_V0_LIMIT as u64), ".dep-v0")
+        .bytes(s.offset, s.size.min(MAX_DEP_V0_BYTES as u64), ".dep-v0")
         .map_err(|e| e.to_string())?;
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, DEP_V0_LIMIT)
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_DEP_V0_BYTES)
         .map_err(|e| format!("zlib data does not inflate ({:?})", e.status))?;
     #[derive(serde::Deserialize)]
     struct Doc {
