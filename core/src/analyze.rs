@@ -321,7 +321,7 @@ fn libc_family(raw: &Raw, linkage: &Linkage, tc: &Toolchain, strings: &StaticStr
         );
     }
     let m = &raw.symbols.markers;
-    let has = |s: &str| m.iter().any(|x| x == s);
+    let has = |s: &str| m.contains(s);
     if has("__libc_setup_tls") || has("_dl_relocate_static_pie") || has("_dl_non_dynamic_init") {
         return mk(
             LibcFamily::Glibc,
@@ -607,7 +607,7 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
         .collect();
 
     let imports = &raw.symbols.imports;
-    let imported = |n: &str| imports.iter().any(|i| i == n);
+    let imported = |n: &str| imports.contains(n);
     let has_canary_import = imported("__stack_chk_fail")
         || imported("__stack_chk_guard")
         || imported("__intel_security_cookie");
@@ -633,7 +633,7 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
             ),
         )
     } else if v.is_static() && libc.family == LibcFamily::None && raw.symbols.have_symtab {
-        if raw.symbols.markers.iter().any(|m| m == "__stack_chk_fail") {
+        if raw.symbols.markers.contains("__stack_chk_fail") {
             Check::new(
                 Status::Yes,
                 "no C library, and the program defines __stack_chk_fail itself",

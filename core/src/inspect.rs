@@ -4,6 +4,8 @@
 //! first and a failure there is an error. Everything after (section table, symbols, notes, build info) is
 //! best-effort: a failure is recorded as a [`Problem`] and the facts that depend on it stay unknown.
 
+use std::collections::BTreeSet;
+
 use object::ReadRef;
 
 use crate::analyze;
@@ -11,7 +13,7 @@ use crate::elf::*;
 use crate::error::InspectError;
 use crate::limits::{
     MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_STRING, MAX_STRING_SCAN, MAX_SYMBOLS,
-    MAX_VERNEED_RECORDS,
+    MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS,
 };
 use crate::model::*;
 use crate::reader::Reader;
@@ -47,10 +49,11 @@ pub(crate) struct SymbolFacts {
     /// Whether any symbol table could be read.
     pub have_dynsym: bool,
     pub have_symtab: bool,
-    /// Undefined (imported) dynamic symbols that hardening checks use (canary, FORTIFY).
-    pub imports: Vec<String>,
+    /// Undefined (imported) dynamic symbols that hardening checks use (canary, FORTIFY). A set: a table
+    /// that imports one name four million times keeps it once.
+    pub imports: BTreeSet<String>,
     /// Selected defined names from `.symtab` (libc markers, language markers).
-    pub markers: Vec<String>,
+    pub markers: BTreeSet<&'static str>,
     pub nss_symbols: usize,
     pub rust_symbols: bool,
     pub go_symbols: bool,
@@ -837,12 +840,13 @@ fn read_symbols<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: 
     // canary without libc); for dynamic files it would be the largest read for nothing.
     let wants_symtab =
         raw.dynamic.needed.is_empty() && !raw.segments.iter().any(|s| s.p_type == PT_INTERP);
-    // (dynamic?, table offset, table size, string table offset, string table size)
-    let tables: Vec<(bool, u64, u64, u64, u64)> = raw
-        .sections
-        .iter()
-        .flatten()
-        .filter(|s| s.sh_type == SHT_DYNSYM || (s.sh_type == SHT_SYMTAB && wants_symtab))
+    // (dynamic?, table offset, table size, string table offset, string table size). Only the first table
+    // of each kind: the ELF specification allows one of each, and walking every copy that a crafted section
+    // table names would multiply the work by the number of headers.
+    let first = |t: u32| raw.sections.iter().flatten().find(move |s| s.sh_type == t);
+    let tables: Vec<(bool, u64, u64, u64, u64)> = first(SHT_DYNSYM)
+        .into_iter()
+        .chain(first(SHT_SYMTAB).filter(|_| wants_symtab))
         .filter_map(|s| {
             let strs = raw.sections.as_ref()?.get(s.link as usize)?;
             Some((
@@ -876,10 +880,6 @@ fn read_symbols<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: 
             facts.have_dynsym = true;
         }
     }
-    facts.imports.sort();
-    facts.imports.dedup();
-    facts.markers.sort();
-    facts.markers.dedup();
     raw.symbols = facts;
 }
 
@@ -928,16 +928,25 @@ fn gnu_hash_symbol_count<'a, R: ReadRef<'a>>(
         return Some(symoffset);
     }
     let chains_off = buckets_off.checked_add(nbuckets * 4)?;
+    // Follow the last chain to its end (bit 0 set), bounded by the symbol limit. Read in chunks: one small
+    // read per entry would leave a lazily read file (the web page's) caching millions of 4-byte pieces.
+    const CHUNK: u64 = 4096;
     let mut idx = max;
-    // Follow the last chain to its end (bit 0 set); bounded by the symbol limit.
     while idx - symoffset < MAX_SYMBOLS {
-        let c = r
-            .bytes(chains_off + (idx - symoffset) * 4, 4, "DT_GNU_HASH chain")
-            .ok()?;
-        if r.u32(c, 0) & 1 == 1 {
-            break;
+        let at = chains_off.checked_add((idx - symoffset) * 4)?;
+        let n = CHUNK
+            .min(MAX_SYMBOLS - (idx - symoffset))
+            .min(r.len.saturating_sub(at) / 4);
+        if n == 0 {
+            return None;
         }
-        idx += 1;
+        let c = r.bytes(at, n * 4, "DT_GNU_HASH chain").ok()?;
+        // Bit 0 of each 32-bit entry: in its first byte (little endian) or its last (big endian).
+        let low = if r.big { 3 } else { 0 };
+        match c.chunks_exact(4).position(|e| e[low] & 1 == 1) {
+            Some(i) => return Some(idx + i as u64 + 1),
+            None => idx += n,
+        }
     }
     Some(idx + 1)
 }
@@ -973,9 +982,20 @@ fn walk_symbols<'a, R: ReadRef<'a>>(
             let Some(tail) = strs.get(name as usize..) else {
                 continue;
             };
-            let end = memchr::memchr(0, tail).unwrap_or(tail.len());
-            let name = &tail[..end];
-            if name.is_empty() {
+            // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
+            let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+            let name = match memchr::memchr(0, window) {
+                Some(end) => SymbolName {
+                    bytes: &window[..end],
+                    whole: true,
+                },
+                // The end of the table ends the last name too.
+                None => SymbolName {
+                    bytes: window,
+                    whole: tail.len() <= MAX_SYMBOL_NAME_SCAN,
+                },
+            };
+            if name.bytes.is_empty() {
                 continue;
             }
             note_symbol(name, shndx == 0, dynamic, facts);
@@ -985,12 +1005,22 @@ fn walk_symbols<'a, R: ReadRef<'a>>(
     Ok(())
 }
 
-fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
+/// The start of a symbol's name: all of it when `whole`, else its first [`MAX_SYMBOL_NAME_SCAN`] bytes.
+#[derive(Clone, Copy)]
+struct SymbolName<'a> {
+    bytes: &'a [u8],
+    whole: bool,
+}
+
+fn note_symbol(name: SymbolName, undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
+    let SymbolName { bytes: name, whole } = name;
     // Only the imports that hardening checks look at are kept (canary and FORTIFY functions). Dynamic
     // symbol names carry no `@version` suffix (versions live in .gnu.version).
-    if dynamic && undefined && is_hardening_import(name) {
+    if dynamic && undefined && whole && is_hardening_import(name) {
         if let Ok(s) = std::str::from_utf8(name) {
-            facts.imports.push(s.to_string());
+            if !facts.imports.contains(s) {
+                facts.imports.insert(s.to_string());
+            }
         }
     }
     // Every other name looked for starts with `_`, `r` or `m`, and none is a C++ name (`_Z...`, the bulk
@@ -1005,24 +1035,80 @@ fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFa
         Some(b'_' | b'r' | b'm') => {}
         _ => return,
     }
-    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name.
-    let bare = name.split(|&b| b == b'@').next().unwrap_or(name);
+    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name. A name cut short
+    // without a `@` in sight matches no whole name, only prefixes.
+    let (bare, bare_whole) = match memchr::memchr(b'@', name) {
+        Some(at) => (&name[..at], true),
+        None => (name, whole),
+    };
     if bare.starts_with(b"__nss_") {
         facts.nss_symbols += 1;
     }
-    if bare == b"rust_begin_unwind" || bare.starts_with(b"_ZN4core9panicking") {
+    if bare.starts_with(b"_ZN4core9panicking") {
         facts.rust_symbols = true;
     }
-    if bare == b"runtime.main" || bare == b"runtime.goexit" {
+    if !bare_whole {
+        return;
+    }
+    if bare == b"rust_begin_unwind" {
+        facts.rust_symbols = true;
+    }
+    if GO_SYMBOLS.iter().any(|g| g.as_bytes() == bare) {
         facts.go_symbols = true;
     }
     // Compared as bytes: no UTF-8 check or allocation unless it matches.
     if !undefined {
         if let Some(m) = MARKER_SYMBOLS.iter().find(|m| m.as_bytes() == bare) {
-            facts.markers.push((*m).to_string());
+            facts.markers.insert(m);
         }
     }
 }
+
+/// Symbols only Go's runtime defines.
+const GO_SYMBOLS: &[&str] = &["runtime.main", "runtime.goexit"];
+
+/// The imports that hardening checks look at, besides `__*_chk` and [`analyze::FORTIFIABLE`].
+const CANARY_IMPORTS: &[&str] = &[
+    "__stack_chk_fail",
+    "__stack_chk_guard",
+    "__intel_security_cookie",
+];
+
+/// The longest whole name the symbol walk compares: every one must fit in [`MAX_SYMBOL_NAME_SCAN`] with its
+/// terminating NUL (or `@`), or it could never match.
+const fn longest_symbol_looked_for() -> usize {
+    const fn longest(names: &[&str], extra: usize) -> usize {
+        let mut max = 0;
+        let mut i = 0;
+        while i < names.len() {
+            if names[i].len() + extra > max {
+                max = names[i].len() + extra;
+            }
+            i += 1;
+        }
+        max
+    }
+    let lists = [
+        longest(MARKER_SYMBOLS, 0),
+        longest(GO_SYMBOLS, 0),
+        longest(CANARY_IMPORTS, 0),
+        // `__name_chk`, the fortified form of each.
+        longest(analyze::FORTIFIABLE, "__".len() + "_chk".len()),
+        "rust_begin_unwind".len(),
+        "_ZN4core9panicking".len(),
+    ];
+    let mut max = 0;
+    let mut i = 0;
+    while i < lists.len() {
+        if lists[i] > max {
+            max = lists[i];
+        }
+        i += 1;
+    }
+    max
+}
+
+const _: () = assert!(longest_symbol_looked_for() < MAX_SYMBOL_NAME_SCAN);
 
 /// Whether any of `needles` occurs in the file data of the loadable segments (bounded scan).
 pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
@@ -1064,9 +1150,7 @@ pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
 fn is_hardening_import(name: &[u8]) -> bool {
     if name.first() == Some(&b'_') {
         return (name.starts_with(b"__") && name.ends_with(b"_chk"))
-            || name == b"__stack_chk_fail"
-            || name == b"__stack_chk_guard"
-            || name == b"__intel_security_cookie";
+            || CANARY_IMPORTS.iter().any(|c| c.as_bytes() == name);
     }
     crate::analyze::FORTIFIABLE
         .binary_search_by(|f| f.as_bytes().cmp(name))

@@ -53,8 +53,17 @@ pub const MAX_STRING: u64 = 4096;
 /// Dynamic entries read from `PT_DYNAMIC` (real files have well under a hundred).
 pub const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
 
-/// Symbols looked at per symbol table.
+/// Symbols looked at per symbol table. Only the first `SHT_DYNSYM` and the first `SHT_SYMTAB` section are
+/// walked (the ELF specification allows one of each), so this also bounds the symbols of a file.
 pub const MAX_SYMBOLS: u64 = 1 << 22;
+
+/// Bytes of each symbol name looked at. Every whole name the inspector compares is shorter (the longest are
+/// `_dl_relocate_static_pie` and `__intel_security_cookie`, 23 bytes; a compile-time assertion in
+/// `inspect.rs` checks the lists), so a name is either seen whole with its NUL, or cut at a `@VERSION`
+/// suffix, or known to match no whole name; only the prefix tests (`__nss_`, `_ZN4core9panicking`) apply to
+/// it then. This keeps the symbol walk linear: a string table without NUL bytes made every symbol scan it to
+/// its end (minutes for a 16 MB file).
+pub const MAX_SYMBOL_NAME_SCAN: usize = 64;
 
 /// Version-need records (files and versions together) followed through `DT_VERNEED`.
 pub const MAX_VERNEED_RECORDS: usize = 1 << 14;
