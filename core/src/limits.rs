@@ -39,8 +39,8 @@ pub const MAX_REPORT_BYTES: u64 = 256 << 20;
 //
 // An inspected file is the most hostile input of all: a pull request's build makes it, and anyone can hand a
 // crafted file to `static-build inspect` or drop it on the web page. The inspector reads segment-first and
-// never trusts a count, a size or an offset; these bounds make every read and every loop proportional to
-// something small, whatever the file says.
+// never trusts a count, a size or an offset; these bounds make every read, every loop and every string it
+// keeps proportional to something small, whatever the file says.
 
 /// Largest single structure read in one piece (a program or section header table, a dynamic section, a
 /// symbol string table, a chunk of a symbol table). A larger claimed size is a malformation, not a read.
@@ -49,6 +49,23 @@ pub const MAX_READ: u64 = 64 << 20;
 /// Longest NUL-terminated string read from the file (the interpreter, a NEEDED, SONAME, RPATH or RUNPATH
 /// entry, a section name, a version-need file or version name). A longer one is reported as unterminated.
 pub const MAX_STRING: u64 = 4096;
+
+/// Bytes of strings kept from one file: every string read from it and every copy of one placed in the
+/// report count (the interpreter, NEEDED, SONAME, RPATH/RUNPATH, version needs, section names, note owners,
+/// build ids, `.comment` strings, Go build info, cargo-auditable packages, the NEEDED lists in the verdict's
+/// reason and evidence, the text of dynamic entries in the detail view, which is paid for last). A string
+/// that does not fit becomes [`STRING_PLACEHOLDER`] and one problem says how many did not. The most that any
+/// of 6,500 real files (the test corpus and a Debian system) keeps is under 40 KiB (Go binaries with large
+/// module lists): this is fifty times that. Without a budget, 65,534 NEEDED entries naming one 4 KiB string
+/// made a 2.4 GB report of a 1 MB file; with it, reports stay within a few times this size (control
+/// characters are escaped into up to six bytes each).
+pub const MAX_FILE_STRINGS: usize = 2 << 20;
+
+/// What a string becomes once [`MAX_FILE_STRINGS`] is spent.
+pub const STRING_PLACEHOLDER: &str = "<string not kept>";
+
+/// Problems (unreadable parts of the file) listed per file; the rest are counted in one more problem.
+pub const MAX_PROBLEMS: usize = 64;
 
 /// Dynamic entries read from `PT_DYNAMIC` (real files have well under a hundred).
 pub const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
@@ -71,7 +88,7 @@ pub const MAX_VERNEED_RECORDS: usize = 1 << 14;
 /// Bytes of loadable segments searched for the marker strings of static C libraries.
 pub const MAX_STRING_SCAN: u64 = 256 << 20;
 
-/// Bytes of a `PT_NOTE` segment parsed (real ones hold a few hundred); a larger one is read in part.
+/// Bytes of `PT_NOTE` segments parsed, all note segments of a file together (real ones hold a few hundred).
 pub const MAX_NOTE_BYTES: u64 = 1 << 20;
 
 /// Notes listed in the detail view.
@@ -89,3 +106,8 @@ pub const MAX_GO_STRING: u64 = 4 << 20;
 
 /// Largest cargo-auditable `.dep-v0` blob read, and its most decompressed size (zip-bomb guard).
 pub const MAX_DEP_V0_BYTES: usize = 8 << 20;
+
+/// Go dependencies, Go build settings and cargo-auditable packages listed per file, each; the rest are
+/// counted in a problem. The largest real projects have a few thousand dependencies; without a bound, a
+/// build info of empty `dep` lines (6 bytes each) makes a report twenty times its size.
+pub const MAX_BUILD_INFO_ENTRIES: usize = 1 << 14;
