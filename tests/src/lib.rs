@@ -6,6 +6,7 @@
 //! skips itself.
 
 pub mod browser;
+pub mod crafted;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
