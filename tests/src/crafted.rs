@@ -91,6 +91,8 @@ const PT_NOTE: u32 = 4;
 const SHT_PROGBITS: u32 = 1;
 const SHT_SYMTAB: u32 = 2;
 const SHT_STRTAB: u32 = 3;
+const SHT_DYNAMIC: u32 = 6;
+const SHT_GNU_VERNEED: u32 = 0x6fff_fffe;
 const DT_NEEDED: u64 = 1;
 const DT_STRTAB: u64 = 5;
 const DT_SYMTAB: u64 = 6;
@@ -107,6 +109,7 @@ struct Section {
     offset: u64,
     size: u64,
     link: u32,
+    info: u32,
     entsize: u64,
 }
 
@@ -181,8 +184,9 @@ impl Elf {
         at
     }
 
-    /// Append a dynamic section of `entries` (a DT_NULL is added) and its PT_DYNAMIC header.
-    fn dynamic(&mut self, entries: &[(u64, u64)]) {
+    /// Append a dynamic section of `entries` (a DT_NULL is added) and its PT_DYNAMIC header; returns where
+    /// it is and its size.
+    fn dynamic(&mut self, entries: &[(u64, u64)]) -> (u64, u64) {
         let mut d = Vec::with_capacity(16 * (entries.len() + 1));
         for &(tag, val) in entries.iter().chain([(0, 0)].iter()) {
             d.extend_from_slice(&tag.to_le_bytes());
@@ -190,6 +194,57 @@ impl Elf {
         }
         let at = self.append(&d);
         self.phdr(PT_DYNAMIC, at, d.len() as u64);
+        (at, d.len() as u64)
+    }
+
+    /// Section headers for what the program headers already describe (`.dynstr`, `.dynamic` and, when
+    /// given, `.gnu.version_r`): the inspector needs none, but peer tools (eu-readelf, scanelf) find the
+    /// dynamic section only through them.
+    fn dynamic_sections(
+        &mut self,
+        dynstr: (u64, u64),
+        dynamic: (u64, u64),
+        verneed: Option<(u64, u64)>,
+    ) {
+        let shstrtab = b"\0.dynstr\0.dynamic\0.shstrtab\0.gnu.version_r\0";
+        let names_at = self.append(shstrtab);
+        let mut sections = vec![
+            Section {
+                name: 1,
+                kind: SHT_STRTAB,
+                offset: dynstr.0,
+                size: dynstr.1,
+                ..Section::default()
+            },
+            Section {
+                name: 9,
+                kind: SHT_DYNAMIC,
+                offset: dynamic.0,
+                size: dynamic.1,
+                link: 1,
+                entsize: 16,
+                ..Section::default()
+            },
+            Section {
+                name: 18,
+                kind: SHT_STRTAB,
+                offset: names_at,
+                size: shstrtab.len() as u64,
+                ..Section::default()
+            },
+        ];
+        if let Some((at, size)) = verneed {
+            sections.push(Section {
+                name: 28,
+                kind: SHT_GNU_VERNEED,
+                offset: at,
+                size,
+                link: 1,
+                info: 1,
+                ..Section::default()
+            });
+        }
+        self.sections(&sections, 3);
     }
 
     /// Append a PT_INTERP naming [`INTERPRETER`].
@@ -211,6 +266,7 @@ impl Elf {
             put64(&mut h, 24, s.offset);
             put64(&mut h, 32, s.size);
             put32(&mut h, 40, s.link);
+            put32(&mut h, 44, s.info);
             put64(&mut h, 48, 1);
             put64(&mut h, 56, s.entsize);
             t.extend_from_slice(&h);
@@ -288,7 +344,8 @@ pub fn needed_bomb() -> Vec<u8> {
     let mut entries = vec![(DT_STRTAB, at), (DT_STRSZ, strtab.len() as u64)];
     // 65,536 entries with DT_NULL: the most the inspector reads.
     entries.extend(std::iter::repeat_n((DT_NEEDED, 1), 65_533));
-    elf.dynamic(&entries);
+    let dynamic = elf.dynamic(&entries);
+    elf.dynamic_sections((at, strtab.len() as u64), dynamic, None);
     elf.finish()
 }
 
@@ -302,7 +359,8 @@ pub fn distinct_needed_bomb() -> Vec<u8> {
     let at = elf.append(&strtab);
     let mut entries = vec![(DT_STRTAB, at), (DT_STRSZ, strtab.len() as u64)];
     entries.extend((0..65_533u64).map(|i| (DT_NEEDED, i)));
-    elf.dynamic(&entries);
+    let dynamic = elf.dynamic(&entries);
+    elf.dynamic_sections((at, strtab.len() as u64), dynamic, None);
     elf.finish()
 }
 
@@ -336,13 +394,18 @@ pub fn verneed_bomb() -> Vec<u8> {
         vn.extend_from_slice(&next.to_le_bytes());
     }
     let vn_at = elf.append(&vn);
-    elf.dynamic(&[
+    let dynamic = elf.dynamic(&[
         (DT_STRTAB, str_at),
         (DT_STRSZ, strtab.len() as u64),
         (DT_NEEDED, 1),
         (DT_VERNEED, vn_at),
         (DT_VERNEEDNUM, 1),
     ]);
+    elf.dynamic_sections(
+        (str_at, strtab.len() as u64),
+        dynamic,
+        Some((vn_at, vn.len() as u64)),
+    );
     elf.finish()
 }
 
@@ -588,6 +651,7 @@ pub fn gnu_hash_chain() -> Vec<u8> {
     }
     hash.resize(16 << 20, 0);
     let hash_at = elf.append(&hash);
+    // No section table: the symbols are found through the dynamic section only.
     elf.dynamic(&[
         (DT_STRTAB, str_at),
         (DT_STRSZ, strtab.len() as u64),
