@@ -8,7 +8,7 @@ use object::ReadRef;
 
 use crate::elf::*;
 use crate::inspect::{segments_contain, Raw};
-use crate::limits::STRING_PLACEHOLDER;
+use crate::limits::{MAX_RWX_LISTED, STRING_PLACEHOLDER};
 use crate::model::*;
 use crate::policy::parse_version;
 use crate::reader::Reader;
@@ -627,15 +627,18 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
             ),
         },
     };
-    let rwx_segments = raw
-        .segments
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| {
-            s.p_type == PT_LOAD && s.flags & (PF_R | PF_W | PF_X) == PF_R | PF_W | PF_X
-        })
+    let rwx = raw.segments.iter().enumerate().filter(|(_, s)| {
+        s.p_type == PT_LOAD && s.flags & (PF_R | PF_W | PF_X) == PF_R | PF_W | PF_X
+    });
+    let mut rwx_segments: Vec<String> = rwx
+        .clone()
+        .take(MAX_RWX_LISTED)
         .map(|(i, s)| format!("segment {i} at {:#x}", s.vaddr))
         .collect();
+    let more = rwx.count().saturating_sub(MAX_RWX_LISTED);
+    if more > 0 {
+        rwx_segments.push(format!("{more} more"));
+    }
 
     let imports = &raw.symbols.imports;
     let imported = |n: &str| imports.contains(n);

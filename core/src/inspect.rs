@@ -13,8 +13,8 @@ use crate::budget::StringBudget;
 use crate::elf::*;
 use crate::error::InspectError;
 use crate::limits::{
-    MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_PROBLEMS, MAX_STRING, MAX_STRING_SCAN,
-    MAX_SYMBOLS, MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
+    MAX_DETAIL_ROWS, MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_PROBLEMS, MAX_STRING,
+    MAX_STRING_SCAN, MAX_SYMBOLS, MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
 };
 use crate::model::*;
 use crate::reader::Reader;
@@ -216,12 +216,31 @@ fn cap_problems(problems: &mut Vec<Problem>) {
 /// The raw tables for the detail view. Built last, so that the strings the facts need are kept before any
 /// copy for this view is paid for.
 fn detail(raw: &mut Raw) -> Detail {
+    // Each table lists at most MAX_DETAIL_ROWS rows; a problem counts the rest.
+    let counts = [
+        ("program headers", raw.segments.len()),
+        ("section headers", raw.sections.as_ref().map_or(0, Vec::len)),
+        ("dynamic entries", raw.dynamic_entries.len()),
+    ];
+    for (what, n) in counts {
+        if n > MAX_DETAIL_ROWS {
+            raw.problems.push(Problem {
+                what: what.into(),
+                offset: None,
+                message: format!(
+                    "{} of {n} are not listed in the detail view (it lists {MAX_DETAIL_ROWS})",
+                    n - MAX_DETAIL_ROWS
+                ),
+            });
+        }
+    }
     let strings = &mut raw.strings;
     let dynamic_strings = &raw.dynamic_strings;
     Detail {
         program_headers: raw
             .segments
             .iter()
+            .take(MAX_DETAIL_ROWS)
             .map(|s| SegmentInfo {
                 kind: segment_type_name(s.p_type),
                 offset: s.offset,
@@ -236,6 +255,7 @@ fn detail(raw: &mut Raw) -> Detail {
             .sections
             .iter_mut()
             .flatten()
+            .take(MAX_DETAIL_ROWS)
             .map(|s| SectionInfo {
                 name: std::mem::take(&mut s.name),
                 kind: section_type_name(s.sh_type),
@@ -248,6 +268,7 @@ fn detail(raw: &mut Raw) -> Detail {
         dynamic: raw
             .dynamic_entries
             .iter()
+            .take(MAX_DETAIL_ROWS)
             .map(|&(tag, value)| DynamicEntry {
                 tag: dynamic_tag_name(tag),
                 value,
