@@ -58,6 +58,16 @@ pub fn all() -> Vec<Crafted> {
             bytes: go_modinfo_bomb(),
         },
         Crafted {
+            name: "section-headers",
+            attack: "262,143 section headers (16 MB): a row each in every detail view",
+            bytes: section_headers(),
+        },
+        Crafted {
+            name: "rwx-segments",
+            attack: "262,143 writable and executable PT_LOAD headers: each named in the hardening facts",
+            bytes: rwx_segments(),
+        },
+        Crafted {
             name: "symbol-names-without-nul",
             attack: "16 MB: 174,000 symbols whose string table has no NUL (each name scanned to its end)",
             bytes: symbol_names_without_nul(),
@@ -84,6 +94,8 @@ pub fn needed_bomb_name() -> String {
 pub const INTERPRETER: &str = "/lib64/ld-linux-x86-64.so.2";
 
 const ET_EXEC: u16 = 2;
+const PN_XNUM: u16 = 0xffff;
+const SHN_LORESERVE: usize = 0xff00;
 const PT_LOAD: u32 = 1;
 const PT_DYNAMIC: u32 = 2;
 const PT_INTERP: u32 = 3;
@@ -136,11 +148,8 @@ impl Elf {
         put64(&mut bytes, 32, 64); // e_phoff
         put16(&mut bytes, 52, 64); // e_ehsize
         put16(&mut bytes, 54, 56); // e_phentsize
-        put16(
-            &mut bytes,
-            56,
-            u16::try_from(phnum).expect("at most 65535 program headers"),
-        );
+                                   // 0xffff (PN_XNUM): the count is in section 0's sh_info (see `sections`).
+        put16(&mut bytes, 56, u16::try_from(phnum).unwrap_or(PN_XNUM));
         put16(&mut bytes, 58, 64); // e_shentsize
         let mut elf = Elf {
             bytes,
@@ -256,8 +265,21 @@ impl Elf {
     }
 
     /// Append the section header table (a null section first) with section `shstrndx` naming the others.
+    /// Past 0xff00 sections, and past 0xfffe program headers, the counts go into section 0 (extended
+    /// numbering), as linkers write them.
     fn sections(&mut self, sections: &[Section], shstrndx: u16) {
+        let count = sections.len() + 1;
         let mut t = vec![0u8; 64];
+        if count >= SHN_LORESERVE {
+            put64(&mut t, 32, count as u64);
+        }
+        if self.phnum >= usize::from(PN_XNUM) {
+            put32(
+                &mut t,
+                44,
+                u32::try_from(self.phnum).expect("fewer than 2^32 program headers"),
+            );
+        }
         for s in sections {
             let mut h = [0u8; 64];
             put32(&mut h, 0, s.name);
@@ -273,11 +295,12 @@ impl Elf {
         }
         let at = self.append(&t);
         put64(&mut self.bytes, 40, at);
-        put16(
-            &mut self.bytes,
-            60,
-            u16::try_from(sections.len() + 1).expect("fewer than 65535 sections"),
-        );
+        let shnum = if count >= SHN_LORESERVE {
+            0
+        } else {
+            count as u16
+        };
+        put16(&mut self.bytes, 60, shnum);
         put16(&mut self.bytes, 62, shstrndx);
     }
 
@@ -489,6 +512,33 @@ pub fn section_name_bomb() -> Vec<u8> {
         ..Section::default()
     });
     elf.sections(&sections, SECTIONS as u16 + 1);
+    elf.finish()
+}
+
+/// 262,143 section headers (16 MB) without names.
+pub fn section_headers() -> Vec<u8> {
+    let mut elf = Elf::new(0);
+    let sections = vec![
+        Section {
+            kind: SHT_PROGBITS,
+            ..Section::default()
+        };
+        (1 << 18) - 1
+    ];
+    elf.sections(&sections, 0);
+    elf.finish()
+}
+
+/// 262,143 readable, writable and executable PT_LOAD headers (15 MB; the count in section 0).
+pub fn rwx_segments() -> Vec<u8> {
+    const HEADERS: usize = (1 << 18) - 1;
+    let mut elf = Elf::new(HEADERS);
+    for i in 0..HEADERS {
+        elf.phdr(PT_LOAD, 0, 0);
+        let at = 64 + 56 * (i + 1);
+        put32(&mut elf.bytes, at + 4, 7); // R W X
+    }
+    elf.sections(&[], 0);
     elf.finish()
 }
 

@@ -8,7 +8,8 @@
 use std::time::{Duration, Instant};
 
 use static_build_core::limits::{
-    MAX_BUILD_INFO_ENTRIES, MAX_FILE_STRINGS, MAX_NOTES, STRING_PLACEHOLDER,
+    MAX_BUILD_INFO_ENTRIES, MAX_DETAIL_ROWS, MAX_FILE_STRINGS, MAX_NOTES, MAX_RWX_LISTED,
+    STRING_PLACEHOLDER,
 };
 use static_build_core::render::{self, MarkdownOptions, TextOptions};
 use static_build_core::{
@@ -119,7 +120,7 @@ fn has_problem(b: &Binary, what: &str, message_part: &str) -> bool {
 #[test]
 fn every_crafted_file_is_quick_and_small() {
     let all = crafted::all();
-    assert!(all.len() >= 10);
+    assert!(all.len() >= 12);
     for c in &all {
         inspect_all_ways(c);
     }
@@ -271,4 +272,32 @@ fn endless_gnu_hash_chain_is_followed_in_chunks() {
     let b = inspect_all_ways(&crafted("gnu-hash-chain"));
     assert_eq!(b.linkage.verdict, Verdict::DynamicExecutable);
     assert_eq!(b.dynamic.needed, vec!["libc.so.6".to_string()]);
+}
+
+#[test]
+fn detail_tables_list_a_bounded_number_of_rows() {
+    let b = inspect_all_ways(&crafted("section-headers"));
+    assert_eq!(b.detail.sections.len(), MAX_DETAIL_ROWS);
+    assert!(has_problem(
+        &b,
+        "section headers",
+        &format!(
+            "{} of {} are not listed",
+            (1 << 18) - MAX_DETAIL_ROWS,
+            1 << 18
+        )
+    ));
+}
+
+#[test]
+fn rwx_segments_are_named_up_to_a_bound_and_counted() {
+    let b = inspect_all_ways(&crafted("rwx-segments"));
+    let rwx = &b.hardening.rwx_segments;
+    assert_eq!(rwx.len(), MAX_RWX_LISTED + 1);
+    assert_eq!(rwx[0], "segment 1 at 0x0");
+    assert_eq!(
+        rwx.last().map(String::as_str),
+        Some(format!("{} more", (1 << 18) - 1 - MAX_RWX_LISTED).as_str())
+    );
+    assert_eq!(b.detail.program_headers.len(), MAX_DETAIL_ROWS);
 }
