@@ -8,7 +8,7 @@
 use object::ReadRef;
 
 use crate::error::InspectError;
-use crate::limits::{MAX_FILE_STRINGS, STRING_PLACEHOLDER};
+use crate::limits::{MAX_FILE_STRINGS, MAX_STRING, STRING_PLACEHOLDER};
 use crate::model::Problem;
 use crate::reader::Reader;
 
@@ -83,6 +83,7 @@ impl StringBudget {
         what: &str,
     ) -> Result<String, InspectError> {
         // One byte more than fits, for the NUL: a string that ends in time is kept whole.
+        let limit = limit.min(MAX_STRING);
         let room = (self.left as u64).saturating_add(1);
         if room < limit && offset < r.len {
             return match r.cstr(offset, room, what) {
@@ -157,6 +158,13 @@ mod tests {
         assert_eq!(b.read_cstr(&r, 0, 4096, "s").unwrap(), STRING_PLACEHOLDER);
         assert_eq!(b.read_cstr(&r, 101, 4096, "s").unwrap(), "short");
         assert_eq!(b.problem().map(|p| p.what), Some("strings".to_string()));
+        // With room for any string, one without a NUL within MAX_STRING is malformed, not dropped.
+        let long = vec![b'a'; 5 * MAX_STRING as usize];
+        let r3 = Reader::new(&long[..], long.len() as u64, true, false);
+        let room = 2 * MAX_STRING as usize;
+        assert!(StringBudget::new(room)
+            .read_cstr(&r3, 0, 1 << 30, "s")
+            .is_err());
         // A string that runs off the end of the file is still an error.
         let r2 = Reader::new(&data[..100], 100, true, false);
         assert!(StringBudget::new(1000)
