@@ -8,6 +8,7 @@ use object::ReadRef;
 
 use crate::elf::*;
 use crate::inspect::{segments_contain, Raw};
+use crate::limits::{MAX_RWX_LISTED, STRING_PLACEHOLDER};
 use crate::model::*;
 use crate::policy::parse_version;
 use crate::reader::Reader;
@@ -51,7 +52,10 @@ fn has_segment(raw: &Raw, t: u32) -> bool {
 }
 
 /// The linkage verdict (reference §4.2).
-pub(crate) fn classify(raw: &Raw) -> Linkage {
+pub(crate) fn classify(raw: &mut Raw) -> Linkage {
+    // The NEEDED list is repeated in the evidence and the reason: each copy is paid for like any string.
+    let needed_list = needed_list(raw);
+    let raw = &*raw;
     let interp = has_segment(raw, PT_INTERP);
     let dynamic = has_segment(raw, PT_DYNAMIC);
     let d = &raw.dynamic;
@@ -75,7 +79,7 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
     });
     if dynamic {
         ev.push(if needed {
-            format!("DT_NEEDED {}", d.needed.join(", "))
+            format!("DT_NEEDED {}", needed_list.0)
         } else {
             "no DT_NEEDED".into()
         });
@@ -134,7 +138,10 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
                     ),
                 )
             } else if interp || needed {
-                (Verdict::DynamicExecutable, needs_reason(d, "executable"))
+                (
+                    Verdict::DynamicExecutable,
+                    needs_reason(d, &needed_list.1, "executable"),
+                )
             } else if dynamic {
                 ev.push("dynamic segment without interpreter or NEEDED (unusual)".into());
                 (
@@ -161,7 +168,7 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
                         ),
                     )
                 } else if interp || needed {
-                    (Verdict::DynamicPie, needs_reason(d, "PIE"))
+                    (Verdict::DynamicPie, needs_reason(d, &needed_list.1, "PIE"))
                 } else {
                     (
                         Verdict::StaticPie,
@@ -208,15 +215,39 @@ pub(crate) fn classify(raw: &Raw) -> Linkage {
     }
 }
 
-fn needs_reason(d: &DynamicInfo, what: &str) -> String {
+/// The NEEDED names joined by `, ` for the evidence and again for the reason, each paid for; what is not
+/// kept says how many names there are.
+fn needed_list(raw: &mut Raw) -> (String, String) {
+    let mut copy = || {
+        let len = raw
+            .dynamic
+            .needed
+            .iter()
+            .map(|n| n.len() + 2)
+            .sum::<usize>();
+        if raw.strings.pay(len) {
+            raw.dynamic.needed.join(", ")
+        } else {
+            format!(
+                "{} names, not listed again: {STRING_PLACEHOLDER}",
+                raw.dynamic.needed.len()
+            )
+        }
+    };
+    let evidence = copy();
+    let reason = copy();
+    (evidence, reason)
+}
+
+fn needs_reason(d: &DynamicInfo, list: &str, what: &str) -> String {
     let mut parts = Vec::new();
     if let Some(i) = &d.interpreter {
         parts.push(format!("the loader {i}"));
     }
     match d.needed.len() {
         0 => {}
-        1 => parts.push(d.needed[0].clone()),
-        n => parts.push(format!("{n} shared libraries ({})", d.needed.join(", "))),
+        1 => parts.push(list.to_string()),
+        n => parts.push(format!("{n} shared libraries ({list})")),
     }
     if parts.is_empty() {
         format!("dynamically linked {what}")
@@ -321,7 +352,7 @@ fn libc_family(raw: &Raw, linkage: &Linkage, tc: &Toolchain, strings: &StaticStr
         );
     }
     let m = &raw.symbols.markers;
-    let has = |s: &str| m.iter().any(|x| x == s);
+    let has = |s: &str| m.contains(s);
     if has("__libc_setup_tls") || has("_dl_relocate_static_pie") || has("_dl_non_dynamic_init") {
         return mk(
             LibcFamily::Glibc,
@@ -596,18 +627,21 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
             ),
         },
     };
-    let rwx_segments = raw
-        .segments
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| {
-            s.p_type == PT_LOAD && s.flags & (PF_R | PF_W | PF_X) == PF_R | PF_W | PF_X
-        })
+    let rwx = raw.segments.iter().enumerate().filter(|(_, s)| {
+        s.p_type == PT_LOAD && s.flags & (PF_R | PF_W | PF_X) == PF_R | PF_W | PF_X
+    });
+    let mut rwx_segments: Vec<String> = rwx
+        .clone()
+        .take(MAX_RWX_LISTED)
         .map(|(i, s)| format!("segment {i} at {:#x}", s.vaddr))
         .collect();
+    let more = rwx.count().saturating_sub(MAX_RWX_LISTED);
+    if more > 0 {
+        rwx_segments.push(format!("{more} more"));
+    }
 
     let imports = &raw.symbols.imports;
-    let imported = |n: &str| imports.iter().any(|i| i == n);
+    let imported = |n: &str| imports.contains(n);
     let has_canary_import = imported("__stack_chk_fail")
         || imported("__stack_chk_guard")
         || imported("__intel_security_cookie");
@@ -633,7 +667,7 @@ fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Harde
             ),
         )
     } else if v.is_static() && libc.family == LibcFamily::None && raw.symbols.have_symtab {
-        if raw.symbols.markers.iter().any(|m| m == "__stack_chk_fail") {
+        if raw.symbols.markers.contains("__stack_chk_fail") {
             Check::new(
                 Status::Yes,
                 "no C library, and the program defines __stack_chk_fail itself",

@@ -4,23 +4,21 @@
 //! first and a failure there is an error. Everything after (section table, symbols, notes, build info) is
 //! best-effort: a failure is recorded as a [`Problem`] and the facts that depend on it stay unknown.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use object::ReadRef;
 
 use crate::analyze;
+use crate::budget::StringBudget;
 use crate::elf::*;
 use crate::error::InspectError;
+use crate::limits::{
+    MAX_DETAIL_ROWS, MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_PROBLEMS, MAX_STRING,
+    MAX_STRING_SCAN, MAX_SYMBOLS, MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
+};
 use crate::model::*;
 use crate::reader::Reader;
 use crate::sniff;
-
-/// At most this many dynamic entries are read (real files have well under a hundred).
-const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
-/// At most this many symbols are looked at per table.
-const MAX_SYMBOLS: u64 = 1 << 22;
-/// At most this many version-need records (files and versions together) are followed.
-const MAX_VERNEED_RECORDS: usize = 1 << 14;
-/// At most this many bytes of loadable segments are searched for marker strings.
-const MAX_STRING_SCAN: u64 = 256 * 1024 * 1024;
 
 /// A program header as read.
 #[derive(Debug, Clone, Copy)]
@@ -52,10 +50,11 @@ pub(crate) struct SymbolFacts {
     /// Whether any symbol table could be read.
     pub have_dynsym: bool,
     pub have_symtab: bool,
-    /// Undefined (imported) dynamic symbols that hardening checks use (canary, FORTIFY).
-    pub imports: Vec<String>,
+    /// Undefined (imported) dynamic symbols that hardening checks use (canary, FORTIFY). A set: a table
+    /// that imports one name four million times keeps it once.
+    pub imports: BTreeSet<String>,
     /// Selected defined names from `.symtab` (libc markers, language markers).
-    pub markers: Vec<String>,
+    pub markers: BTreeSet<&'static str>,
     pub nss_symbols: usize,
     pub rust_symbols: bool,
     pub go_symbols: bool,
@@ -71,8 +70,10 @@ pub(crate) struct Raw {
     pub segments: Vec<Segment>,
     pub sections: Option<Vec<Section>>,
     pub dynamic: DynamicInfo,
-    /// Dynamic entries as (tag, value, the string a string-valued tag points at).
-    pub dynamic_entries: Vec<(u64, u64, Option<String>)>,
+    /// Dynamic entries as (tag, value).
+    pub dynamic_entries: Vec<(u64, u64)>,
+    /// The strings that string-valued dynamic entries point at, by value (read once each).
+    pub dynamic_strings: BTreeMap<u64, String>,
     /// Whether PT_DYNAMIC's contents could be read (NEEDED is unknown otherwise).
     pub dynamic_readable: bool,
     pub versions: Vec<VersionNeed>,
@@ -83,6 +84,8 @@ pub(crate) struct Raw {
     pub x86_features: Option<u32>,
     pub symbols: SymbolFacts,
     pub problems: Vec<Problem>,
+    /// What is left of the strings this file may still add to the report.
+    pub strings: StringBudget,
 }
 
 /// What to read beyond the facts.
@@ -97,8 +100,8 @@ impl Raw {
     pub(crate) fn dyn_value(&self, tag: u64) -> Option<u64> {
         self.dynamic_entries
             .iter()
-            .find(|(t, _, _)| *t == tag)
-            .map(|&(_, v, _)| v)
+            .find(|(t, _)| *t == tag)
+            .map(|&(_, v)| v)
     }
 }
 
@@ -177,10 +180,12 @@ pub fn inspect_with<'a, R: ReadRef<'a>>(
         flags: raw.flags,
     };
     let detail = if options.detail {
-        detail(&raw)
+        detail(&mut raw)
     } else {
         Detail::default()
     };
+    raw.problems.extend(raw.strings.problem());
+    cap_problems(&mut raw.problems);
     Ok(Binary {
         format,
         linkage: analysis.linkage,
@@ -195,11 +200,47 @@ pub fn inspect_with<'a, R: ReadRef<'a>>(
     })
 }
 
-fn detail(raw: &Raw) -> Detail {
+/// Keep the first [`MAX_PROBLEMS`] problems and count the rest in one more.
+fn cap_problems(problems: &mut Vec<Problem>) {
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem {
+            what: "problems".into(),
+            offset: None,
+            message: format!("{more} more problems are not listed"),
+        });
+    }
+}
+
+/// The raw tables for the detail view. Built last, so that the strings the facts need are kept before any
+/// copy for this view is paid for.
+fn detail(raw: &mut Raw) -> Detail {
+    // Each table lists at most MAX_DETAIL_ROWS rows; a problem counts the rest.
+    let counts = [
+        ("program headers", raw.segments.len()),
+        ("section headers", raw.sections.as_ref().map_or(0, Vec::len)),
+        ("dynamic entries", raw.dynamic_entries.len()),
+    ];
+    for (what, n) in counts {
+        if n > MAX_DETAIL_ROWS {
+            raw.problems.push(Problem {
+                what: what.into(),
+                offset: None,
+                message: format!(
+                    "{} of {n} are not listed in the detail view (it lists {MAX_DETAIL_ROWS})",
+                    n - MAX_DETAIL_ROWS
+                ),
+            });
+        }
+    }
+    let strings = &mut raw.strings;
+    let dynamic_strings = &raw.dynamic_strings;
     Detail {
         program_headers: raw
             .segments
             .iter()
+            .take(MAX_DETAIL_ROWS)
             .map(|s| SegmentInfo {
                 kind: segment_type_name(s.p_type),
                 offset: s.offset,
@@ -212,10 +253,11 @@ fn detail(raw: &Raw) -> Detail {
             .collect(),
         sections: raw
             .sections
-            .iter()
+            .iter_mut()
             .flatten()
+            .take(MAX_DETAIL_ROWS)
             .map(|s| SectionInfo {
-                name: s.name.clone(),
+                name: std::mem::take(&mut s.name),
                 kind: section_type_name(s.sh_type),
                 addr: s.addr,
                 offset: s.offset,
@@ -226,17 +268,19 @@ fn detail(raw: &Raw) -> Detail {
         dynamic: raw
             .dynamic_entries
             .iter()
-            .map(|(tag, value, text)| DynamicEntry {
-                tag: dynamic_tag_name(*tag),
-                value: *value,
-                text: match *tag {
-                    DT_FLAGS => Some(flags_names(*value)),
-                    DT_FLAGS_1 => Some(flags_1_names(*value)),
-                    _ => text.clone(),
+            .take(MAX_DETAIL_ROWS)
+            .map(|&(tag, value)| DynamicEntry {
+                tag: dynamic_tag_name(tag),
+                value,
+                text: match tag {
+                    DT_FLAGS => Some(flags_names(value)),
+                    DT_FLAGS_1 => Some(flags_1_names(value)),
+                    _ if is_string_tag(tag) => dynamic_strings.get(&value).map(|t| strings.copy(t)),
+                    _ => None,
                 },
             })
             .collect(),
-        notes: raw.notes.clone(),
+        notes: std::mem::take(&mut raw.notes),
     }
 }
 
@@ -349,6 +393,7 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
         sections: None,
         dynamic: DynamicInfo::default(),
         dynamic_entries: Vec::new(),
+        dynamic_strings: BTreeMap::new(),
         dynamic_readable: false,
         versions: Vec::new(),
         notes: Vec::new(),
@@ -358,16 +403,18 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
         x86_features: None,
         symbols: SymbolFacts::default(),
         problems: Vec::new(),
+        strings: StringBudget::default(),
     };
 
     // PT_INTERP: its presence decides the verdict; its text is a fact we try hard to read.
     if let Some(seg) = raw.segments.iter().find(|s| s.p_type == PT_INTERP).copied() {
-        match r.cstr(
+        match raw.strings.read_cstr(
+            r,
             seg.offset,
             seg.filesz.max(1),
             "program interpreter (PT_INTERP)",
         ) {
-            Ok(s) => raw.dynamic.interpreter = Some(String::from_utf8_lossy(s).into_owned()),
+            Ok(s) => raw.dynamic.interpreter = Some(s),
             Err(e) => problems.push(problem_from(&e, "program interpreter (PT_INTERP)")),
         }
     }
@@ -384,7 +431,7 @@ fn read_raw<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, os_abi: u8) -> Result<Raw, In
     read_notes(r, &mut raw, &mut problems);
 
     if shoff != 0 && shnum != 0 {
-        match read_sections(r, shoff, shnum, shentsize, shstrndx) {
+        match read_sections(r, shoff, shnum, shentsize, shstrndx, &mut raw.strings) {
             Ok(s) => raw.sections = Some(s),
             Err(e) => problems.push(problem_from(&e, "section header table")),
         }
@@ -446,6 +493,81 @@ pub(crate) fn bytes_after_vaddr(segments: &[Segment], vaddr: u64) -> Option<(u64
         })
 }
 
+/// Whether a dynamic entry's value is an offset into the dynamic string table.
+fn is_string_tag(tag: u64) -> bool {
+    matches!(tag, DT_NEEDED | DT_SONAME | DT_RPATH | DT_RUNPATH)
+}
+
+/// The dynamic string table (`DT_STRTAB`, `DT_STRSZ`), read one string at a time, each offset once.
+struct DynamicStrings {
+    /// File offset of the table, when it could be found.
+    base: Option<u64>,
+    size: u64,
+    read: BTreeMap<u64, Option<String>>,
+    missing_reported: bool,
+    problems: Vec<Problem>,
+}
+
+impl DynamicStrings {
+    /// The string at `val`, read on first use (and paid for once); `None` when it cannot be read (a problem
+    /// says why, once per offset).
+    fn get<'a, R: ReadRef<'a>>(
+        &mut self,
+        r: &Reader<'a, R>,
+        budget: &mut StringBudget,
+        val: u64,
+        what: &str,
+    ) -> Option<&str> {
+        if !self.read.contains_key(&val) {
+            let s = self.read_one(r, budget, val, what);
+            self.read.insert(val, s);
+        }
+        self.read.get(&val).and_then(|s| s.as_deref())
+    }
+
+    fn read_one<'a, R: ReadRef<'a>>(
+        &mut self,
+        r: &Reader<'a, R>,
+        budget: &mut StringBudget,
+        val: u64,
+        what: &str,
+    ) -> Option<String> {
+        let Some(base) = self.base else {
+            if !self.missing_reported {
+                self.missing_reported = true;
+                self.problems.push(Problem {
+                    what: what.into(),
+                    offset: None,
+                    message: "the dynamic string table (DT_STRTAB) is missing or outside the file"
+                        .into(),
+                });
+            }
+            return None;
+        };
+        if self.size != 0 && val >= self.size {
+            self.problems.push(Problem {
+                what: what.into(),
+                offset: Some(base),
+                message: format!("string index {val} is past DT_STRSZ {}", self.size),
+            });
+            return None;
+        }
+        let off = base.checked_add(val)?;
+        let limit = if self.size != 0 {
+            self.size - val
+        } else {
+            MAX_STRING
+        };
+        match budget.read_cstr(r, off, limit, what) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.problems.push(problem_from(&e, what));
+                None
+            }
+        }
+    }
+}
+
 fn read_dynamic<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
     raw: &mut Raw,
@@ -478,7 +600,7 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
         if tag == DT_NULL {
             break;
         }
-        raw.dynamic_entries.push((tag, val, None));
+        raw.dynamic_entries.push((tag, val));
     }
     let strtab = raw.dyn_value(DT_STRTAB);
     let strsz = raw.dyn_value(DT_STRSZ).unwrap_or(0);
@@ -490,39 +612,23 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
             // Some tiny or hand-made files store a file offset here; accept it when it fits.
             .or_else(|| (a.saturating_add(strsz) <= r.len && strsz > 0).then_some(a))
     });
-    let mut string_problems: Vec<Problem> = Vec::new();
-    let mut string = |val: u64, what: &str| -> Option<String> {
-        let problems = &mut string_problems;
-        let Some(base) = strtab_off else {
-            problems.push(Problem {
-                what: what.into(),
-                offset: None,
-                message: "the dynamic string table (DT_STRTAB) is missing or outside the file"
-                    .into(),
-            });
-            return None;
-        };
-        if strsz != 0 && val >= strsz {
-            problems.push(Problem {
-                what: what.into(),
-                offset: Some(base),
-                message: format!("string index {val} is past DT_STRSZ {strsz}"),
-            });
-            return None;
-        }
-        let off = base.checked_add(val)?;
-        let limit = if strsz != 0 { strsz - val } else { 4096 };
-        match r.cstr(off, limit, what) {
-            Ok(s) => Some(String::from_utf8_lossy(s).into_owned()),
-            Err(e) => {
-                problems.push(problem_from(&e, what));
-                None
-            }
-        }
+    let mut strings = DynamicStrings {
+        base: strtab_off,
+        size: strsz,
+        read: BTreeMap::new(),
+        missing_reported: false,
+        problems: Vec::new(),
     };
+    let budget = &mut raw.strings;
     let mut d = std::mem::take(&mut raw.dynamic);
-    for (tag, val, text) in &mut raw.dynamic_entries {
-        let (tag, val) = (*tag, *val);
+    // The loader maps a library once however often it is named: a name repeated (65,534 times, in one
+    // crafted file) adds nothing to the facts, so NEEDED, RPATH and RUNPATH keep each name once. The sets
+    // hold the names as kept (what the budget paid for), or the offset of a string that could not be read.
+    let mut seen: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+    let mut unreadable_seen: BTreeSet<u64> = BTreeSet::new();
+    let mut repeated: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut soname = None;
+    for &(tag, val) in &raw.dynamic_entries {
         let what = match tag {
             DT_NEEDED => "DT_NEEDED string",
             DT_SONAME => "DT_SONAME string",
@@ -530,17 +636,44 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
             DT_RUNPATH => "DT_RUNPATH string",
             _ => "",
         };
-        if !what.is_empty() {
-            *text = string(val, what);
-        }
+        // Each string is read when its entry comes (once per offset), so that the names kept for the facts
+        // and the strings read share the budget in file order.
+        let text = if what.is_empty() {
+            None
+        } else {
+            strings.get(r, budget, val, what)
+        };
         match tag {
-            DT_NEEDED => d.needed.push(
-                text.clone()
-                    .unwrap_or_else(|| format!("<unreadable string {val:#x}>")),
-            ),
-            DT_SONAME => d.soname = text.clone(),
-            DT_RPATH => d.rpath.extend(text.clone()),
-            DT_RUNPATH => d.runpath.extend(text.clone()),
+            DT_NEEDED | DT_RPATH | DT_RUNPATH => {
+                let new = match text {
+                    Some(name) => !seen.get(&tag).is_some_and(|s| s.contains(name)),
+                    // An unreadable NEEDED still means a library is needed; it is named by its offset.
+                    None if tag == DT_NEEDED => unreadable_seen.insert(val),
+                    None => continue,
+                };
+                if !new {
+                    if text != Some(STRING_PLACEHOLDER) {
+                        *repeated.entry(tag).or_default() += 1;
+                    }
+                    continue;
+                }
+                let kept = match text {
+                    Some(name) => budget.copy(name),
+                    None => budget.copy(&format!("<unreadable string {val:#x}>")),
+                };
+                if text.is_some() {
+                    // Names that could not be kept are listed once, as one placeholder.
+                    if !seen.entry(tag).or_default().insert(kept.clone()) {
+                        continue;
+                    }
+                }
+                match tag {
+                    DT_NEEDED => d.needed.push(kept),
+                    DT_RPATH => d.rpath.push(kept),
+                    _ => d.runpath.push(kept),
+                }
+            }
+            DT_SONAME => soname = Some(val),
             DT_FLAGS => d.flags = Some(val),
             DT_FLAGS_1 => d.flags_1 = Some(val),
             DT_DEBUG => d.has_debug = true,
@@ -549,11 +682,24 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
             _ => {}
         }
     }
+    d.soname = soname
+        .and_then(|val| strings.read.get(&val)?.as_deref())
+        .map(|s| budget.copy(s));
+    for (tag, n) in repeated {
+        problems.push(Problem {
+            what: format!("{} entries", dynamic_tag_name(tag)),
+            offset: Some(seg.offset),
+            message: format!(
+                "{n} entries repeat an earlier name and are listed once (the loader uses each once)"
+            ),
+        });
+    }
     let mut verneed_problems = Vec::new();
     if let Some((vn, num)) = verneed {
         match vaddr_to_offset(&raw.segments, vn, 16) {
             Some(off) => {
-                raw.versions = read_verneed(r, off, num, &mut string, &mut verneed_problems)
+                raw.versions =
+                    read_verneed(r, off, num, &mut strings, budget, &mut verneed_problems)
             }
             None => verneed_problems.push(Problem {
                 what: "version needs (DT_VERNEED)".into(),
@@ -563,7 +709,12 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
         }
     }
     raw.dynamic = d;
-    problems.append(&mut string_problems);
+    raw.dynamic_strings = strings
+        .read
+        .into_iter()
+        .filter_map(|(val, s)| Some((val, s?)))
+        .collect();
+    problems.append(&mut strings.problems);
     problems.append(&mut verneed_problems);
     Ok(())
 }
@@ -572,10 +723,17 @@ fn read_verneed<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
     start: u64,
     count: u64,
-    string: &mut impl FnMut(u64, &str) -> Option<String>,
+    strings: &mut DynamicStrings,
+    budget: &mut StringBudget,
     problems: &mut Vec<Problem>,
 ) -> Vec<VersionNeed> {
     let mut out: Vec<VersionNeed> = Vec::new();
+    // Files by name (their index in `out`), and the versions already listed per file: sets, so that the
+    // walk stays linear in the number of records.
+    let mut files: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut file_names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut listed: BTreeSet<(usize, u64)> = BTreeSet::new();
+    let mut listed_names: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     let mut off = start;
     let mut records = 0usize;
     for _ in 0..count.min(MAX_VERNEED_RECORDS as u64) {
@@ -588,12 +746,38 @@ fn read_verneed<'a, R: ReadRef<'a>>(
             break;
         };
         let cnt = r.u16(vn, 2);
-        let file = r.u32(vn, 4);
+        let file = u64::from(r.u32(vn, 4));
         let aux = r.u32(vn, 8);
         let next = r.u32(vn, 12);
-        let file = string(u64::from(file), "version need file name")
-            .unwrap_or_else(|| "<unreadable>".into());
-        let mut versions = Vec::new();
+        let index = match files.get(&file) {
+            Some(&i) => i,
+            None => {
+                let name = strings
+                    .get(r, budget, file, "version need file name")
+                    .unwrap_or("<unreadable>");
+                // Keyed by the copy kept (the placeholder once the budget is spent), so that the keys cost
+                // no more than the report's own copies.
+                let i = match file_names.get(name) {
+                    Some(&i) => i,
+                    None => {
+                        let kept = budget.copy(name);
+                        match file_names.get(&kept) {
+                            Some(&i) => i,
+                            None => {
+                                out.push(VersionNeed {
+                                    file: kept.clone(),
+                                    versions: Vec::new(),
+                                });
+                                file_names.insert(kept, out.len() - 1);
+                                out.len() - 1
+                            }
+                        }
+                    }
+                };
+                files.insert(file, i);
+                i
+            }
+        };
         let mut aoff = off.saturating_add(u64::from(aux));
         for _ in 0..cnt {
             records += 1;
@@ -608,26 +792,25 @@ fn read_verneed<'a, R: ReadRef<'a>>(
                 });
                 break;
             };
-            let name = r.u32(a, 8);
+            let name = u64::from(r.u32(a, 8));
             let anext = r.u32(a, 12);
-            if let Some(n) = string(u64::from(name), "version name") {
-                if !versions.contains(&n) {
-                    versions.push(n);
+            if listed.insert((index, name)) {
+                if let Some(n) = strings.get(r, budget, name, "version name") {
+                    let names = listed_names.entry(index).or_default();
+                    if !names.contains(n) {
+                        let kept = budget.copy(n);
+                        if names.insert(kept.clone()) {
+                            if let Some(need) = out.get_mut(index) {
+                                need.versions.push(kept);
+                            }
+                        }
+                    }
                 }
             }
             if anext == 0 {
                 break;
             }
             aoff = aoff.saturating_add(u64::from(anext));
-        }
-        if let Some(existing) = out.iter_mut().find(|v| v.file == file) {
-            for v in versions {
-                if !existing.versions.contains(&v) {
-                    existing.versions.push(v);
-                }
-            }
-        } else {
-            out.push(VersionNeed { file, versions });
         }
         if next == 0 || records > MAX_VERNEED_RECORDS {
             break;
@@ -644,9 +827,15 @@ fn read_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: &m
         .filter(|s| s.p_type == PT_NOTE)
         .copied()
         .collect();
+    // Note segments are small: past MAX_NOTE_BYTES for all of them together (many headers can name the same
+    // large note segment), the rest is not read.
+    let mut left = MAX_NOTE_BYTES;
     for seg in note_segments {
-        // Note segments are small; a huge one is malformed and read only in part.
-        let size = seg.filesz.min(1 << 20);
+        let size = seg.filesz.min(left);
+        if size == 0 {
+            continue;
+        }
+        left -= size;
         let data = match r.bytes(seg.offset, size, "note segment (PT_NOTE)") {
             Ok(d) => d,
             Err(e) => {
@@ -683,14 +872,18 @@ fn parse_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, data: &[u8]
         let name_len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
         let name = &name[..name_len];
         let desc = &data[desc_start..desc_start + descsz];
-        let owner = String::from_utf8_lossy(name).into_owned();
         let kind = match (name, ntype) {
             (b"GNU", NT_GNU_ABI_TAG) => {
                 raw.gnu_abi_tag = true;
                 "NT_GNU_ABI_TAG".to_string()
             }
             (b"GNU", NT_GNU_BUILD_ID) => {
-                raw.build_id = Some(hex(desc));
+                // Paid for as the hex text it becomes; a larger one is a placeholder.
+                raw.build_id = Some(if raw.strings.pay(desc.len().saturating_mul(2)) {
+                    hex(desc)
+                } else {
+                    STRING_PLACEHOLDER.to_string()
+                });
                 "NT_GNU_BUILD_ID".to_string()
             }
             (b"GNU", NT_GNU_PROPERTY_TYPE_0) => {
@@ -698,14 +891,14 @@ fn parse_notes<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, data: &[u8]
                 "NT_GNU_PROPERTY_TYPE_0".to_string()
             }
             (b"Go", NT_GO_BUILD_ID) => {
-                raw.go_build_id = Some(String::from_utf8_lossy(desc).into_owned());
+                raw.go_build_id = Some(raw.strings.keep(desc));
                 "GO_BUILDID".to_string()
             }
             (_, t) => format!("{t:#x}"),
         };
-        if raw.notes.len() < 64 {
+        if raw.notes.len() < MAX_NOTES {
             raw.notes.push(NoteInfo {
-                owner,
+                owner: raw.strings.keep(name),
                 kind,
                 size: descsz as u64,
             });
@@ -749,6 +942,7 @@ fn read_sections<'a, R: ReadRef<'a>>(
     shnum: u64,
     shentsize: u64,
     shstrndx: u32,
+    budget: &mut StringBudget,
 ) -> Result<Vec<Section>, InspectError> {
     let want = if r.is64 { 64 } else { 40 };
     if shentsize != want {
@@ -805,14 +999,17 @@ fn read_sections<'a, R: ReadRef<'a>>(
             "the section name table lies outside the file",
         ));
     }
+    // Each name is paid for: a million headers naming one long string would otherwise make a million
+    // copies of it.
     for (sec, name) in sections.iter_mut().zip(names) {
         if u64::from(name) < strtab.size {
-            if let Ok(s) = r.cstr(
+            if let Ok(s) = budget.read_cstr(
+                r,
                 strtab.offset + u64::from(name),
                 strtab.size - u64::from(name),
                 "section name",
             ) {
-                sec.name = String::from_utf8_lossy(s).into_owned();
+                sec.name = s;
             }
         }
     }
@@ -842,12 +1039,13 @@ fn read_symbols<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: 
     // canary without libc); for dynamic files it would be the largest read for nothing.
     let wants_symtab =
         raw.dynamic.needed.is_empty() && !raw.segments.iter().any(|s| s.p_type == PT_INTERP);
-    // (dynamic?, table offset, table size, string table offset, string table size)
-    let tables: Vec<(bool, u64, u64, u64, u64)> = raw
-        .sections
-        .iter()
-        .flatten()
-        .filter(|s| s.sh_type == SHT_DYNSYM || (s.sh_type == SHT_SYMTAB && wants_symtab))
+    // (dynamic?, table offset, table size, string table offset, string table size). Only the first table
+    // of each kind: the ELF specification allows one of each, and walking every copy that a crafted section
+    // table names would multiply the work by the number of headers.
+    let first = |t: u32| raw.sections.iter().flatten().find(move |s| s.sh_type == t);
+    let tables: Vec<(bool, u64, u64, u64, u64)> = first(SHT_DYNSYM)
+        .into_iter()
+        .chain(first(SHT_SYMTAB).filter(|_| wants_symtab))
         .filter_map(|s| {
             let strs = raw.sections.as_ref()?.get(s.link as usize)?;
             Some((
@@ -881,10 +1079,6 @@ fn read_symbols<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw, problems: 
             facts.have_dynsym = true;
         }
     }
-    facts.imports.sort();
-    facts.imports.dedup();
-    facts.markers.sort();
-    facts.markers.dedup();
     raw.symbols = facts;
 }
 
@@ -933,16 +1127,25 @@ fn gnu_hash_symbol_count<'a, R: ReadRef<'a>>(
         return Some(symoffset);
     }
     let chains_off = buckets_off.checked_add(nbuckets * 4)?;
+    // Follow the last chain to its end (bit 0 set), bounded by the symbol limit. Read in chunks: one small
+    // read per entry would leave a lazily read file (the web page's) caching millions of 4-byte pieces.
+    const CHUNK: u64 = 4096;
     let mut idx = max;
-    // Follow the last chain to its end (bit 0 set); bounded by the symbol limit.
     while idx - symoffset < MAX_SYMBOLS {
-        let c = r
-            .bytes(chains_off + (idx - symoffset) * 4, 4, "DT_GNU_HASH chain")
-            .ok()?;
-        if r.u32(c, 0) & 1 == 1 {
-            break;
+        let at = chains_off.checked_add((idx - symoffset) * 4)?;
+        let n = CHUNK
+            .min(MAX_SYMBOLS - (idx - symoffset))
+            .min(r.len.saturating_sub(at) / 4);
+        if n == 0 {
+            return None;
         }
-        idx += 1;
+        let c = r.bytes(at, n * 4, "DT_GNU_HASH chain").ok()?;
+        // Bit 0 of each 32-bit entry: in its first byte (little endian) or its last (big endian).
+        let low = if r.big { 3 } else { 0 };
+        match c.chunks_exact(4).position(|e| e[low] & 1 == 1) {
+            Some(i) => return Some(idx + i as u64 + 1),
+            None => idx += n,
+        }
     }
     Some(idx + 1)
 }
@@ -978,9 +1181,20 @@ fn walk_symbols<'a, R: ReadRef<'a>>(
             let Some(tail) = strs.get(name as usize..) else {
                 continue;
             };
-            let end = memchr::memchr(0, tail).unwrap_or(tail.len());
-            let name = &tail[..end];
-            if name.is_empty() {
+            // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
+            let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+            let name = match memchr::memchr(0, window) {
+                Some(end) => SymbolName {
+                    bytes: &window[..end],
+                    whole: true,
+                },
+                // The end of the table ends the last name too.
+                None => SymbolName {
+                    bytes: window,
+                    whole: tail.len() <= MAX_SYMBOL_NAME_SCAN,
+                },
+            };
+            if name.bytes.is_empty() {
                 continue;
             }
             note_symbol(name, shndx == 0, dynamic, facts);
@@ -990,12 +1204,22 @@ fn walk_symbols<'a, R: ReadRef<'a>>(
     Ok(())
 }
 
-fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
+/// The start of a symbol's name: all of it when `whole`, else its first [`MAX_SYMBOL_NAME_SCAN`] bytes.
+#[derive(Clone, Copy)]
+struct SymbolName<'a> {
+    bytes: &'a [u8],
+    whole: bool,
+}
+
+fn note_symbol(name: SymbolName, undefined: bool, dynamic: bool, facts: &mut SymbolFacts) {
+    let SymbolName { bytes: name, whole } = name;
     // Only the imports that hardening checks look at are kept (canary and FORTIFY functions). Dynamic
     // symbol names carry no `@version` suffix (versions live in .gnu.version).
-    if dynamic && undefined && is_hardening_import(name) {
+    if dynamic && undefined && whole && is_hardening_import(name) {
         if let Ok(s) = std::str::from_utf8(name) {
-            facts.imports.push(s.to_string());
+            if !facts.imports.contains(s) {
+                facts.imports.insert(s.to_string());
+            }
         }
     }
     // Every other name looked for starts with `_`, `r` or `m`, and none is a C++ name (`_Z...`, the bulk
@@ -1010,24 +1234,80 @@ fn note_symbol(name: &[u8], undefined: bool, dynamic: bool, facts: &mut SymbolFa
         Some(b'_' | b'r' | b'm') => {}
         _ => return,
     }
-    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name.
-    let bare = name.split(|&b| b == b'@').next().unwrap_or(name);
+    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name. A name cut short
+    // without a `@` in sight matches no whole name, only prefixes.
+    let (bare, bare_whole) = match memchr::memchr(b'@', name) {
+        Some(at) => (&name[..at], true),
+        None => (name, whole),
+    };
     if bare.starts_with(b"__nss_") {
         facts.nss_symbols += 1;
     }
-    if bare == b"rust_begin_unwind" || bare.starts_with(b"_ZN4core9panicking") {
+    if bare.starts_with(b"_ZN4core9panicking") {
         facts.rust_symbols = true;
     }
-    if bare == b"runtime.main" || bare == b"runtime.goexit" {
+    if !bare_whole {
+        return;
+    }
+    if bare == b"rust_begin_unwind" {
+        facts.rust_symbols = true;
+    }
+    if GO_SYMBOLS.iter().any(|g| g.as_bytes() == bare) {
         facts.go_symbols = true;
     }
     // Compared as bytes: no UTF-8 check or allocation unless it matches.
     if !undefined {
         if let Some(m) = MARKER_SYMBOLS.iter().find(|m| m.as_bytes() == bare) {
-            facts.markers.push((*m).to_string());
+            facts.markers.insert(m);
         }
     }
 }
+
+/// Symbols only Go's runtime defines.
+const GO_SYMBOLS: &[&str] = &["runtime.main", "runtime.goexit"];
+
+/// The imports that hardening checks look at, besides `__*_chk` and [`analyze::FORTIFIABLE`].
+const CANARY_IMPORTS: &[&str] = &[
+    "__stack_chk_fail",
+    "__stack_chk_guard",
+    "__intel_security_cookie",
+];
+
+/// The longest whole name the symbol walk compares: every one must fit in [`MAX_SYMBOL_NAME_SCAN`] with its
+/// terminating NUL (or `@`), or it could never match.
+const fn longest_symbol_looked_for() -> usize {
+    const fn longest(names: &[&str], extra: usize) -> usize {
+        let mut max = 0;
+        let mut i = 0;
+        while i < names.len() {
+            if names[i].len() + extra > max {
+                max = names[i].len() + extra;
+            }
+            i += 1;
+        }
+        max
+    }
+    let lists = [
+        longest(MARKER_SYMBOLS, 0),
+        longest(GO_SYMBOLS, 0),
+        longest(CANARY_IMPORTS, 0),
+        // `__name_chk`, the fortified form of each.
+        longest(analyze::FORTIFIABLE, "__".len() + "_chk".len()),
+        "rust_begin_unwind".len(),
+        "_ZN4core9panicking".len(),
+    ];
+    let mut max = 0;
+    let mut i = 0;
+    while i < lists.len() {
+        if lists[i] > max {
+            max = lists[i];
+        }
+        i += 1;
+    }
+    max
+}
+
+const _: () = assert!(longest_symbol_looked_for() < MAX_SYMBOL_NAME_SCAN);
 
 /// Whether any of `needles` occurs in the file data of the loadable segments (bounded scan).
 pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
@@ -1069,9 +1349,7 @@ pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
 fn is_hardening_import(name: &[u8]) -> bool {
     if name.first() == Some(&b'_') {
         return (name.starts_with(b"__") && name.ends_with(b"_chk"))
-            || name == b"__stack_chk_fail"
-            || name == b"__stack_chk_guard"
-            || name == b"__intel_security_cookie";
+            || CANARY_IMPORTS.iter().any(|c| c.as_bytes() == name);
     }
     crate::analyze::FORTIFIABLE
         .binary_search_by(|f| f.as_bytes().cmp(name))

@@ -21,6 +21,7 @@
 
 mod analyze;
 pub mod blocks;
+mod budget;
 mod diff;
 mod elf;
 mod error;

@@ -69,3 +69,225 @@ pub const MAX_ARTIFACT_ENTRIES: usize = 10_000;
 
 /// Files taken from a folder dropped on the checker page.
 pub const MAX_FOLDER_FILES: usize = 5_000;
+
+// --- Inspector -----------------------------------------------------------------------------------------------
+//
+// An inspected file is the most hostile input of all: a pull request's build makes it, and anyone can hand a
+// crafted file to `static-build inspect` or drop it on the web page. The inspector reads segment-first and
+// never trusts a count, a size or an offset; these bounds make every read, every loop and every string it
+// keeps proportional to something small, whatever the file says.
+
+/// Largest single structure read in one piece (a program or section header table, a dynamic section, a
+/// symbol string table, a chunk of a symbol table). A larger claimed size is a malformation, not a read.
+pub const MAX_READ: u64 = 64 << 20;
+
+/// Longest NUL-terminated string read from the file (the interpreter, a NEEDED, SONAME, RPATH or RUNPATH
+/// entry, a section name, a version-need file or version name). A longer one is reported as unterminated.
+pub const MAX_STRING: u64 = 4096;
+
+/// Bytes of strings kept from one file: every string read from it and every copy of one placed in the
+/// report count (the interpreter, NEEDED, SONAME, RPATH/RUNPATH, version needs, section names, note owners,
+/// build ids, `.comment` strings, Go build info, cargo-auditable packages, the NEEDED lists in the verdict's
+/// reason and evidence, the text of dynamic entries in the detail view, which is paid for last). A string
+/// that does not fit becomes [`STRING_PLACEHOLDER`] and one problem says how many did not. The most that any
+/// of 6,500 real files (the test corpus and a Debian system) keeps is under 40 KiB (Go binaries with large
+/// module lists): this is fifty times that. Without a budget, 65,534 NEEDED entries naming one 4 KiB string
+/// made a 2.4 GB report of a 1 MB file; with it, reports stay within a few times this size (control
+/// characters are escaped into up to six bytes each).
+pub const MAX_FILE_STRINGS: usize = 2 << 20;
+
+/// What a string becomes once [`MAX_FILE_STRINGS`] is spent.
+pub const STRING_PLACEHOLDER: &str = "<string not kept>";
+
+/// Problems (unreadable parts of the file) listed per file; the rest are counted in one more problem.
+pub const MAX_PROBLEMS: usize = 64;
+
+/// Rows of each table of the detail view (program headers, section headers, dynamic entries); a problem
+/// counts the rest. The facts still come from every row read. Without it, 64 MB of section headers made
+/// 210 MB of JSON; real files have well under a thousand rows (relocatable objects built with
+/// `-ffunction-sections` have the most).
+pub const MAX_DETAIL_ROWS: usize = 1 << 16;
+
+/// Writable and executable segments named in the hardening facts (`segment 3 at 0x4000`); the rest are
+/// counted in one more item. Real files have none or one; a crafted one had a million, listed in every
+/// report and in the policy's finding.
+pub const MAX_RWX_LISTED: usize = 64;
+
+/// Dynamic entries read from `PT_DYNAMIC` (real files have well under a hundred).
+pub const MAX_DYNAMIC_ENTRIES: u64 = 1 << 16;
+
+/// Symbols looked at per symbol table. Only the first `SHT_DYNSYM` and the first `SHT_SYMTAB` section are
+/// walked (the ELF specification allows one of each), so this also bounds the symbols of a file.
+pub const MAX_SYMBOLS: u64 = 1 << 22;
+
+/// Bytes of each symbol name looked at. Every whole name the inspector compares is shorter (the longest are
+/// `_dl_relocate_static_pie` and `__intel_security_cookie`, 23 bytes; a compile-time assertion in
+/// `inspect.rs` checks the lists), so a name is either seen whole with its NUL, or cut at a `@VERSION`
+/// suffix, or known to match no whole name; only the prefix tests (`__nss_`, `_ZN4core9panicking`) apply to
+/// it then. This keeps the symbol walk linear: a string table without NUL bytes made every symbol scan it to
+/// its end (minutes for a 16 MB file).
+pub const MAX_SYMBOL_NAME_SCAN: usize = 64;
+
+/// Version-need records (files and versions together) followed through `DT_VERNEED`.
+pub const MAX_VERNEED_RECORDS: usize = 1 << 14;
+
+/// Bytes of loadable segments searched for the marker strings of static C libraries.
+pub const MAX_STRING_SCAN: u64 = 256 << 20;
+
+/// Bytes of `PT_NOTE` segments parsed, all note segments of a file together (real ones hold a few hundred).
+pub const MAX_NOTE_BYTES: u64 = 1 << 20;
+
+/// Notes listed in the detail view.
+pub const MAX_NOTES: usize = 64;
+
+/// Bytes of the `.comment` section read for compiler strings.
+pub const MAX_COMMENT_BYTES: u64 = 64 << 10;
+
+/// Bytes searched for Go's build info magic from the start of `.go.buildinfo` (or of the data segment), as
+/// much as Go's own `debug/buildinfo` looks at.
+pub const MAX_GO_BUILDINFO_SEARCH: u64 = 64 << 10;
+
+/// Longest Go version or module info string accepted.
+pub const MAX_GO_STRING: u64 = 4 << 20;
+
+/// Largest cargo-auditable `.dep-v0` blob read, and its most decompressed size (zip-bomb guard).
+pub const MAX_DEP_V0_BYTES: usize = 8 << 20;
+
+/// Go dependencies, Go build settings and cargo-auditable packages listed per file, each; the rest are
+/// counted in a problem. The largest real projects have a few thousand dependencies; without a bound, a
+/// build info of empty `dep` lines (6 bytes each) makes a report twenty times its size.
+pub const MAX_BUILD_INFO_ENTRIES: usize = 1 << 14;
+
+// --- The list ------------------------------------------------------------------------------------------------
+
+/// What a bound's value counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Bytes,
+    /// Things: files, keys, entries, lines, characters (the `what` says which).
+    Count,
+}
+
+/// One bound: its name here, its value and what it limits, for the README's table of bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub name: &'static str,
+    pub value: u64,
+    pub unit: Unit,
+    pub what: &'static str,
+}
+
+impl Bound {
+    /// The value as the README writes it: `16 KiB`, `1 GiB`, `10,000`.
+    pub fn shown(&self) -> String {
+        let v = self.value;
+        match self.unit {
+            Unit::Bytes => {
+                for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] {
+                    if v >= 1 << shift && v.is_multiple_of(1 << shift) {
+                        return format!("{} {unit}", v >> shift);
+                    }
+                }
+                format!("{v} bytes")
+            }
+            Unit::Count => {
+                let digits = v.to_string();
+                let mut out = String::new();
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                        out.push(',');
+                    }
+                    out.push(c);
+                }
+                out
+            }
+        }
+    }
+}
+
+macro_rules! bounds {
+    ($($name:ident: $unit:ident, $what:literal;)*) => {
+        /// Every bound above, with what it limits (a test checks that none is missing).
+        pub const ALL: &[Bound] = &[$(Bound {
+            name: stringify!($name),
+            value: $name as u64,
+            unit: Unit::$unit,
+            what: $what,
+        }),*];
+    };
+}
+
+bounds! {
+    DEFAULT_MAX_OUTPUT_SIZE: Bytes, "each output of a build (`max-output-size`)";
+    MAX_LOG_LINE: Bytes, "a line of a build's log (longer lines are split)";
+    MAX_BUFFERED_LOG: Bytes, "a target's log held while targets build in parallel in CI";
+    LOG_TAIL_LINES: Count, "last lines of a failed build kept for its error";
+    DEFAULT_PIDS_LIMIT: Count, "processes of a build container (`pids-limit`)";
+    MAX_CONFIG_BYTES: Bytes, "a configuration or policy file";
+    MAX_CONFIG_WARNINGS: Count, "unknown keys listed per file";
+    MAX_REPORT_BYTES: Bytes, "a JSON report read back";
+    MAX_MERGED_BYTES: Bytes, "the reports that `report merge` folds together";
+    MAX_SCANNED_SOURCES: Count, "source files read when planning";
+    MAX_SOURCE_HEAD: Bytes, "read from the start of each";
+    MAX_EVENT_FILE: Bytes, "the CI event file";
+    MAX_FORGE_RESPONSE: Bytes, "a forge API answer";
+    MAX_FORGE_QUOTE: Count, "characters quoted from a forge's error";
+    MAX_ARTIFACT_ZIP: Bytes, "an artifact archive downloaded";
+    MAX_ARTIFACT_ENTRIES: Count, "entries of an artifact archive";
+    MAX_FOLDER_FILES: Count, "files of a folder dropped on the web page";
+    MAX_READ: Bytes, "a structure read from an inspected file in one piece";
+    MAX_STRING: Bytes, "a string read from an inspected file";
+    MAX_FILE_STRINGS: Bytes, "strings kept from one inspected file";
+    MAX_PROBLEMS: Count, "problems listed per inspected file";
+    MAX_DETAIL_ROWS: Count, "rows of each table of the detail view";
+    MAX_RWX_LISTED: Count, "writable and executable segments listed";
+    MAX_DYNAMIC_ENTRIES: Count, "dynamic entries read";
+    MAX_SYMBOLS: Count, "symbols looked at per symbol table";
+    MAX_SYMBOL_NAME_SCAN: Bytes, "of each symbol name looked at";
+    MAX_VERNEED_RECORDS: Count, "version-need records followed";
+    MAX_STRING_SCAN: Bytes, "of loadable segments searched for C library markers";
+    MAX_NOTE_BYTES: Bytes, "of note segments parsed";
+    MAX_NOTES: Count, "notes listed";
+    MAX_COMMENT_BYTES: Bytes, "of `.comment` read";
+    MAX_GO_BUILDINFO_SEARCH: Bytes, "searched for Go's build info";
+    MAX_GO_STRING: Bytes, "a Go version or module info string";
+    MAX_DEP_V0_BYTES: Bytes, "a cargo-auditable blob, and its decompressed size";
+    MAX_BUILD_INFO_ENTRIES: Count, "Go dependencies, settings and Rust packages listed per file";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_numeric_bound_is_in_the_list() {
+        let source = include_str!("limits.rs");
+        let declared: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub const "))
+            .filter(|rest| {
+                let ty = rest.split(':').nth(1).unwrap_or("").trim_start();
+                ["u64", "usize", "i64"].iter().any(|t| ty.starts_with(t))
+            })
+            .filter_map(|rest| rest.split(':').next())
+            .collect();
+        let listed: Vec<&str> = ALL.iter().map(|b| b.name).collect();
+        assert_eq!(declared, listed);
+    }
+
+    #[test]
+    fn values_read_as_people_write_them() {
+        let b = |value, unit| Bound {
+            name: "",
+            value,
+            unit,
+            what: "",
+        };
+        assert_eq!(b(1 << 30, Unit::Bytes).shown(), "1 GiB");
+        assert_eq!(b(16 * 1024, Unit::Bytes).shown(), "16 KiB");
+        assert_eq!(b(4096, Unit::Bytes).shown(), "4 KiB");
+        assert_eq!(b(100, Unit::Bytes).shown(), "100 bytes");
+        assert_eq!(b(4_194_304, Unit::Count).shown(), "4,194,304");
+        assert_eq!(b(20, Unit::Count).shown(), "20");
+    }
+}

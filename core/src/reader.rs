@@ -6,9 +6,7 @@
 use object::ReadRef;
 
 use crate::error::InspectError;
-
-/// Largest single structure we read in one piece (a dynamic section, a symbol table chunk...).
-pub const MAX_READ: u64 = 64 * 1024 * 1024;
+use crate::limits::{MAX_READ, MAX_STRING};
 
 #[derive(Clone, Copy)]
 pub struct Reader<'a, R: ReadRef<'a>> {
@@ -57,7 +55,8 @@ impl<'a, R: ReadRef<'a>> Reader<'a, R> {
             })
     }
 
-    /// Read a NUL-terminated string of at most `max` bytes starting at `offset`.
+    /// Read a NUL-terminated string of at most `limit` bytes (and at most [`MAX_STRING`]) starting at
+    /// `offset`.
     pub fn cstr(&self, offset: u64, limit: u64, what: &str) -> Result<&'a [u8], InspectError> {
         if offset >= self.len {
             return Err(InspectError::malformed(
@@ -66,10 +65,14 @@ impl<'a, R: ReadRef<'a>> Reader<'a, R> {
                 format!("string starts past the end of the file ({:#x})", self.len),
             ));
         }
-        let end = offset.saturating_add(limit.min(4096)).min(self.len);
+        let end = offset.saturating_add(limit.min(MAX_STRING)).min(self.len);
         self.data
             .read_bytes_at_until(offset..end, 0)
-            .map_err(|()| InspectError::malformed(what, offset, "unterminated string"))
+            // `object::ReadCache` keeps a string by its start only, and may hand back one found earlier with
+            // a wider limit: the NUL must lie within this limit, as it must in a byte slice.
+            .ok()
+            .filter(|s| (s.len() as u64) < end - offset)
+            .ok_or_else(|| InspectError::malformed(what, offset, "unterminated string"))
     }
 
     // The field readers below take slices that the caller read with the structure's full size; an
@@ -123,4 +126,22 @@ fn field<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
     b.get(at..at.saturating_add(N))
         .and_then(|s| <[u8; N]>::try_from(s).ok())
         .unwrap_or([0; N])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_must_end_within_its_limit_however_it_is_read() {
+        let data = b"abcdef\0";
+        let slice = Reader::new(&data[..], 7, true, false);
+        let cache = object::ReadCache::new(std::io::Cursor::new(&data[..]));
+        let lazy = Reader::new(&cache, 7, true, false);
+        assert_eq!(slice.cstr(0, 7, "s").unwrap(), b"abcdef");
+        assert_eq!(lazy.cstr(0, 7, "s").unwrap(), b"abcdef");
+        // The cache now holds "abcdef" for offset 0; a limit of 3 still finds no NUL.
+        assert!(slice.cstr(0, 3, "s").is_err());
+        assert!(lazy.cstr(0, 3, "s").is_err());
+    }
 }

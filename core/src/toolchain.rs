@@ -1,20 +1,21 @@
 //! Toolchain facts read without running anything: Go build info, cargo-auditable dependency lists,
 //! `.comment` compiler strings, build ids, stripped / debug info.
 
+use std::collections::BTreeSet;
+
 use object::ReadRef;
 
+use crate::budget::StringBudget;
 use crate::elf::*;
-use crate::inspect::{bytes_after_vaddr, vaddr_to_offset, Raw, Section};
+use crate::inspect::{bytes_after_vaddr, vaddr_to_offset, Raw, Section, Segment};
+use crate::limits::{
+    MAX_BUILD_INFO_ENTRIES, MAX_COMMENT_BYTES, MAX_DEP_V0_BYTES, MAX_GO_BUILDINFO_SEARCH,
+    MAX_GO_STRING, STRING_PLACEHOLDER,
+};
 use crate::model::*;
 use crate::reader::Reader;
 
 const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
-/// Go reads this much from the start of the build info data.
-const GO_WINDOW: u64 = 64 * 1024;
-/// Longest Go version or module info string accepted.
-const GO_MAX_STRING: u64 = 4 * 1024 * 1024;
-/// Largest decompressed cargo-auditable blob accepted (zip-bomb guard).
-const DEP_V0_LIMIT: usize = 8 * 1024 * 1024;
 
 pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Toolchain {
     let sections = &raw.sections;
@@ -25,8 +26,8 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
             .and_then(|s| s.iter().find(|x| x.name == n && x.sh_type != SHT_NOBITS))
     };
     let mut tc = Toolchain {
-        build_id: raw.build_id.clone(),
-        go_build_id: raw.go_build_id.clone(),
+        build_id: raw.build_id.take(),
+        go_build_id: raw.go_build_id.take(),
         sections_readable: sections.is_some(),
         ..Toolchain::default()
     };
@@ -38,11 +39,14 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         );
     }
     if let Some(c) = by_name(".comment") {
-        if let Ok(data) = r.bytes(c.offset, c.size.min(64 * 1024), ".comment section") {
+        if let Ok(data) = r.bytes(c.offset, c.size.min(MAX_COMMENT_BYTES), ".comment section") {
+            // Each distinct string once (a set keeps this linear in the section's size).
+            let mut seen = BTreeSet::new();
             for s in data.split(|&b| b == 0) {
-                let s = String::from_utf8_lossy(s).trim().to_string();
-                if !s.is_empty() && !tc.comments.contains(&s) {
-                    tc.comments.push(s);
+                let s = String::from_utf8_lossy(s);
+                let s = s.trim();
+                if !s.is_empty() && seen.insert(s.to_string()) {
+                    tc.comments.push(raw.strings.copy(s));
                 }
             }
         }
@@ -51,9 +55,11 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
     let go_start = match by_name(".go.buildinfo") {
         Some(s) => Some((
             s.offset,
-            s.size.max(GO_WINDOW).min(r.len.saturating_sub(s.offset)),
+            s.size
+                .max(MAX_GO_BUILDINFO_SEARCH)
+                .min(r.len.saturating_sub(s.offset)),
         )),
-        None if raw.go_build_id.is_some() || raw.symbols.go_symbols || sections.is_none() => raw
+        None if tc.go_build_id.is_some() || raw.symbols.go_symbols || sections.is_none() => raw
             .segments
             .iter()
             .find(|s| s.p_type == PT_LOAD && s.flags & (PF_X | PF_W) == PF_W)
@@ -61,8 +67,25 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         None => None,
     };
     if let Some((off, avail)) = go_start {
-        match go_build_info(r, raw, off, avail.min(GO_WINDOW)) {
-            Ok(Some(info)) => tc.go = Some(info),
+        match go_build_info(
+            r,
+            &raw.segments,
+            off,
+            avail.min(MAX_GO_BUILDINFO_SEARCH),
+            &mut raw.strings,
+        ) {
+            Ok(Some((info, dropped))) => {
+                tc.go = Some(info);
+                if dropped > 0 {
+                    problems.push(Problem {
+                        what: "Go build info".into(),
+                        offset: Some(off),
+                        message: format!(
+                            "{dropped} dependencies and build settings past the first {MAX_BUILD_INFO_ENTRIES} of each are not listed"
+                        ),
+                    });
+                }
+            }
             Ok(None) => {}
             Err(message) => problems.push(Problem {
                 what: "Go build info".into(),
@@ -79,8 +102,21 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         .cloned();
     let mut packages = Vec::new();
     if let Some(s) = by_name(".dep-v0") {
-        match dep_v0(r, s) {
-            Ok(p) => packages = p,
+        match dep_v0(r, s, &mut raw.strings) {
+            Ok(mut p) => {
+                if p.len() > MAX_BUILD_INFO_ENTRIES {
+                    problems.push(Problem {
+                        what: "cargo-auditable data (.dep-v0)".into(),
+                        offset: Some(s.offset),
+                        message: format!(
+                            "{} packages past the first {MAX_BUILD_INFO_ENTRIES} are not listed",
+                            p.len() - MAX_BUILD_INFO_ENTRIES
+                        ),
+                    });
+                    p.truncate(MAX_BUILD_INFO_ENTRIES);
+                }
+                packages = p
+            }
             Err(message) => problems.push(Problem {
                 what: "cargo-auditable data (.dep-v0)".into(),
                 offset: Some(s.offset),
@@ -123,10 +159,11 @@ fn read_uvarint(b: &[u8]) -> Option<(u64, usize)> {
 /// Find and decode Go's build info blob (as `debug/buildinfo` does, without running the file).
 fn go_build_info<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
-    raw: &Raw,
+    segments: &[Segment],
     off: u64,
     size: u64,
-) -> Result<Option<GoBuildInfo>, String> {
+    budget: &mut StringBudget,
+) -> Result<Option<(GoBuildInfo, usize)>, String> {
     let window = r
         .bytes(off, size, "Go build info")
         .map_err(|e| e.to_string())?;
@@ -164,7 +201,7 @@ fn go_build_info<'a, R: ReadRef<'a>>(
         let vptr = read_ptr(&hdr[16..]);
         let mptr = read_ptr(&hdr[16 + ptr_size as usize..]);
         let deref = |addr: u64| -> Result<Vec<u8>, String> {
-            let hoff = vaddr_to_offset(&raw.segments, addr, 2 * ptr_size).ok_or_else(|| {
+            let hoff = vaddr_to_offset(segments, addr, 2 * ptr_size).ok_or_else(|| {
                 format!("string header at {addr:#x} is outside the loadable segments")
             })?;
             let h = r
@@ -175,10 +212,10 @@ fn go_build_info<'a, R: ReadRef<'a>>(
             if len == 0 {
                 return Ok(Vec::new());
             }
-            if len > GO_MAX_STRING {
+            if len > MAX_GO_STRING {
                 return Err(format!("string of {len} bytes is too long"));
             }
-            let (doff, avail) = bytes_after_vaddr(&raw.segments, data).ok_or_else(|| {
+            let (doff, avail) = bytes_after_vaddr(segments, data).ok_or_else(|| {
                 format!("string data at {data:#x} is outside the loadable segments")
             })?;
             if avail < len {
@@ -189,10 +226,15 @@ fn go_build_info<'a, R: ReadRef<'a>>(
         };
         (deref(vptr)?, deref(mptr)?)
     };
-    let modinfo = String::from_utf8_lossy(strip_sentinels(&modinfo)).into_owned();
-    let mut info = parse_modinfo(&modinfo);
-    info.go_version = String::from_utf8_lossy(&version).into_owned();
-    Ok(Some(info))
+    // The parsed strings are no longer than the text they come from: pay for the text.
+    let modinfo = budget.keep(strip_sentinels(&modinfo));
+    let (mut info, dropped) = if modinfo == STRING_PLACEHOLDER {
+        (GoBuildInfo::default(), 0)
+    } else {
+        parse_modinfo(&modinfo)
+    };
+    info.go_version = budget.keep(&version);
+    Ok(Some((info, dropped)))
 }
 
 fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result<Vec<u8>, String> {
@@ -201,7 +243,7 @@ fn read_go_string<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, at: &mut u64) -> Result
         .bytes(*at, avail, "Go string length")
         .map_err(|e| e.to_string())?;
     let (len, n) = read_uvarint(b).ok_or("bad string length varint")?;
-    if len > GO_MAX_STRING {
+    if len > MAX_GO_STRING {
         return Err(format!("string of {len} bytes is too long"));
     }
     *at += n as u64;
@@ -231,9 +273,17 @@ fn module(fields: &[&str]) -> GoModule {
     }
 }
 
-pub(crate) fn parse_modinfo(m: &str) -> GoBuildInfo {
+/// The build info in `m`, and how many `dep` and `build` lines past [`MAX_BUILD_INFO_ENTRIES`] were left out.
+pub(crate) fn parse_modinfo(m: &str) -> (GoBuildInfo, usize) {
+    /// What a `=>` line replaces.
+    enum Last {
+        Main,
+        Dep,
+        Dropped,
+    }
     let mut info = GoBuildInfo::default();
-    let mut last_dep = false;
+    let mut last = Last::Main;
+    let mut dropped = 0;
     for line in m.lines() {
         let mut parts = line.split('\t');
         let kind = parts.next().unwrap_or_default();
@@ -242,32 +292,43 @@ pub(crate) fn parse_modinfo(m: &str) -> GoBuildInfo {
             "path" => info.path = rest.first().map(|s| s.to_string()),
             "mod" => {
                 info.main = Some(module(&rest));
-                last_dep = false;
+                last = Last::Main;
+            }
+            "dep" if info.deps.len() < MAX_BUILD_INFO_ENTRIES => {
+                info.deps.push(module(&rest));
+                last = Last::Dep;
             }
             "dep" => {
-                info.deps.push(module(&rest));
-                last_dep = true;
+                dropped += 1;
+                last = Last::Dropped;
             }
             "=>" => {
                 let rep = Box::new(module(&rest));
-                if last_dep {
-                    if let Some(d) = info.deps.last_mut() {
-                        d.replace = Some(rep);
+                match last {
+                    Last::Dep => {
+                        if let Some(d) = info.deps.last_mut() {
+                            d.replace = Some(rep);
+                        }
                     }
-                } else if let Some(mm) = info.main.as_mut() {
-                    mm.replace = Some(rep);
+                    Last::Main => {
+                        if let Some(mm) = info.main.as_mut() {
+                            mm.replace = Some(rep);
+                        }
+                    }
+                    Last::Dropped => {}
                 }
             }
-            "build" => {
+            "build" if info.settings.len() < MAX_BUILD_INFO_ENTRIES => {
                 let kv = rest.join("\t");
                 if let Some((k, v)) = split_setting(&kv) {
                     info.settings.push((k, v));
                 }
             }
+            "build" => dropped += 1,
             _ => {}
         }
     }
-    info
+    (info, dropped)
 }
 
 /// Split `key=value` where either side may be a Go-quoted string.
@@ -330,12 +391,23 @@ fn unquote_prefix(s: &str) -> Option<(String, usize)> {
     None
 }
 
-fn dep_v0<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, s: &Section) -> Result<Vec<RustPackage>, String> {
+fn dep_v0<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    s: &Section,
+    budget: &mut StringBudget,
+) -> Result<Vec<RustPackage>, String> {
     let data = r
-        .bytes(s.offset, s.size.min(DEP_V0_LIMIT as u64), ".dep-v0")
+        .bytes(s.offset, s.size.min(MAX_DEP_V0_BYTES as u64), ".dep-v0")
         .map_err(|e| e.to_string())?;
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, DEP_V0_LIMIT)
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_DEP_V0_BYTES)
         .map_err(|e| format!("zlib data does not inflate ({:?})", e.status))?;
+    // The package strings are no longer than the JSON they come from: pay for the JSON.
+    if !budget.pay(json.len()) {
+        return Err(format!(
+            "the package list ({} bytes) is not kept: the file's other strings used up the budget",
+            json.len()
+        ));
+    }
     #[derive(serde::Deserialize)]
     struct Doc {
         packages: Vec<Pkg>,
@@ -388,7 +460,8 @@ mod tests {
     #[test]
     fn modinfo_lines() {
         let m = "path\texample.com/x\nmod\texample.com/x\t(devel)\t\ndep\tgolang.org/x/sys\tv0.1.0\th1:abc=\n=>\t../sys\t(devel)\t\nbuild\tCGO_ENABLED=1\n";
-        let info = parse_modinfo(m);
+        let (info, dropped) = parse_modinfo(m);
+        assert_eq!(dropped, 0);
         assert_eq!(info.path.as_deref(), Some("example.com/x"));
         assert_eq!(info.deps.len(), 1);
         assert_eq!(

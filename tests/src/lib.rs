@@ -6,6 +6,7 @@
 //! skips itself.
 
 pub mod browser;
+pub mod crafted;
 pub mod server;
 
 use std::path::{Path, PathBuf};

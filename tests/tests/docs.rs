@@ -1,4 +1,5 @@
-//! The TOML examples in the README parse, with no unknown key: the documentation stays true.
+//! The README stays true: its TOML examples parse with no unknown key, and its table of bounds is the one in
+//! `core/src/limits.rs`.
 
 use static_build_core::plan::{self, Config, ProjectFacts};
 use static_build_core::Policy;
@@ -50,4 +51,27 @@ fn readme_toml_examples_parse_without_warnings() {
         }
     }
     assert!(policies >= 1 && configs >= 1);
+}
+
+#[test]
+fn readme_bounds_table_is_core_limits() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = "<!-- bounds:start -->\n";
+    let end = "<!-- bounds:end -->";
+    let from = readme
+        .find(start)
+        .expect("the README's bounds table start marker")
+        + start.len();
+    let to = readme[from..]
+        .find(end)
+        .expect("the bounds table end marker")
+        + from;
+    let mut want = String::from("| bound | value | what it limits |\n|---|---|---|\n");
+    for b in static_build_core::limits::ALL {
+        want.push_str(&format!("| `{}` | {} | {} |\n", b.name, b.shown(), b.what));
+    }
+    assert!(
+        readme[from..to] == want,
+        "the README's table of bounds differs from core/src/limits.rs; it should read:\n{want}"
+    );
 }

@@ -2,7 +2,7 @@
 //! truncated at many offsets and mutated at many places (deterministically), and crafted headers with huge
 //! counts are inspected within a memory and time budget.
 //!
-//! The coverage-guided version of this lives in `fuzz/` (`cargo fuzz run inspect`).
+//! The coverage-guided version of this lives in `fuzz/`, run for a bounded time by `scripts/fuzz.sh`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

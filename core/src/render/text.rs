@@ -694,12 +694,17 @@ fn dynamic_rows(b: &Binary) -> Vec<Vec<String>> {
 }
 
 /// Aligned columns under a header, indented by four spaces; `right` marks right-aligned (numeric) columns.
+/// Columns are padded to their widest cell up to this width; a wider cell overflows its own row only. (A
+/// column as wide as its widest cell would pad every row of a crafted file's 32,768 sections to the width
+/// of its one 4 KB name.)
+const MAX_PADDED_COLUMN: usize = 40;
+
 fn table(out: &mut String, header: &[&str], right: &[bool], rows: Vec<Vec<String>>) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(cell.chars().count().min(MAX_PADDED_COLUMN));
             }
         }
     }
