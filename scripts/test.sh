@@ -3,8 +3,9 @@
 # the multi-architecture corpus, starts a Docker engine, builds the builder images and static-build's own
 # release binary with static-build (scripts/release-build.sh; all cached), installs Chromium and the pinned
 # wasm-bindgen CLI and builds the web page (scripts/web-setup.sh, web/build.sh), checks formatting and lints,
-# builds the core for wasm32, runs every test (the web page's in headless Chromium too), and builds the fuzz
-# target. Idempotent; a second run skips the set-up that is already done.
+# builds the core for wasm32, builds the fuzz target and fuzzes the inspector for a bounded time
+# (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). Idempotent; a second run
+# skips the set-up that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,9 @@ cargo build -p static-build-core --target wasm32-unknown-unknown --locked
 
 say "fuzz target builds"
 cargo build --manifest-path fuzz/Cargo.toml --quiet
+
+say "fuzzing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS, default 75)"
+scripts/fuzz.sh
 
 say "tests"
 cargo test --workspace --locked
