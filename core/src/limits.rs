@@ -36,6 +36,12 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// Unknown keys reported one by one per configuration file; the rest are counted in one more warning.
 pub const MAX_CONFIG_WARNINGS: usize = 20;
 
+/// Patterns of the policy's `allowed-needed` (each is matched against each NEEDED name).
+pub const MAX_GLOBS: usize = 256;
+
+/// Characters of each.
+pub const MAX_GLOB_LEN: usize = 256;
+
 /// Largest JSON report read back (`report merge`, `report publish`, `--base-report`, a base artifact).
 pub const MAX_REPORT_BYTES: u64 = 64 << 20;
 
@@ -225,6 +231,8 @@ bounds! {
     DEFAULT_PIDS_LIMIT: Count, "processes of a build container (`pids-limit`)";
     MAX_CONFIG_BYTES: Bytes, "a configuration or policy file";
     MAX_CONFIG_WARNINGS: Count, "unknown keys listed per file";
+    MAX_GLOBS: Count, "patterns of `allowed-needed`";
+    MAX_GLOB_LEN: Count, "characters of each";
     MAX_REPORT_BYTES: Bytes, "a JSON report read back";
     MAX_MERGED_BYTES: Bytes, "the reports that `report merge` folds together";
     MAX_SCANNED_SOURCES: Count, "source files read when planning";

@@ -196,6 +196,8 @@ pub enum PolicyError {
     UnknownRule(String, String),
     #[error("invalid glibc version `{}`: expected something like 2.17", crate::escape::one_line(.0))]
     BadVersion(String),
+    #[error("allowed-needed: {0}")]
+    TooManyGlobs(String),
 }
 
 /// A policy violation, or a note, about one file.
@@ -285,6 +287,25 @@ impl Policy {
             if parse_version(v).is_none() {
                 return Err(PolicyError::BadVersion(v.clone()));
             }
+        }
+        // Matching costs pattern length times name length: both sides are bounded.
+        use crate::limits::{MAX_GLOBS, MAX_GLOB_LEN};
+        if self.allowed_needed.len() > MAX_GLOBS {
+            return Err(PolicyError::TooManyGlobs(format!(
+                "{} patterns; at most {MAX_GLOBS} are read",
+                self.allowed_needed.len()
+            )));
+        }
+        if let Some(long) = self
+            .allowed_needed
+            .iter()
+            .find(|g| g.chars().count() > MAX_GLOB_LEN)
+        {
+            return Err(PolicyError::TooManyGlobs(format!(
+                "a pattern of {} characters (`{}…`); at most {MAX_GLOB_LEN} are read",
+                long.chars().count(),
+                crate::escape::one_line(&long.chars().take(40).collect::<String>())
+            )));
         }
         Ok(())
     }
@@ -552,6 +573,18 @@ mod tests {
         assert!(glob_match("*", ""));
         assert!(!glob_match("libc.so.*", "libcrypto.so.3"));
         assert!(glob_match("*crypto*", "libcrypto.so.3"));
+    }
+
+    #[test]
+    fn allowed_needed_patterns_are_bounded() {
+        let long = format!("[policy]\nallowed-needed = [\"{}\"]\n", "*a".repeat(200));
+        let err = Policy::from_config_toml(&long).unwrap_err().to_string();
+        assert!(err.contains("a pattern of 400 characters"), "{err}");
+        let many = format!(
+            "[policy]\nallowed-needed = [{}]\n",
+            vec!["\"lib*.so\""; 300].join(", ")
+        );
+        assert!(Policy::from_config_toml(&many).is_err());
     }
 
     #[test]
