@@ -52,7 +52,12 @@ impl OutDir {
         .map_err(std::io::Error::from)
         .with_context(|| format!("cannot open the project directory `{}`", project.display()))?;
         let mut fd = root;
-        let mut shown = project.to_path_buf();
+        // Paths are shown as the user would write them: `out/app`, not `./out/app`.
+        let mut shown = if project == Path::new(".") {
+            PathBuf::new()
+        } else {
+            project.to_path_buf()
+        };
         for comp in Path::new(rel).components() {
             use std::path::Component;
             let name = match comp {
