@@ -80,7 +80,8 @@ pub struct InspectArgs {
     /// and dependency, and every skipped non-ELF file
     #[arg(long, short)]
     pub verbose: bool,
-    /// Write the report to this file instead of standard output
+    /// Write the report to this file instead of standard output (a new file renamed into place; a symbolic
+    /// link at FILE is refused, not followed)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Colour in text output

@@ -204,7 +204,7 @@ impl OutDir {
             Ok(st) => match FileType::from_raw_mode(st.st_mode) {
                 FileType::RegularFile => Ok(()),
                 FileType::Symlink => bail!(
-                    "`{}` is a symbolic link{}: static-build does not write through links (remove it; a project should not commit files into its output directory)",
+                    "`{}` is a symbolic link{}: static-build does not write through links (remove the link, or write somewhere else; a project should not commit links where its outputs go)",
                     self.path(name).display(),
                     link_target(&self.fd, std::ffi::OsStr::new(name))
                 ),
@@ -234,6 +234,21 @@ fn raw(fd: &OwnedFd) -> i32 {
 /// in its directory, then renamed over it. For files the user names (`--output`, `report merge -o`); the
 /// directory itself is the user's choice and may be reached through links.
 pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
+    // The standard streams and the null device, named on purpose (they are links or devices, which the
+    // rule below refuses): written as they are.
+    if path == Path::new("-") || path == Path::new("/dev/stdout") {
+        return crate::term::out(&String::from_utf8_lossy(text))
+            .context("cannot write to standard output");
+    }
+    if path == Path::new("/dev/stderr") || path == Path::new("/dev/null") {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot open `{}`", path.display()))?;
+        return f
+            .write_all(text)
+            .with_context(|| format!("cannot write `{}`", path.display()));
+    }
     let (dir, name) = match (path.parent(), path.file_name()) {
         (Some(d), Some(n)) => (
             if d.as_os_str().is_empty() {
@@ -360,6 +375,8 @@ mod tests {
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         write_file(&dir.join("sub/r.json"), b"{}").unwrap();
+        // Named on purpose, the null device is written as it is.
+        write_file(Path::new("/dev/null"), b"{}").unwrap();
         assert_eq!(std::fs::read(dir.join("sub/r.json")).unwrap(), b"{}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
