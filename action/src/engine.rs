@@ -28,7 +28,7 @@ use bollard::Docker;
 use futures_util::StreamExt;
 use static_build_core::escape::one_line;
 use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE};
-use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, WORKDIR};
+use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_DIR, WORKDIR};
 
 use crate::loglines::LineSplitter;
 use crate::outdir::{OutDir, WriteError};
@@ -231,6 +231,15 @@ impl Engine {
             .upload_to_container(name, Some(upload), body)
             .await
             .with_context(|| format!("{t}: cannot copy the project into the container"))?;
+        if !target.tools.is_empty() {
+            let upload = UploadToContainerOptionsBuilder::new().path("/").build();
+            self.docker
+                .upload_to_container(name, Some(upload), bollard::body_full(tools_tar(target)?))
+                .await
+                .with_context(|| {
+                    format!("{t}: cannot copy static-build's tools into the container")
+                })?;
+        }
         self.docker
             .start_container(
                 name,
@@ -392,11 +401,15 @@ impl Engine {
     }
 }
 
-/// The shell script a target's container runs: install, then the build commands, in the project directory.
+/// The shell script a target's container runs: install, then the build commands, in the project directory,
+/// with static-build's tools first on `PATH`.
 fn build_script(t: &TargetPlan) -> String {
     let mut lines = Vec::new();
     if let Some(install) = &t.install {
         lines.push(install.clone());
+    }
+    if !t.tools.is_empty() {
+        lines.push(format!("export PATH=\"{TOOLS_DIR}:$PATH\""));
     }
     lines.push(format!("cd {}", t.workdir));
     lines.extend(t.commands.iter().cloned());
@@ -477,6 +490,33 @@ fn extract_one(
         ),
         Err(WriteError::Other(e)) => Err(e),
     }
+}
+
+/// static-build's tools as a tar archive rooted at `/`: `TOOLS_DIR/<name>`, mode 0755.
+fn tools_tar(target: &TargetPlan) -> Result<bytes::Bytes> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut dirs = String::new();
+    for part in TOOLS_DIR.trim_start_matches('/').split('/') {
+        dirs.push_str(part);
+        dirs.push('/');
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Directory);
+        h.set_mode(0o755);
+        h.set_size(0);
+        b.append_data(&mut h, &dirs, std::io::empty())?;
+    }
+    for tool in &target.tools {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(0o755);
+        h.set_size(tool.content.len() as u64);
+        b.append_data(
+            &mut h,
+            format!("{dirs}{}", tool.name),
+            tool.content.as_bytes(),
+        )?;
+    }
+    Ok(bytes::Bytes::from(b.into_inner()?))
 }
 
 /// The project as a tar archive rooted at `src/` (the container's working directory), honouring

@@ -419,3 +419,77 @@ fn a_missing_output_is_an_error_of_that_target() {
     assert!(t.contains("did not produce `hello-zlib`"), "{t}");
     assert!(leftover_containers(&dir).is_empty());
 }
+
+/// A cgo program whose C library is found through `#cgo pkg-config:` and whose static archive needs another
+/// library (`Libs.private: -lm`): the library is built in the container, its .pc file is in the project.
+fn pkg_config_project(pkg_config: Option<&str>) -> std::path::PathBuf {
+    let dir = tempdir("pkgconfig");
+    let files: [(&str, &str); 6] = [
+        ("go.mod", "module example.com/app\n\ngo 1.19\n"),
+        (
+            "main.go",
+            "package main\n\n/*\n#cgo pkg-config: foo\n#include \"foo.h\"\n*/\nimport \"C\"\nimport \"fmt\"\n\nfunc main() { fmt.Printf(\"foo says %.1f\\n\", float64(C.foo(27))) }\n",
+        ),
+        ("foo/foo.h", "double foo(double x);\n"),
+        (
+            "foo/foo.c",
+            "#include <math.h>\n#include \"foo.h\"\ndouble foo(double x) { return cbrt(x) + pow(x, 0.0) - 1.0; }\n",
+        ),
+        (
+            "foo/foo.pc",
+            "prefix=/src/foo\nName: foo\nDescription: needs libm when linked statically\nVersion: 1.0\nLibs: -L${prefix} -lfoo\nLibs.private: -lm\nCflags: -I${prefix}\n",
+        ),
+        (
+            "static-build.toml",
+            "name = \"app\"\ncommand = '''\ngcc -O2 -c -o foo/foo.o foo/foo.c && ar rcs foo/libfoo.a foo/foo.o\nPKG_CONFIG_PATH=$PWD/foo go build -trimpath -ldflags '-linkmode external -extldflags \"-static\"' -o static-build-out/app .\n'''\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    if let Some(p) = pkg_config {
+        let mut toml = std::fs::read_to_string(dir.join("static-build.toml")).unwrap();
+        toml.push_str(&format!("\n[env]\nPKG_CONFIG = \"{p}\"\n"));
+        std::fs::write(dir.join("static-build.toml"), toml).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_library_found_through_pkg_config_brings_its_private_libraries() {
+    let dir = pkg_config_project(None);
+    let mut args = vec!["build".to_string(), "--jobs".into(), "2".into()];
+    args.extend(images_args(&["amd64", "386"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    for arch in ["amd64", "386"] {
+        let printed = run_alone(&dir.join(format!("out/app-{arch}")));
+        assert_eq!(printed, "foo says 3.0\n", "{arch}");
+    }
+    // The plan says so.
+    let plan = static_build(&dir, &["plan", "--target", "amd64"]);
+    let p = text(&plan);
+    assert!(
+        p.contains("env      PKG_CONFIG=/static-build/bin/pkg-config"),
+        "{p}"
+    );
+    assert!(
+        p.contains("tool     /static-build/bin/pkg-config: pkg-config --static"),
+        "{p}"
+    );
+
+    // The check can fail: the image's own pkg-config, without --static, leaves out Libs.private.
+    let dir = pkg_config_project(Some("/usr/bin/pkg-config"));
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("undefined reference to `cbrt'"), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}

@@ -24,6 +24,33 @@ pub const WORKDIR: &str = "/src";
 /// Where the cache volume is mounted in the build container.
 pub const CACHE_DIR: &str = "/static-build-cache";
 
+/// static-build's own tools in the build container, first on `PATH` for the build commands.
+pub const TOOLS_DIR: &str = "/static-build/bin";
+
+/// The pkg-config that every caller in the build container gets (Go's cgo, make, CMake's FindPkgConfig,
+/// meson, autotools, the pkg-config crate, a user's script): the image's own pkg-config or pkgconf with
+/// `--static`, so that each library's `Libs.private` (the libraries its static archive needs) is linked too.
+/// It is first on `PATH` and named by `PKG_CONFIG`; `PKG_CONFIG` must be a single word, because Go's cmd/go
+/// runs only the first word of it.
+pub const PKG_CONFIG_WRAPPER: &str = r#"#!/bin/sh
+# static-build: pkg-config that always answers as `pkg-config --static`, so that a static link gets each
+# library's Libs.private. Runs the image's own pkg-config or pkgconf (the first on PATH that is not this).
+here=/static-build/bin
+old_ifs=$IFS
+IFS=:
+for dir in $PATH; do
+  [ "$dir" = "$here" ] && continue
+  for name in pkg-config pkgconf; do
+    if [ -x "$dir/$name" ] && [ ! -d "$dir/$name" ]; then
+      IFS=$old_ifs
+      exec "$dir/$name" --static "$@"
+    fi
+  done
+done
+echo "static-build: no pkg-config or pkgconf in the build image (install pkg-config, or pkgconf on Alpine)" >&2
+exit 127
+"#;
+
 /// A target architecture and how each ecosystem names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TargetSpec {
@@ -342,6 +369,19 @@ pub struct TargetPlan {
     /// what another's left there, and by image, target and preset, so builds never share a cache that
     /// another toolchain wrote. `None` when caching is off.
     pub cache_volume: Option<String>,
+    /// static-build's tools put in [`TOOLS_DIR`] before the build, which is first on `PATH` for the
+    /// commands.
+    pub tools: Vec<ToolFile>,
+}
+
+/// A file static-build puts into the build container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolFile {
+    /// Its name in [`TOOLS_DIR`].
+    pub name: String,
+    /// What it is for, in a few words (shown by `static-build plan`).
+    pub purpose: String,
+    pub content: String,
 }
 
 /// The confinement of every build container (a build runs a pull request's code).
@@ -1020,6 +1060,12 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             commands: recipe.commands.clone(),
             outputs,
             expected_arch: spec.elf_arch.into(),
+            tools: vec![ToolFile {
+                name: "pkg-config".into(),
+                purpose: "pkg-config --static for every caller (first on PATH, and PKG_CONFIG)"
+                    .into(),
+                content: PKG_CONFIG_WRAPPER.into(),
+            }],
         });
     }
     Ok(BuildPlan {
@@ -1046,6 +1092,11 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         targets,
         notes,
     })
+}
+
+/// `PKG_CONFIG` for every preset: the static wrapper.
+fn pkg_config() -> String {
+    format!("{TOOLS_DIR}/pkg-config")
 }
 
 /// What a preset does, independent of the target.
@@ -1114,18 +1165,25 @@ fn recipe(
             cmd.push(shell_quote(&package));
             Recipe {
                 apk: if cgo {
-                    vec!["go", "gcc", "musl-dev"]
+                    vec!["go", "gcc", "musl-dev", "pkgconf"]
                 } else {
                     vec!["go"]
                 },
                 apt: if cgo {
-                    vec!["golang-go", "gcc", "libc6-dev", "ca-certificates"]
+                    vec![
+                        "golang-go",
+                        "gcc",
+                        "libc6-dev",
+                        "pkg-config",
+                        "ca-certificates",
+                    ]
                 } else {
                     vec!["golang-go", "ca-certificates"]
                 },
                 env: vec![
                     ("CGO_ENABLED".into(), if cgo { "1" } else { "0" }.into()),
                     ("GOFLAGS".into(), "-buildvcs=false".into()),
+                    ("PKG_CONFIG".into(), pkg_config()),
                 ],
                 commands: vec![cmd.join(" ")],
                 outputs: out(format!("static-build-out/{name}")),
@@ -1148,12 +1206,13 @@ fn recipe(
                 ));
             }
             Recipe {
-                apk: vec!["rust", "cargo", "musl-dev"],
-                apt: vec!["cargo", "rustc", "libc6-dev"],
+                apk: vec!["rust", "cargo", "musl-dev", "pkgconf"],
+                apt: vec!["cargo", "rustc", "libc6-dev", "pkg-config"],
                 env: vec![
                     // Stated explicitly: the default has changed before and is planned to change again.
                     ("RUSTFLAGS".into(), "-C target-feature=+crt-static".into()),
                     ("PKG_CONFIG_ALL_STATIC".into(), "1".into()),
+                    ("PKG_CONFIG".into(), pkg_config()),
                 ],
                 commands: if config.rust.musl {
                     vec![
@@ -1211,7 +1270,7 @@ fn recipe(
                 env: vec![
                     ("CFLAGS".into(), "-O2".into()),
                     ("LDFLAGS".into(), "-static".into()),
-                    ("PKG_CONFIG".into(), "pkg-config --static".into()),
+                    ("PKG_CONFIG".into(), pkg_config()),
                 ],
                 commands,
                 outputs: user_outputs.clone().unwrap_or_default(),
@@ -1229,7 +1288,7 @@ fn recipe(
             Recipe {
                 apk: vec![],
                 apt: vec![],
-                env: vec![],
+                env: vec![("PKG_CONFIG".into(), pkg_config())],
                 commands: vec![format!("sh ./{}", shell_quote(&script))],
                 outputs: user_outputs.clone().unwrap_or_default(),
             }
@@ -1264,7 +1323,15 @@ mod tests {
         assert_eq!(t.platform, "linux/amd64");
         assert_eq!(t.image, format!("alpine:{ALPINE_VERSION}"));
         assert_eq!(t.package_manager, PackageManager::Apk);
-        assert_eq!(t.packages, vec!["go", "gcc", "musl-dev"]);
+        assert_eq!(t.packages, vec!["go", "gcc", "musl-dev", "pkgconf"]);
+        // Every pkg-config call answers as `pkg-config --static`, through a one-word PKG_CONFIG.
+        assert!(t
+            .env
+            .contains(&("PKG_CONFIG".into(), "/static-build/bin/pkg-config".into())));
+        assert_eq!(t.tools[0].name, "pkg-config");
+        assert!(t.tools[0]
+            .content
+            .contains("exec \"$dir/$name\" --static \"$@\""));
         assert!(t.env.contains(&("CGO_ENABLED".into(), "1".into())));
         assert_eq!(
             t.commands,
@@ -1373,7 +1440,7 @@ mod tests {
         assert!(plan.targets[0].commands[0].starts_with("cmake"));
         assert!(plan.targets[0]
             .env
-            .contains(&("PKG_CONFIG".into(), "pkg-config --static".into())));
+            .contains(&("PKG_CONFIG".into(), "/static-build/bin/pkg-config".into())));
         let plan = resolve(&c, &project(&["build_static.sh"], false)).unwrap();
         assert_eq!(plan.preset, Preset::Script);
         assert_eq!(plan.targets[0].commands, vec!["sh ./build_static.sh"]);
@@ -1437,17 +1504,17 @@ mod tests {
         c.image = Some("rust:1.94.1-alpine3.23".into());
         assert_eq!(
             resolve(&c, &facts).unwrap().targets[0].packages,
-            ["musl-dev"]
+            ["musl-dev", "pkgconf"]
         );
         c.image = Some("docker.io/library/rust:1.94.1-slim-bookworm".into());
         assert_eq!(
             resolve(&c, &facts).unwrap().targets[0].packages,
-            ["libc6-dev"]
+            ["libc6-dev", "pkg-config"]
         );
         c.image = Some("alpine:3.23".into());
         assert_eq!(
             resolve(&c, &facts).unwrap().targets[0].packages,
-            ["rust", "cargo", "musl-dev"]
+            ["rust", "cargo", "musl-dev", "pkgconf"]
         );
     }
 

@@ -72,6 +72,15 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         for (k, v) in &t.env {
             let _ = writeln!(out, "  env      {}={}", clean(k), clean(&shell_quote(v)));
         }
+        for tool in &t.tools {
+            let _ = writeln!(
+                out,
+                "  tool     {}/{}: {}",
+                crate::plan::TOOLS_DIR,
+                clean(&tool.name),
+                clean(&tool.purpose)
+            );
+        }
         let _ = writeln!(out, "  workdir  {}", t.workdir);
         if let Some(v) = &t.cache_volume {
             let _ = writeln!(
