@@ -87,17 +87,33 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                     }
                 }
             }
-            Ok(TargetResult::Failed { code, tail, oom }) => {
+            Ok(TargetResult::Failed {
+                code,
+                tail,
+                oom,
+                link,
+            }) => {
                 let why = if oom {
                     format!("the build was killed for lack of memory (exit {code})")
                 } else {
                     format!("the build command failed with exit code {code}")
                 };
-                let last: Vec<String> = tail.iter().rev().take(5).rev().cloned().collect();
-                report.add_error(
-                    name,
-                    format!("{why}; last lines:\n    {}", last.join("\n    ")),
-                );
+                let mut last: Vec<&String> = tail
+                    .iter()
+                    .rev()
+                    .filter(|l| !l.trim().is_empty())
+                    .take(5)
+                    .collect();
+                last.reverse();
+                let mut message = format!("{why}; its last lines:");
+                for l in last {
+                    message.push('\n');
+                    message.push_str(l);
+                }
+                // One finding per cause of a failed link, read from the whole log.
+                let mut entry = static_build_core::FileReport::error(name, message);
+                entry.findings = link.diagnose(target.package_manager);
+                report.push(entry);
             }
             Ok(TargetResult::TimedOut { after }) => report.add_error(
                 name,

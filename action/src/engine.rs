@@ -53,6 +53,8 @@ pub enum TargetResult {
         code: i64,
         tail: Vec<String>,
         oom: bool,
+        /// What the whole log said about the link.
+        link: static_build_core::linklog::LinkLog,
     },
     TimedOut {
         after: Duration,
@@ -258,10 +260,12 @@ impl Engine {
         let mut logs = self.docker.logs(name, Some(logs_options));
         let mut tail: VecDeque<String> = VecDeque::with_capacity(LOG_TAIL_LINES + 1);
         let mut lines = LineSplitter::new(MAX_LOG_LINE);
+        let mut link = static_build_core::linklog::LinkLog::new();
         let deadline = Duration::from_secs(plan.timeout_secs);
         let started = Instant::now();
         let mut show = |line: String| {
             let line = neutralize(&line);
+            link.observe(&line);
             self.progress.target_line(t, &line);
             if tail.len() == LOG_TAIL_LINES {
                 tail.pop_front();
@@ -310,6 +314,7 @@ impl Engine {
                 code,
                 tail,
                 oom: state.oom_killed.unwrap_or(false),
+                link,
             });
         }
 

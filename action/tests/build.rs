@@ -490,6 +490,44 @@ fn a_library_found_through_pkg_config_brings_its_private_libraries() {
     let out = static_build(&dir, &args);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(2), "{t}");
-    assert!(t.contains("undefined reference to `cbrt'"), "{t}");
+    // The log's last lines, each on its own line, then the cause in plain words.
+    assert!(
+        t.contains("\n    foo.c:(.text+0x5): undefined reference to `cbrt'\n"),
+        "{t}"
+    );
+    assert!(!t.contains("\\n"), "{t}");
+    assert!(
+        t.contains("error[link-undefined-reference]: undefined reference to cbrt (needed by"),
+        "{t}"
+    );
+    let report = std::fs::read_to_string(dir.join("out/static-build-report.json")).unwrap();
+    assert!(
+        report.contains(
+            "undefined reference to cbrt (needed by /src/foo/libfoo.a): libm provides it"
+        ),
+        "{report}"
+    );
+    assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+fn a_library_the_distribution_ships_no_static_archive_of_is_explained() {
+    // Debian builds libsystemd as a shared library only (Debian's libpcap needs it through D-Bus).
+    let (dir, out, t) = build_with_config(
+        "c-zlib",
+        "outputs = [\"hello-zlib\"]\ncommand = \"gcc -static -o hello-zlib main.c -lz -lsystemd\"\n",
+        &["amd64"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    // The report (JSON) holds the finding whole; the text wraps it.
+    let report = std::fs::read_to_string(dir.join("out/static-build-report.json")).unwrap();
+    assert!(
+        report.contains("cannot find -lsystemd: the static link needs libsystemd.a, and the image has no such static archive. No distribution package ships one: Debian builds libsystemd as a shared library only"),
+        "{report}"
+    );
+    assert!(
+        t.contains("error[link-missing-library]: cannot find -lsystemd:"),
+        "{t}"
+    );
     assert!(leftover_containers(&dir).is_empty());
 }

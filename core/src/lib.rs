@@ -28,6 +28,7 @@ mod error;
 pub mod escape;
 mod inspect;
 pub mod limits;
+pub mod linklog;
 mod model;
 pub mod plan;
 mod policy;

@@ -24,6 +24,13 @@ pub const MAX_BUFFERED_LOG: usize = 8 << 20;
 /// The last lines of a failed build kept for its error message.
 pub const LOG_TAIL_LINES: usize = 20;
 
+/// Names kept from a build's log to explain a failed link (undefined symbols, missing libraries, each); the
+/// rest are counted.
+pub const MAX_LINK_NAMES: usize = 32;
+
+/// Archives named per undefined symbol.
+pub const MAX_LINK_ARCHIVES: usize = 8;
+
 /// Default of the `pids-limit` setting: the processes and threads a build container may run at once (a fork
 /// bomb stops here).
 pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
@@ -228,6 +235,8 @@ bounds! {
     MAX_LOG_LINE: Bytes, "a line of a build's log (longer lines are split)";
     MAX_BUFFERED_LOG: Bytes, "a target's log held while targets build in parallel in CI";
     LOG_TAIL_LINES: Count, "last lines of a failed build kept for its error";
+    MAX_LINK_NAMES: Count, "undefined symbols and missing libraries kept to explain a failed link";
+    MAX_LINK_ARCHIVES: Count, "archives named per undefined symbol";
     DEFAULT_PIDS_LIMIT: Count, "processes of a build container (`pids-limit`)";
     MAX_CONFIG_BYTES: Bytes, "a configuration or policy file";
     MAX_CONFIG_WARNINGS: Count, "unknown keys listed per file";

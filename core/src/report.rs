@@ -89,12 +89,14 @@ impl FileReport {
     }
 
     /// Replace the findings with `policy`'s, from the facts already read. Entries without facts (not ELF,
-    /// unreadable) have no findings under any policy.
+    /// unreadable) have no policy findings under any policy; an error's own findings (why a build's link
+    /// failed) are facts, not the policy's, and stay.
     pub fn rejudge(&mut self, policy: &Policy) {
-        self.findings = match &self.outcome {
-            Outcome::Elf { binary } => policy.evaluate(binary),
-            Outcome::Skipped { .. } | Outcome::Error { .. } => Vec::new(),
-        };
+        match &self.outcome {
+            Outcome::Elf { binary } => self.findings = policy.evaluate(binary),
+            Outcome::Skipped { .. } => self.findings.clear(),
+            Outcome::Error { .. } => {}
+        }
     }
 }
 

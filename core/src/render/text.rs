@@ -144,12 +144,18 @@ fn file(out: &mut String, f: &FileReport, opts: &TextOptions, p: &Painter) {
             let _ = writeln!(out, "{path}: skipped (not ELF: {})", clean(looks_like));
         }
         Outcome::Error { error } => {
+            // An error may carry lines (a failed build's last lines): each is shown on its own line,
+            // indented, never as a literal `\n`.
+            let mut lines = error.lines();
             let _ = writeln!(
                 out,
                 "{path}: {}: {}",
                 p.paint(&format!("{BOLD};{RED}"), "error"),
-                clean(error)
+                clean(lines.next().unwrap_or(""))
             );
+            for line in lines {
+                let _ = writeln!(out, "    {}", clean(line.trim_start()));
+            }
         }
         Outcome::Elf { binary } => elf(out, &path, f, binary, opts, p),
     }
