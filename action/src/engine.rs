@@ -413,8 +413,8 @@ fn build_script(t: &TargetPlan) -> String {
     if let Some(install) = &t.install {
         lines.push(install.clone());
     }
-    if !t.tools.is_empty() {
-        lines.push(format!("export PATH=\"{TOOLS_DIR}:$PATH\""));
+    if !t.path.is_empty() {
+        lines.push(format!("export PATH=\"{}:$PATH\"", t.path.join(":")));
     }
     lines.push(format!("cd {}", t.workdir));
     lines.extend(t.commands.iter().cloned());

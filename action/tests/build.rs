@@ -383,13 +383,22 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
         &image,
         "sh",
         "-c",
-        "ls /c/apt",
+        "ls /c/apt; echo ccache-files=$(find /c/ccache -type f | wc -l)",
     ]);
-    assert!(
-        String::from_utf8_lossy(&ls.stdout).contains(".deb"),
-        "{}",
-        text(&ls)
-    );
+    let listed = String::from_utf8_lossy(&ls.stdout);
+    assert!(listed.contains(".deb"), "{}", text(&ls));
+    // The c preset installed ccache and the compiler ran through it: its cache is in the volume.
+    assert!(plan["targets"][0]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p == "ccache"));
+    let files: usize = listed
+        .split("ccache-files=")
+        .nth(1)
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(files > 0, "ccache stored nothing: {}", text(&ls));
 }
 
 #[test]

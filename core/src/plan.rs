@@ -372,6 +372,9 @@ pub struct TargetPlan {
     /// static-build's tools put in [`TOOLS_DIR`] before the build, which is first on `PATH` for the
     /// commands.
     pub tools: Vec<ToolFile>,
+    /// Directories put before the image's `PATH` for the build commands, in order ([`TOOLS_DIR`], and
+    /// ccache's compiler links where ccache is used).
+    pub path: Vec<String>,
 }
 
 /// A file static-build puts into the build container.
@@ -648,15 +651,24 @@ fn install_command(pm: PackageManager, packages: &[String], cached: bool) -> Opt
     }
 }
 
-/// The cache variables each preset's toolchain honours, pointed into the cache volume.
+/// The cache variables each preset's toolchain honours, pointed into the cache volume. Cargo's target
+/// directory is there too, so that a second build recompiles no dependency (the project's files keep their
+/// modification times in the container, so cargo still rebuilds what changed).
 fn cache_env(preset: Preset) -> Vec<(String, String)> {
     let v = |k: &str, sub: &str| (k.to_string(), format!("{CACHE_DIR}/{sub}"));
     match preset {
         Preset::Go => vec![v("GOCACHE", "go-build"), v("GOMODCACHE", "go-mod")],
-        Preset::Rust => vec![v("CARGO_HOME", "cargo")],
+        Preset::Rust => vec![
+            v("CARGO_HOME", "cargo"),
+            v("CARGO_TARGET_DIR", "cargo-target"),
+        ],
         Preset::C | Preset::Script => vec![v("CCACHE_DIR", "ccache")],
     }
 }
+
+/// Where the distributions put ccache's compiler links (`gcc`, `cc`, `g++`... that run ccache): Alpine's,
+/// then Debian's. First on `PATH`, they make every compiler call of a build go through ccache.
+pub const CCACHE_LINK_DIRS: &[&str] = &["/usr/lib/ccache/bin", "/usr/lib/ccache"];
 
 /// A volume name from the image, target, preset and project key (Docker volume names allow `[a-zA-Z0-9_.-]`).
 fn cache_volume_name(image: &str, target: &str, preset: Preset, key: &str) -> String {
@@ -1022,6 +1034,15 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             }
         }
         let cached = config.cache.unwrap_or(true);
+        // The c preset's compiler calls go through ccache, kept in the cache volume.
+        let ccache = cached && preset == Preset::C && pm != PackageManager::None;
+        if ccache && !packages.iter().any(|p| p == "ccache") {
+            packages.push("ccache".into());
+        }
+        let mut path = vec![TOOLS_DIR.to_string()];
+        if ccache {
+            path.extend(CCACHE_LINK_DIRS.iter().map(|d| d.to_string()));
+        }
         let mut env: Vec<(String, String)> = recipe.env.clone();
         if cached {
             env.extend(cache_env(preset));
@@ -1060,6 +1081,7 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             commands: recipe.commands.clone(),
             outputs,
             expected_arch: spec.elf_arch.into(),
+            path,
             tools: vec![ToolFile {
                 name: "pkg-config".into(),
                 purpose: "pkg-config --static for every caller (first on PATH, and PKG_CONFIG)"
@@ -1194,7 +1216,16 @@ fn recipe(
             // The build runs natively in the target's container, so the image's own Rust host triple is the
             // target (musl on Alpine). Naming it with --target keeps RUSTFLAGS away from build scripts and
             // proc-macros, which cannot be linked statically.
-            let mut cmd = "cargo build --release --locked --target \"$host\"".to_string();
+            // With the project's Cargo.lock, exactly its versions; without one, cargo resolves them in the
+            // container (and says so).
+            let locked = project.has("Cargo.lock");
+            if !locked {
+                notes.push("no Cargo.lock: cargo resolves the dependencies in the build container, so versions may differ between builds (commit a Cargo.lock for reproducible builds)".into());
+            }
+            let mut cmd = format!(
+                "cargo build --release{} --target \"$host\"",
+                if locked { " --locked" } else { "" }
+            );
             if let Some(p) = &config.rust.package {
                 cmd.push_str(&format!(" -p {}", shell_quote(p)));
             }
@@ -1452,6 +1483,77 @@ mod tests {
             resolve(&c, &project(&["Makefile"], false)),
             Err(PlanError::Invalid { what: "output", .. })
         ));
+    }
+
+    #[test]
+    fn rust_keeps_its_lock_file_and_target_directory() {
+        let plan = resolve(&Config::default(), &project(&["Cargo.toml"], false)).unwrap();
+        let t = &plan.targets[0];
+        assert!(
+            !t.commands.iter().any(|c| c.contains("--locked")),
+            "{:?}",
+            t.commands
+        );
+        assert!(plan.notes.iter().any(|n| n.starts_with("no Cargo.lock")));
+        assert!(t.env.contains(&(
+            "CARGO_TARGET_DIR".into(),
+            "/static-build-cache/cargo-target".into()
+        )));
+        let plan = resolve(
+            &Config::default(),
+            &project(&["Cargo.toml", "Cargo.lock"], false),
+        )
+        .unwrap();
+        assert!(plan.targets[0]
+            .commands
+            .iter()
+            .any(|c| c.starts_with("cargo build --release --locked")));
+        assert!(!plan.notes.iter().any(|n| n.starts_with("no Cargo.lock")));
+        // No cache, no target directory in it.
+        let c = Config {
+            cache: Some(false),
+            ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["Cargo.toml"], false)).unwrap();
+        assert!(!plan.targets[0]
+            .env
+            .iter()
+            .any(|(k, _)| k == "CARGO_TARGET_DIR"));
+    }
+
+    #[test]
+    fn c_builds_go_through_ccache_in_the_cache_volume() {
+        let c = Config {
+            outputs: vec!["app".into()],
+            ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["Makefile"], false)).unwrap();
+        let t = &plan.targets[0];
+        assert!(t.packages.contains(&"ccache".to_string()));
+        assert_eq!(
+            t.path,
+            [
+                "/static-build/bin",
+                "/usr/lib/ccache/bin",
+                "/usr/lib/ccache"
+            ]
+        );
+        assert!(t
+            .env
+            .contains(&("CCACHE_DIR".into(), "/static-build-cache/ccache".into())));
+        // Nothing installed, or no cache: no ccache.
+        let mut c2 = c.clone();
+        c2.package_manager = Some(PackageManager::None);
+        let t = &resolve(&c2, &project(&["Makefile"], false))
+            .unwrap()
+            .targets[0];
+        assert_eq!(t.path, ["/static-build/bin"]);
+        c2.package_manager = None;
+        c2.cache = Some(false);
+        let t = &resolve(&c2, &project(&["Makefile"], false))
+            .unwrap()
+            .targets[0];
+        assert!(!t.packages.contains(&"ccache".to_string()));
     }
 
     #[test]

@@ -81,6 +81,13 @@ pub fn plan_text(plan: &BuildPlan) -> String {
                 clean(&tool.purpose)
             );
         }
+        if !t.path.is_empty() {
+            let _ = writeln!(
+                out,
+                "  path     {} before the image's PATH",
+                clean(&t.path.join(":"))
+            );
+        }
         let _ = writeln!(out, "  workdir  {}", t.workdir);
         if let Some(v) = &t.cache_volume {
             let _ = writeln!(
