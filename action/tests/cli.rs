@@ -251,6 +251,34 @@ fn every_example_plans_cleanly_for_alpine_and_debian() {
                 assert_eq!(t["package_manager"], manager, "{example}");
                 assert!(!t["commands"].as_array().unwrap().is_empty());
                 assert!(t["outputs"][0]["to"].as_str().unwrap().starts_with("out/"));
+                // Every target of every preset gets the static pkg-config: named by PKG_CONFIG, put in
+                // the tools directory that is first on PATH.
+                let env = t["env"].as_array().unwrap();
+                assert!(
+                    env.iter()
+                        .any(|e| e[0] == "PKG_CONFIG" && e[1] == "/static-build/bin/pkg-config"),
+                    "{example} {image:?}: {env:?}"
+                );
+                assert_eq!(t["path"][0], "/static-build/bin", "{example}");
+                let tool = &t["tools"][0];
+                assert_eq!(tool["name"], "pkg-config", "{example}");
+                assert!(tool["content"]
+                    .as_str()
+                    .unwrap()
+                    .contains("--static \"$@\""));
+                // The package that holds the static archive, in the image's distribution's name.
+                if example != "go-pure" {
+                    let packages = t["packages"].as_array().unwrap();
+                    let wanted = if image.is_some() {
+                        "zlib1g-dev"
+                    } else {
+                        "zlib-static"
+                    };
+                    assert!(
+                        packages.iter().any(|p| p == wanted),
+                        "{example}: {packages:?}"
+                    );
+                }
             }
         }
     }
