@@ -525,7 +525,9 @@ fn tools_tar(target: &TargetPlan) -> Result<bytes::Bytes> {
 }
 
 /// The project as a tar archive rooted at `src/` (the container's working directory), honouring
-/// `.gitignore` and `.static-buildignore`, without `.git` and without the output directory.
+/// `.static-buildignore` always and `.gitignore` inside a git work tree (as git does: outside one, a
+/// `.gitignore` means nothing, and a fetched crate's `target` rule would drop its vendored `cc/src/target/`),
+/// without `.git` and without the output directory. Other tools' ignore files (`.ignore`) are not read.
 ///
 /// Written to a temporary file, never held in memory; each target's upload streams from it.
 pub fn project_tar(dir: &Path, out_dir: &str) -> Result<tempfile::NamedTempFile> {
@@ -552,7 +554,8 @@ pub fn project_tar(dir: &Path, out_dir: &str) -> Result<tempfile::NamedTempFile>
         .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
-        .require_git(false)
+        .require_git(true)
+        .ignore(false)
         .add_custom_ignore_filename(".static-buildignore")
         .filter_entry(move |e| e.file_name() != ".git" && e.path() != out_abs)
         .build();
@@ -687,6 +690,28 @@ mod tests {
                 "src/src/lib.c"
             ]
         );
+        // Outside a git work tree a .gitignore means nothing (as for git); `.ignore` files never count.
+        std::fs::remove_dir_all(dir.join(".git")).unwrap();
+        for d in ["vendor/cc/src/target", "target"] {
+            std::fs::create_dir_all(dir.join(d)).unwrap();
+        }
+        std::fs::write(dir.join(".gitignore"), "target\n").unwrap();
+        std::fs::write(dir.join(".ignore"), "main.go\n").unwrap();
+        std::fs::write(dir.join("vendor/cc/src/target/parser.rs"), "fn f() {}").unwrap();
+        std::fs::write(dir.join(".static-buildignore"), "big/\n/target/\n").unwrap();
+        let tar = project_tar(&dir, "out").unwrap();
+        let mut archive = tar::Archive::new(std::fs::File::open(tar.path()).unwrap());
+        let names: Vec<String> = archive
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.contains(&"src/vendor/cc/src/target/parser.rs".to_string()));
+        assert!(names.contains(&"src/main.go".to_string()));
+        assert!(names.contains(&"src/secret.txt".to_string()));
+        assert!(!names
+            .iter()
+            .any(|n| n.starts_with("src/big") || n == "src/target/"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -1028,6 +1028,27 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             // only be downloaded and shadowed.
             packages.retain(|p| !matches!(p.as_str(), "rust" | "rustc" | "cargo"));
         }
+        if preset == Preset::Rust {
+            // A project that names its own toolchain package (Debian's newer `rustc-web`/`cargo-web`, say)
+            // gets that one: the preset's `rustc` and `cargo` would conflict with it.
+            let own: Vec<&String> = config
+                .packages
+                .for_manager(pm)
+                .iter()
+                .filter(|p| is_rust_toolchain_package(p))
+                .collect();
+            if !own.is_empty() {
+                let before = packages.len();
+                packages.retain(|p| !matches!(p.as_str(), "rust" | "rustc" | "cargo"));
+                let note = format!(
+                    "the project's packages name the Rust toolchain ({}): the preset's own is not installed",
+                    own.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                if packages.len() != before && !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
         for p in config.packages.for_manager(pm) {
             if !packages.contains(p) {
                 packages.push(p.clone());
@@ -1114,6 +1135,16 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         targets,
         notes,
     })
+}
+
+/// A distribution package that installs rustc or cargo in place of the preset's own (Debian's newer
+/// `rustc-web` and `cargo-web`, which conflict with `rustc` and `cargo`).
+fn is_rust_toolchain_package(name: &str) -> bool {
+    let name = name.split(['=', ':']).next().unwrap_or(name);
+    matches!(
+        name,
+        "rustc-web" | "cargo-web" | "rustc-mozilla" | "cargo-mozilla"
+    )
 }
 
 /// `PKG_CONFIG` for every preset: the static wrapper.
@@ -1618,6 +1649,33 @@ mod tests {
             resolve(&c, &facts).unwrap().targets[0].packages,
             ["rust", "cargo", "musl-dev", "pkgconf"]
         );
+        // A project that names its own toolchain package gets it instead of the preset's.
+        c.image = Some("debian:bookworm".into());
+        c.packages = Packages::All(vec![
+            "rustc-web".into(),
+            "cargo-web".into(),
+            "libpcre2-dev".into(),
+        ]);
+        let plan = resolve(&c, &facts).unwrap();
+        assert_eq!(
+            plan.targets[0].packages,
+            [
+                "libc6-dev",
+                "pkg-config",
+                "rustc-web",
+                "cargo-web",
+                "libpcre2-dev"
+            ]
+        );
+        assert!(plan
+            .notes
+            .iter()
+            .any(|n| n.contains("Rust toolchain (rustc-web, cargo-web)")));
+        // Other Rust packages (sources, cargo subcommands) are not a toolchain.
+        c.packages = Packages::All(vec!["rust-src".into(), "cargo-c".into()]);
+        assert!(resolve(&c, &facts).unwrap().targets[0]
+            .packages
+            .starts_with(&["cargo".into(), "rustc".into()]));
     }
 
     #[test]
