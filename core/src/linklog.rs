@@ -139,12 +139,13 @@ impl LinkLog {
             };
             let message = match library {
                 Some(lib) => format!(
-                    "undefined reference to {names}{from}: {} provides {}, and the static link did not get it. A static archive needs the libraries in its .pc file's Libs.private, which only `pkg-config --static` gives: static-build's PKG_CONFIG ({}/pkg-config) does that, unless the build runs another pkg-config or writes its -l flags itself; then add -l{} after the archive that needs it (for cgo: `#cgo LDFLAGS: -l{}`)",
+                    "undefined reference to {names}{from}: {} provides {}, and the static link did not get it. A static archive needs the libraries in its .pc file's Libs.private, which only `pkg-config --static` gives: static-build's PKG_CONFIG ({}/pkg-config) does that, unless the build runs another pkg-config or writes its -l flags itself; then add -l{} after the archive that needs it (for cgo: `#cgo LDFLAGS: -l{}`){}",
                     lib_file(lib),
                     if syms.len() == 1 { "it" } else { "them" },
                     crate::plan::TOOLS_DIR,
                     lib,
-                    lib
+                    lib,
+                    dead_end(lib, pm).map(|d| format!(". {d}")).unwrap_or_default()
                 ),
                 None => format!(
                     "undefined reference to {names}{from}: the static link lacks the library that provides {}. Find it in the .pc file's Libs.private of the library that needs it (pkg-config --static --libs NAME), or in its documentation, and link it after that library",
@@ -442,6 +443,20 @@ pub fn provider(sym: &str) -> Option<&'static str> {
     None
 }
 
+/// Where adding the library cannot help, because its own static link needs an archive that the
+/// distribution does not ship: said with the undefined references, so that nobody chases the next error.
+fn dead_end(lib: &str, pm: PackageManager) -> Option<&'static str> {
+    match (lib, pm) {
+        ("dbus-1", PackageManager::Apt | PackageManager::None) => Some(
+            "On Debian that is a dead end: libdbus-1.a needs libsystemd (Libs.private of dbus-1.pc), and Debian ships no libsystemd.a, so nothing that needs D-Bus links statically there. Build on an Alpine image (its libpcap and D-Bus do not use systemd), or build the library that needs D-Bus without it (libpcap: ./configure --disable-dbus)",
+        ),
+        ("systemd", _) => Some(
+            "No distribution ships a static libsystemd (Debian builds it shared only; Alpine has no systemd): build on an Alpine image, or build the library that needs it without systemd",
+        ),
+        _ => None,
+    }
+}
+
 /// The package that ships `libNAME.a`: (Alpine, Debian), `None` where the distribution ships no static
 /// archive of it.
 fn static_package(name: &str) -> Option<(Option<&'static str>, Option<&'static str>)> {
@@ -607,7 +622,7 @@ mod tests {
     }
 
     /// Real output of the Debian builder image's linkers (core/testdata/linker/README.md says how).
-    const CAPTURED: [(&str, &str); 4] = [
+    const CAPTURED: [(&str, &str); 5] = [
         (
             "gnu-ld-undefined",
             include_str!("../testdata/linker/gnu-ld-undefined.log"),
@@ -624,11 +639,15 @@ mod tests {
             "go-cgo-undefined",
             include_str!("../testdata/linker/go-cgo-undefined.log"),
         ),
+        (
+            "go-cgo-libpcap",
+            include_str!("../testdata/linker/go-cgo-libpcap.log"),
+        ),
     ];
 
     #[test]
     fn captured_linker_output_is_explained() {
-        let expect: [(&str, &[&str]); 4] = [
+        let expect: [(&str, &[&str]); 5] = [
             (
                 "gnu-ld-undefined",
                 &["undefined reference to cbrt and pow (needed by ./libfoo.a): libm provides them"],
@@ -648,6 +667,13 @@ mod tests {
                 "go-cgo-undefined",
                 &["undefined reference to cbrt (needed by /src/foo/libfoo.a): libm provides it"],
             ),
+            (
+                "go-cgo-libpcap",
+                &[
+                    "undefined reference to dbus_bus_add_match, dbus_bus_get,",
+                    "the linker warns that getaddrinfo, gethostbyname",
+                ],
+            ),
         ];
         for ((name, log), (name2, starts)) in CAPTURED.iter().zip(expect) {
             assert_eq!(*name, name2);
@@ -661,6 +687,15 @@ mod tests {
                 );
             }
         }
+        // Debian's libpcap needs D-Bus, whose static link needs a libsystemd.a that Debian does not ship:
+        // said with the undefined references on Debian, not on Alpine.
+        let pcap = read(CAPTURED[4].1);
+        assert!(pcap.diagnose(PackageManager::Apt)[0]
+            .message
+            .contains("Debian ships no libsystemd.a"));
+        assert!(!pcap.diagnose(PackageManager::Apk)[0]
+            .message
+            .contains("libsystemd"));
     }
 
     /// What a person reads: the failed target's entry with its findings, in text and Markdown.
