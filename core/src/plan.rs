@@ -259,6 +259,9 @@ pub struct RustConfig {
 pub struct CConfig {
     /// Default: detected (CMakeLists.txt, configure, Makefile).
     pub build_system: Option<CBuildSystem>,
+    /// Extra arguments of the configure step (`./configure`, or `cmake -S . -B build`), or of `make` for a
+    /// plain Makefile: `["--without-simd"]`, `["-DUSE_SSH=libssh2"]`.
+    pub args: Vec<String>,
 }
 
 /// Extra packages: the same names for every image, or names per package manager (Alpine and Debian name the
@@ -481,7 +484,7 @@ const KNOWN_KEYS: &[&str] = &[
 ];
 const GO_KEYS: &[&str] = &["cgo", "tags", "static-pie", "ldflags", "package"];
 const RUST_KEYS: &[&str] = &["bin", "package", "features", "musl"];
-const C_KEYS: &[&str] = &["build-system"];
+const C_KEYS: &[&str] = &["build-system", "args"];
 const PACKAGES_KEYS: &[&str] = &["apk", "apt"];
 
 impl Config {
@@ -948,6 +951,7 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
     for (what, values) in [
         ("go.tags", &config.go.tags),
         ("rust.features", &config.rust.features),
+        ("c.args", &config.c.args),
     ] {
         for v in values {
             check_text(what, v)?;
@@ -1103,12 +1107,14 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             outputs,
             expected_arch: spec.elf_arch.into(),
             path,
-            tools: vec![ToolFile {
+            tools: std::iter::once(ToolFile {
                 name: "pkg-config".into(),
                 purpose: "pkg-config --static for every caller (first on PATH, and PKG_CONFIG)"
                     .into(),
                 content: PKG_CONFIG_WRAPPER.into(),
-            }],
+            })
+            .chain(recipe.tools.iter().cloned())
+            .collect(),
         });
     }
     Ok(BuildPlan {
@@ -1147,6 +1153,13 @@ fn is_rust_toolchain_package(name: &str) -> bool {
     )
 }
 
+/// The c preset's CMake settings, included after every `project()` (`CMAKE_PROJECT_INCLUDE`): a bare
+/// `-DCMAKE_FIND_LIBRARY_SUFFIXES=.a` does not hold, because `project()` sets it again. Without it,
+/// find_library takes `libssl.so` over `libssl.a`, and the static link fails ("attempted static link of
+/// dynamic object").
+pub const CMAKE_STATIC: &str = "static-build.cmake";
+const CMAKE_STATIC_CONTENT: &str = "# static-build: static archives only, for a static link.\nset(CMAKE_FIND_LIBRARY_SUFFIXES .a)\n";
+
 /// `PKG_CONFIG` for every preset: the static wrapper.
 fn pkg_config() -> String {
     format!("{TOOLS_DIR}/pkg-config")
@@ -1159,6 +1172,8 @@ struct Recipe {
     env: Vec<(String, String)>,
     commands: Vec<String>,
     outputs: Vec<String>,
+    /// Tools beside the static pkg-config, put in [`TOOLS_DIR`].
+    tools: Vec<ToolFile>,
 }
 
 fn recipe(
@@ -1240,6 +1255,7 @@ fn recipe(
                 ],
                 commands: vec![cmd.join(" ")],
                 outputs: out(format!("static-build-out/{name}")),
+                tools: Vec::new(),
             }
         }
         Preset::Rust => {
@@ -1295,6 +1311,7 @@ fn recipe(
                 ])
                 .collect(),
                 outputs: out(format!("static-build-out/{name}")),
+                tools: Vec::new(),
             }
         }
         Preset::C => {
@@ -1309,15 +1326,30 @@ fn recipe(
             if user_outputs.is_none() {
                 return Err(PlanError::OutputsRequired("c"));
             }
+            let args: String = config
+                .c
+                .args
+                .iter()
+                .map(|a| format!(" {}", shell_quote(a)))
+                .collect();
+            let mut tools = Vec::new();
             let commands = match system {
-                CBuildSystem::Make => vec!["make".to_string()],
-                CBuildSystem::Cmake => vec![
-                    "cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXE_LINKER_FLAGS=-static".into(),
-                    "cmake --build build".into(),
-                ],
+                // A plain Makefile may not survive -j.
+                CBuildSystem::Make => vec![format!("make{args}")],
+                CBuildSystem::Cmake => {
+                    tools.push(ToolFile {
+                        name: CMAKE_STATIC.into(),
+                        purpose: "CMake, after each project(): find_library picks static archives (.a), so libraries found by find_package or pkg_check_modules link statically".into(),
+                        content: CMAKE_STATIC_CONTENT.into(),
+                    });
+                    vec![
+                        format!("cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXE_LINKER_FLAGS=-static -DCMAKE_PROJECT_INCLUDE={TOOLS_DIR}/{CMAKE_STATIC}{args}"),
+                        "cmake --build build --parallel \"$(nproc)\"".into(),
+                    ]
+                }
                 CBuildSystem::Configure => vec![
-                    "./configure --disable-shared --enable-static".into(),
-                    "make".into(),
+                    format!("./configure --disable-shared --enable-static{args}"),
+                    "make -j\"$(nproc)\"".into(),
                 ],
             };
             let mut apk = vec!["build-base", "pkgconf"];
@@ -1331,11 +1363,15 @@ fn recipe(
                 apt,
                 env: vec![
                     ("CFLAGS".into(), "-O2".into()),
-                    ("LDFLAGS".into(), "-static".into()),
+                    // `--static`, which gcc and clang read as -static: libtool drops a plain -static when it
+                    // links a program (it means "static libtool libraries" to it) and the program comes out
+                    // dynamic; it passes an option it does not know to the compiler driver.
+                    ("LDFLAGS".into(), "--static".into()),
                     ("PKG_CONFIG".into(), pkg_config()),
                 ],
                 commands,
                 outputs: user_outputs.clone().unwrap_or_default(),
+                tools,
             }
         }
         Preset::Script => {
@@ -1353,6 +1389,7 @@ fn recipe(
                 env: vec![("PKG_CONFIG".into(), pkg_config())],
                 commands: vec![format!("sh ./{}", shell_quote(&script))],
                 outputs: user_outputs.clone().unwrap_or_default(),
+                tools: Vec::new(),
             }
         }
     };
@@ -1585,6 +1622,45 @@ mod tests {
             .unwrap()
             .targets[0];
         assert!(!t.packages.contains(&"ccache".to_string()));
+    }
+
+    #[test]
+    fn c_links_statically_through_libtool_and_cmake() {
+        let mut c = Config {
+            outputs: vec!["app".into()],
+            ..Config::default()
+        };
+        c.c.args = vec!["--without-simd".into(), "--with-x=a b".into()];
+        // autotools: libtool drops -static for programs, not --static; the build is parallel.
+        let t = &resolve(&c, &project(&["configure"], false))
+            .unwrap()
+            .targets[0];
+        assert!(t.env.contains(&("LDFLAGS".into(), "--static".into())));
+        assert_eq!(
+            t.commands,
+            [
+                "./configure --disable-shared --enable-static --without-simd '--with-x=a b'",
+                "make -j\"$(nproc)\""
+            ]
+        );
+        assert_eq!(t.tools.len(), 1);
+        // CMake: find_library picks static archives after every project(), through the tool file.
+        c.c.args = vec!["-DUSE_SSH=libssh2".into()];
+        let t = &resolve(&c, &project(&["CMakeLists.txt"], false))
+            .unwrap()
+            .targets[0];
+        assert!(t.commands[0].ends_with(
+            "-DCMAKE_PROJECT_INCLUDE=/static-build/bin/static-build.cmake -DUSE_SSH=libssh2"
+        ));
+        assert_eq!(t.commands[1], "cmake --build build --parallel \"$(nproc)\"");
+        let tool = t.tools.iter().find(|f| f.name == CMAKE_STATIC).unwrap();
+        assert!(tool.content.contains("set(CMAKE_FIND_LIBRARY_SUFFIXES .a)"));
+        // A plain Makefile gets the arguments, and no -j it may not survive.
+        c.c.args = vec!["V=1".into()];
+        let t = &resolve(&c, &project(&["Makefile"], false)).unwrap().targets[0];
+        assert_eq!(t.commands, ["make V=1"]);
+        c.c.args = vec!["::stop-commands::x".into()];
+        assert!(resolve(&c, &project(&["Makefile"], false)).is_err());
     }
 
     #[test]
