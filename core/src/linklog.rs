@@ -52,7 +52,7 @@ impl LinkLog {
         // Cheap rejections first: most lines of a log are none of these.
         if line.contains("in function") {
             if let Some(archive) = in_function_object(line) {
-                self.context = Some(archive);
+                self.context = Some(normalize_path(&archive));
             }
         }
         if let Some(sym) = undefined_symbol(line) {
@@ -79,7 +79,7 @@ impl LinkLog {
         // lld names the archive after the symbol: `>>> foo.o:(foo) in archive /src/libfoo.a`.
         if let Some(archive) = line.trim_start().strip_prefix(">>>").and_then(|rest| {
             rest.split_once(" in archive ")
-                .map(|(_, a)| a.trim().to_string())
+                .map(|(_, a)| normalize_path(a.trim()))
         }) {
             let last = self.last_undefined.as_ref();
             if let Some(archives) = last.and_then(|s| self.undefined.get_mut(s)) {
@@ -192,6 +192,34 @@ impl LinkLog {
             ));
         }
         out
+    }
+}
+
+/// `a/b/../c` as `a/c`, lexically (gcc names archives as `/usr/lib/gcc/x86_64-linux-gnu/12/../../../
+/// x86_64-linux-gnu/libpcap.a`); `..` that would climb above the start stays.
+fn normalize_path(path: &str) -> String {
+    if !path.contains("/../") {
+        return path.to_string();
+    }
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
     }
 }
 
@@ -724,6 +752,17 @@ mod tests {
                 insta::assert_snapshot!(format!("{name}-{pm_name}-markdown"), md);
             }
         }
+    }
+
+    #[test]
+    fn archive_paths_are_shown_without_dot_dot() {
+        assert_eq!(
+            normalize_path("/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libpcap.a"),
+            "/usr/lib/x86_64-linux-gnu/libpcap.a"
+        );
+        assert_eq!(normalize_path("./libfoo.a"), "./libfoo.a");
+        assert_eq!(normalize_path("../x/../y/./libfoo.a"), "../y/libfoo.a");
+        assert_eq!(normalize_path("/../a.a"), "/a.a");
     }
 
     #[test]
