@@ -158,7 +158,7 @@ impl Engine {
         ]);
         let body = ContainerCreateBody {
             image: Some(target.image.clone()),
-            cmd: Some(vec!["sh".into(), "-euc".into(), script]),
+            cmd: Some(container_command(target, script)),
             env: Some(target.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
             working_dir: Some(target.workdir.clone()),
             labels: Some(labels),
@@ -408,6 +408,27 @@ impl Engine {
 
 /// The shell script a target's container runs: install, then the build commands, in the project directory,
 /// with static-build's tools first on `PATH`.
+/// The container's command: the build script under `sh -eu`, through the target's personality command
+/// (`linux32`) when the plan names one and the image has it (Debian's util-linux, Alpine's busybox); a
+/// note on standard error when it does not.
+fn container_command(t: &TargetPlan, script: String) -> Vec<String> {
+    match &t.personality {
+        None => vec!["sh".into(), "-euc".into(), script],
+        Some(p) => {
+            let p = static_build_core::plan::shell_quote(p);
+            vec![
+                "sh".into(),
+                "-c".into(),
+                format!(
+                    "if command -v {p} >/dev/null 2>&1; then exec {p} sh -euc \"$1\"; fi; echo \"static-build: the image has no {p}: uname -m names the kernel's 64-bit machine\" >&2; exec sh -euc \"$1\""
+                ),
+                "static-build".into(),
+                script,
+            ]
+        }
+    }
+}
+
 fn build_script(t: &TargetPlan) -> String {
     let mut lines = Vec::new();
     if let Some(install) = &t.install {
@@ -713,6 +734,66 @@ mod tests {
             .iter()
             .any(|n| n.starts_with("src/big") || n == "src/target/"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_32_bit_target_builds_under_linux32_when_the_image_has_it() {
+        let config = static_build_core::plan::Config {
+            targets: vec!["386".into(), "amd64".into()],
+            ..Default::default()
+        };
+        let facts = static_build_core::plan::ProjectFacts {
+            project_key: "k".into(),
+            dir_name: "app".into(),
+            top_level_files: vec!["go.mod".into()],
+            go_uses_cgo: false,
+        };
+        let plan = static_build_core::plan::resolve(&config, &facts).unwrap();
+        let cmd = container_command(&plan.targets[0], "uname -m".into());
+        assert_eq!(cmd[0], "sh");
+        assert!(cmd[2].starts_with(
+            "if command -v linux32 >/dev/null 2>&1; then exec linux32 sh -euc \"$1\"; fi;"
+        ));
+        assert_eq!(
+            cmd[3..],
+            ["static-build".to_string(), "uname -m".to_string()]
+        );
+        // Run by a real shell: through linux32 uname -m names the 32-bit machine; without linux32 on PATH
+        // the script still runs, after a note.
+        let uname = std::process::Command::new("sh")
+            .args(["-c", "command -v uname"])
+            .output()
+            .unwrap();
+        let uname = String::from_utf8_lossy(&uname.stdout).trim().to_string();
+        if cfg!(target_arch = "x86_64") && which("linux32") {
+            let out = std::process::Command::new("/bin/sh")
+                .args(["-c", &cmd[2], &cmd[3], &cmd[4]])
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&out.stdout), "i686\n");
+        }
+        let bare = std::env::temp_dir().join(format!("sb-linux32-{}", std::process::id()));
+        std::fs::create_dir_all(&bare).unwrap();
+        let _ = std::os::unix::fs::symlink(&uname, bare.join("uname"));
+        let _ = std::os::unix::fs::symlink("/bin/sh", bare.join("sh"));
+        let out = std::process::Command::new("/bin/sh")
+            .args(["-c", &cmd[2], &cmd[3], &cmd[4]])
+            .env("PATH", &bare)
+            .output()
+            .unwrap();
+        std::fs::remove_dir_all(&bare).unwrap();
+        assert!(out.status.success());
+        assert!(!String::from_utf8_lossy(&out.stdout).is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("the image has no linux32"));
+        let cmd = container_command(&plan.targets[1], "true".into());
+        assert_eq!(cmd, ["sh", "-euc", "true"]);
+    }
+
+    fn which(tool: &str) -> bool {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     #[test]

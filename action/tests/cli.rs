@@ -293,3 +293,72 @@ fn plan_errors_are_clear() {
     assert!(out.starts_with("exit: 2\n"), "{out}");
     assert!(out.contains("hint: set `preset`"), "{out}");
 }
+
+#[test]
+fn the_real_projects_plan_static_pkg_config_for_alpine_and_debian() {
+    // The configurations of the real-project tests (tests/real/*.toml), planned for the default Alpine
+    // images and for Debian: every target gets the static pkg-config, and the packages that hold the
+    // static archives under each distribution's names (Alpine's -static packages).
+    let cases: [(&str, &str, &[&str]); 4] = [
+        ("runc", "go.mod", &["libseccomp-static"]),
+        ("ripgrep", "Cargo.toml", &["pcre2-static"]),
+        ("mozjpeg", "configure", &["libpng-static", "zlib-static"]),
+        (
+            "libgit2",
+            "CMakeLists.txt",
+            &["libssh2-static", "openssl-libs-static", "zlib-static"],
+        ),
+    ];
+    for (name, marker, apk_static) in cases {
+        let dir = tempdir().join(format!("real-plan-{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(
+            repo().join(format!("tests/real/{name}.toml")),
+            dir.join("static-build.toml"),
+        )
+        .unwrap();
+        std::fs::write(dir.join(marker), "").unwrap();
+        for image in [None, Some("debian:bookworm")] {
+            let mut args = vec!["plan", "--format", "json"];
+            if let Some(i) = image {
+                args.extend(["--image", i]);
+            }
+            let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
+                .args(&args)
+                .current_dir(&dir)
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+            assert!(stderr.is_empty(), "{name}: warnings: {stderr}");
+            let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let targets = plan["targets"].as_array().unwrap();
+            assert_eq!(targets.len(), 3, "{name}");
+            for t in targets {
+                let env = t["env"].as_array().unwrap();
+                assert!(
+                    env.iter()
+                        .any(|e| e[0] == "PKG_CONFIG" && e[1] == "/static-build/bin/pkg-config"),
+                    "{name}: {env:?}"
+                );
+                assert_eq!(t["tools"][0]["name"], "pkg-config");
+                let packages: Vec<&str> = t["packages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|p| p.as_str())
+                    .collect();
+                if image.is_none() {
+                    assert_eq!(t["package_manager"], "apk");
+                    assert!(packages.contains(&"pkgconf"), "{name}: {packages:?}");
+                    for p in apk_static {
+                        assert!(packages.contains(p), "{name}: {p} not in {packages:?}");
+                    }
+                } else {
+                    assert_eq!(t["package_manager"], "apt");
+                    assert!(packages.contains(&"pkg-config"), "{name}: {packages:?}");
+                }
+            }
+        }
+    }
+}

@@ -60,6 +60,8 @@ pub struct TargetSpec {
     pub platform: &'static str,
     /// The inspector's architecture name for outputs of this target (`Format::arch`).
     pub elf_arch: &'static str,
+    /// A 32-bit target, whose containers usually run on a 64-bit kernel.
+    pub bits32: bool,
 }
 
 /// Every supported target.
@@ -68,41 +70,49 @@ pub const TARGETS: &[TargetSpec] = &[
         name: "amd64",
         platform: "linux/amd64",
         elf_arch: "x86_64",
+        bits32: false,
     },
     TargetSpec {
         name: "386",
         platform: "linux/386",
         elf_arch: "i386",
+        bits32: true,
     },
     TargetSpec {
         name: "arm64",
         platform: "linux/arm64",
         elf_arch: "aarch64",
+        bits32: false,
     },
     TargetSpec {
         name: "armv7",
         platform: "linux/arm/v7",
         elf_arch: "arm",
+        bits32: true,
     },
     TargetSpec {
         name: "armv6",
         platform: "linux/arm/v6",
         elf_arch: "arm",
+        bits32: true,
     },
     TargetSpec {
         name: "ppc64le",
         platform: "linux/ppc64le",
         elf_arch: "ppc64le",
+        bits32: false,
     },
     TargetSpec {
         name: "s390x",
         platform: "linux/s390x",
         elf_arch: "s390x",
+        bits32: false,
     },
     TargetSpec {
         name: "riscv64",
         platform: "linux/riscv64",
         elf_arch: "riscv64",
+        bits32: false,
     },
 ];
 
@@ -378,6 +388,12 @@ pub struct TargetPlan {
     /// Directories put before the image's `PATH` for the build commands, in order ([`TOOLS_DIR`], and
     /// ccache's compiler links where ccache is used).
     pub path: Vec<String>,
+    /// A 32-bit target runs its build under this command (`linux32`), so that `uname -m` names the
+    /// target's machine (i686, armv8l) rather than the 64-bit kernel's: configure's config.guess and
+    /// CMake take the machine from it, and a 386 build on an x86_64 kernel would otherwise configure for
+    /// x86_64 (assembling 64-bit objects that the 32-bit linker refuses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personality: Option<String>,
 }
 
 /// A file static-build puts into the build container.
@@ -1107,6 +1123,7 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             outputs,
             expected_arch: spec.elf_arch.into(),
             path,
+            personality: spec.bits32.then(|| "linux32".to_string()),
             tools: std::iter::once(ToolFile {
                 name: "pkg-config".into(),
                 purpose: "pkg-config --static for every caller (first on PATH, and PKG_CONFIG)"
@@ -1622,6 +1639,21 @@ mod tests {
             .unwrap()
             .targets[0];
         assert!(!t.packages.contains(&"ccache".to_string()));
+    }
+
+    #[test]
+    fn thirty_two_bit_targets_run_as_linux32() {
+        let c = Config {
+            targets: vec!["amd64".into(), "386".into(), "arm64".into(), "armv7".into()],
+            ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        let p: Vec<Option<&str>> = plan
+            .targets
+            .iter()
+            .map(|t| t.personality.as_deref())
+            .collect();
+        assert_eq!(p, [None, Some("linux32"), None, Some("linux32")]);
     }
 
     #[test]

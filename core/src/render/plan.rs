@@ -88,6 +88,13 @@ pub fn plan_text(plan: &BuildPlan) -> String {
                 clean(&t.path.join(":"))
             );
         }
+        if let Some(p) = &t.personality {
+            let _ = writeln!(
+                out,
+                "  run as   {} (uname -m names the 32-bit machine, not the 64-bit kernel's)",
+                clean(p)
+            );
+        }
         let _ = writeln!(out, "  workdir  {}", t.workdir);
         if let Some(v) = &t.cache_volume {
             let _ = writeln!(
