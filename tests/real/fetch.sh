@@ -15,6 +15,10 @@
 #              golang-github-opencontainers-runc-dev and the golang-*-dev packages it depends on
 #   ripgrep    Rust: pcre2-sys links the system's libpcre2-8 through pkg-config (feature pcre2); the crate
 #              from crates.io with its dependencies vendored by `cargo vendor --locked`
+#   mozjpeg    C with autotools (a generated ./configure, libtool): cjpeg reads PNG through libpng, found by
+#              PKG_CHECK_MODULES; mozjpeg 3.2's release tarball as the npm package mozjpeg 8.0.0 carries it
+#   libgit2    C with CMake: the git2 command-line tool with SSH through libssh2, found by pkg_check_modules;
+#              libgit2 1.9.7 as the crate libgit2-sys 0.18.8 carries it
 #   pcap-tester  Go with cgo linking Debian's libpcap, which cannot be linked statically on Debian (D-Bus
 #              needs libsystemd.a, which Debian does not ship): gopacket's pcap_tester.go
 set -euo pipefail
@@ -143,7 +147,7 @@ RIPGREP_VERSION=15.1.0
 RIPGREP_SHA256=f388c4955f85477c28a8667355819844a06614b083c23517f0e86bd1d6d82b73
 ripgrep() {
   local name=ripgrep dir=$OUT/ripgrep key
-  key=$(printf '%s\n' "$SCRIPT_HASH" "$(sha256sum <"$HERE/$name.toml")" | sha256sum | cut -c1-16)
+  key=$(simple_key $name)
   if stamp_ok "$name" "$key"; then
     log "$name: up to date"
     return
@@ -165,7 +169,52 @@ ripgrep() {
   stamp "$name" "$key"
 }
 
-ALL=(runc ripgrep pcap-tester)
+# unpack_archive NAME URL SHA256 INNER: a project whose sources are the directory INNER of an archive.
+unpack_archive() {
+  local name=$1 url=$2 sum=$3 inner=$4 dir=$OUT/$1 file
+  mkdir -p "$OUT/.downloads"
+  file=$OUT/.downloads/${url##*/}
+  fetch "$url" "$sum" "$file"
+  rm -rf "$dir" "$dir.unpack" && mkdir -p "$dir.unpack"
+  tar -C "$dir.unpack" -xzf "$file"
+  [ -d "$dir.unpack/$inner" ] || die "$name: no $inner in $url"
+  mv "$dir.unpack/$inner" "$dir" && rm -rf "$dir.unpack"
+}
+
+simple_key() { printf '%s\n' "$SCRIPT_HASH" "$(sha256sum <"$HERE/$1.toml")" | sha256sum | cut -c1-16; }
+
+MOZJPEG_NPM=https://registry.npmjs.org/mozjpeg/-/mozjpeg-8.0.0.tgz
+MOZJPEG_NPM_SHA256=2a28f72ac9991a53572e634efa668ab9bdafa4653aa6d771298f2212e49d9467
+MOZJPEG_TAR_SHA256=8aecc1ecad447a73ae01b9a546e99142345e5a92838d84af425f2b19202e7b73
+mozjpeg() {
+  local name=mozjpeg key
+  key=$(simple_key $name)
+  if stamp_ok "$name" "$key"; then log "$name: up to date"; return; fi
+  # The npm package vendors the upstream release tarball, which holds the generated configure.
+  unpack_archive mozjpeg-npm "$MOZJPEG_NPM" "$MOZJPEG_NPM_SHA256" package
+  local tarball=$OUT/mozjpeg-npm/vendor/source/mozjpeg.tar.gz
+  echo "$MOZJPEG_TAR_SHA256  $tarball" | sha256sum -c --quiet - || die "$name: mozjpeg.tar.gz SHA-256 mismatch"
+  rm -rf "${OUT:?}/$name" "$OUT/$name.unpack" && mkdir -p "$OUT/$name.unpack"
+  tar -C "$OUT/$name.unpack" -xzf "$tarball"
+  mv "$OUT/$name.unpack/mozjpeg" "$OUT/$name" && rm -rf "$OUT/$name.unpack" "$OUT/mozjpeg-npm"
+  [ -x "$OUT/$name/configure" ] || die "$name: no configure script"
+  config "$name"
+  stamp "$name" "$key"
+}
+
+LIBGIT2_CRATE=https://static.crates.io/crates/libgit2-sys/libgit2-sys-0.18.8+1.9.7.crate
+LIBGIT2_CRATE_SHA256=7f7c568b25d7489bc3fb2988ed69ab111d2944d2f5fec3d5c987fe545ea97b50
+libgit2() {
+  local name=libgit2 key
+  key=$(simple_key $name)
+  if stamp_ok "$name" "$key"; then log "$name: up to date"; return; fi
+  unpack_archive libgit2 "$LIBGIT2_CRATE" "$LIBGIT2_CRATE_SHA256" "libgit2-sys-0.18.8+1.9.7/libgit2"
+  [ -f "$OUT/$name/CMakeLists.txt" ] || die "$name: no CMakeLists.txt"
+  config "$name"
+  stamp "$name" "$key"
+}
+
+ALL=(runc ripgrep mozjpeg libgit2 pcap-tester)
 NAMES=("$@")
 [ ${#NAMES[@]} -gt 0 ] || NAMES=("${ALL[@]}")
 for n in "${NAMES[@]}"; do
