@@ -233,6 +233,8 @@ async fn build_all(
 ) -> Result<Built> {
     let mut engine = Engine::connect().await?;
     engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
+    // Installed environments past their age go, so that they neither pile up nor keep old packages.
+    engine.prune_environments().await;
     let mut seen = Vec::new();
     for t in &plan.targets {
         if !seen.contains(&(&t.image, &t.platform)) {

@@ -37,6 +37,26 @@ use crate::progress::Progress;
 /// Label on every container a run creates: `static-build.run=<run id>`.
 pub const RUN_LABEL: &str = "static-build.run";
 
+/// The repository of the images that keep a target's installed packages (the base image after the install
+/// step), so that the next build of the project skips the install: `static-build-env:<key>`.
+pub const ENV_IMAGE_REPO: &str = "static-build-env";
+/// Label on those images, with the project directory's path as on containers.
+pub const ENV_LABEL: &str = "static-build.env";
+/// How long an installed environment is reused: after that the packages are installed afresh, so that the
+/// distribution's updates reach the builds, and the old image is removed.
+pub const ENV_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How a container's run ended (its log read to the end, or its time up).
+enum Ended {
+    Exited {
+        code: i64,
+        tail: Vec<String>,
+        oom: bool,
+        link: static_build_core::linklog::LinkLog,
+    },
+    TimedOut(Duration),
+}
+
 pub struct Engine {
     docker: Docker,
     progress: Progress,
@@ -143,7 +163,7 @@ impl Engine {
         out: &Arc<OutDir>,
     ) -> Result<TargetResult> {
         let name = format!("static-build-{run_id}-{}", target.target);
-        let script = build_script(target);
+        let started = Instant::now();
         let labels = HashMap::from([
             (RUN_LABEL.to_string(), run_id.to_string()),
             ("static-build.target".to_string(), target.target.clone()),
@@ -156,8 +176,43 @@ impl Engine {
                     .into_owned(),
             ),
         ]);
-        let body = ContainerCreateBody {
-            image: Some(target.image.clone()),
+        let (image, install_here) = match self
+            .environment(run_id, plan, target, &labels, started)
+            .await?
+        {
+            Environment::Ready(image) => (image, false),
+            Environment::InBuild => (target.image.clone(), true),
+            Environment::Failed(result) => return Ok(result),
+        };
+        let script = build_script(target, install_here);
+        let body = self.container_body(plan, target, image, script, labels);
+        let options = CreateContainerOptionsBuilder::new()
+            .name(&name)
+            .platform(&target.platform)
+            .build();
+        self.docker
+            .create_container(Some(options), body)
+            .await
+            .with_context(|| format!("{}: cannot create the build container", target.target))?;
+        let result = self
+            .run_container(&name, plan, target, project_tar, out, started)
+            .await;
+        self.remove(&name).await;
+        result
+    }
+
+    /// The container for one phase of a target (install or build): the plan's confinement, its only mount
+    /// the cache volume.
+    fn container_body(
+        &self,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        image: String,
+        script: String,
+        labels: HashMap<String, String>,
+    ) -> ContainerCreateBody {
+        ContainerCreateBody {
+            image: Some(image),
             cmd: Some(container_command(target, script)),
             env: Some(target.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
             working_dir: Some(target.workdir.clone()),
@@ -198,7 +253,59 @@ impl Engine {
                 ..Default::default()
             }),
             ..Default::default()
+        }
+    }
+
+    /// The image a target builds in. With packages to install and the cache on, the install runs once in
+    /// a container of its own (the base image, the plan's confinement, the cache volume, and nothing of the
+    /// project: no project code runs there), which is committed as `static-build-env:<key>`; the next
+    /// build of the project finds it and skips the install, for [`ENV_MAX_AGE`]. The key covers the base
+    /// image's ID, the platform, the install command, the environment, the personality and the cache
+    /// volume (which names the project), so no other project and no other package list ever gets it.
+    async fn environment(
+        &self,
+        run_id: &str,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        labels: &HashMap<String, String>,
+        started: Instant,
+    ) -> Result<Environment> {
+        let t = &target.target;
+        let (Some(install), Some(volume)) = (&target.install, &target.cache_volume) else {
+            return Ok(Environment::InBuild);
         };
+        let base = self
+            .docker
+            .inspect_image(&target.image)
+            .await
+            .with_context(|| format!("{t}: cannot inspect the image `{}`", target.image))?;
+        let key = env_image_key(base.id.as_deref().unwrap_or(&target.image), target, volume);
+        let tag = format!("{ENV_IMAGE_REPO}:{key}");
+        if let Ok(existing) = self.docker.inspect_image(&tag).await {
+            let age = existing
+                .created
+                .as_deref()
+                .and_then(image_age)
+                .unwrap_or(Duration::MAX);
+            if age < ENV_MAX_AGE {
+                self.progress.target_line(
+                    t,
+                    &format!(
+                        "packages: reusing the installed environment {tag} (made {} ago)",
+                        human_age(age)
+                    ),
+                );
+                return Ok(Environment::Ready(tag));
+            }
+        }
+        let name = format!("static-build-{run_id}-{t}-install");
+        let body = self.container_body(
+            plan,
+            target,
+            target.image.clone(),
+            install.clone(),
+            labels.clone(),
+        );
         let options = CreateContainerOptionsBuilder::new()
             .name(&name)
             .platform(&target.platform)
@@ -206,12 +313,99 @@ impl Engine {
         self.docker
             .create_container(Some(options), body)
             .await
-            .with_context(|| format!("{}: cannot create the build container", target.target))?;
+            .with_context(|| format!("{t}: cannot create the install container"))?;
         let result = self
-            .run_container(&name, plan, target, project_tar, out)
+            .install_and_commit(&name, plan, target, &tag, labels, started)
             .await;
         self.remove(&name).await;
         result
+    }
+
+    async fn install_and_commit(
+        &self,
+        name: &str,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        tag: &str,
+        labels: &HashMap<String, String>,
+        started: Instant,
+    ) -> Result<Environment> {
+        let t = &target.target;
+        self.docker
+            .start_container(
+                name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
+            .await
+            .with_context(|| format!("{t}: cannot start the install container"))?;
+        match self.follow(name, plan, t, started).await? {
+            Ended::TimedOut(after) => Ok(Environment::Failed(TargetResult::TimedOut { after })),
+            Ended::Exited {
+                code,
+                tail,
+                oom,
+                link,
+            } if code != 0 => Ok(Environment::Failed(TargetResult::Failed {
+                code,
+                tail,
+                oom,
+                link,
+            })),
+            Ended::Exited { .. } => {
+                let (repo, tag_part) = tag.split_once(':').unwrap_or((tag, "latest"));
+                let mut env_labels = labels.clone();
+                env_labels.remove(RUN_LABEL);
+                env_labels.insert(ENV_LABEL.to_string(), target.packages.join(" "));
+                let options = bollard::query_parameters::CommitContainerOptionsBuilder::new()
+                    .container(name)
+                    .repo(repo)
+                    .tag(tag_part)
+                    .pause(true)
+                    .build();
+                let config = bollard::models::ContainerConfig {
+                    labels: Some(env_labels),
+                    ..Default::default()
+                };
+                self.docker
+                    .commit_container(options, config)
+                    .await
+                    .with_context(|| {
+                        format!("{t}: cannot keep the installed environment as {tag}")
+                    })?;
+                Ok(Environment::Ready(tag.to_string()))
+            }
+        }
+    }
+
+    /// Remove the installed environments ([`ENV_IMAGE_REPO`]) older than [`ENV_MAX_AGE`]; returns how many.
+    /// An image still used by a container stays.
+    pub async fn prune_environments(&self) -> usize {
+        let filters = HashMap::from([("label", vec![ENV_LABEL.to_string()])]);
+        let options = bollard::query_parameters::ListImagesOptionsBuilder::new()
+            .filters(&filters)
+            .build();
+        let Ok(images) = self.docker.list_images(Some(options)).await else {
+            return 0;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let mut removed = 0;
+        for image in images {
+            if now.saturating_sub(image.created) as u64 > ENV_MAX_AGE.as_secs() {
+                let options = bollard::query_parameters::RemoveImageOptionsBuilder::new().build();
+                if self
+                    .docker
+                    .remove_image(&image.id, Some(options), None)
+                    .await
+                    .is_ok()
+                {
+                    removed += 1;
+                }
+            }
+        }
+        removed
     }
 
     async fn run_container(
@@ -221,6 +415,7 @@ impl Engine {
         target: &TargetPlan,
         project_tar: &Path,
         out: &Arc<OutDir>,
+        started: Instant,
     ) -> Result<TargetResult> {
         let t = &target.target;
         let upload = UploadToContainerOptionsBuilder::new().path("/").build();
@@ -250,72 +445,22 @@ impl Engine {
             .await
             .with_context(|| format!("{t}: cannot start the build container"))?;
 
-        // Logs stream live, each line prefixed with its target; the last lines are kept for the error. A line
-        // longer than MAX_LOG_LINE is split: the log costs linear time and bounded memory whatever it holds.
-        let logs_options = LogsOptionsBuilder::new()
-            .follow(true)
-            .stdout(true)
-            .stderr(true)
-            .build();
-        let mut logs = self.docker.logs(name, Some(logs_options));
-        let mut tail: VecDeque<String> = VecDeque::with_capacity(LOG_TAIL_LINES + 1);
-        let mut lines = LineSplitter::new(MAX_LOG_LINE);
-        let mut link = static_build_core::linklog::LinkLog::new();
-        let deadline = Duration::from_secs(plan.timeout_secs);
-        let started = Instant::now();
-        let mut show = |line: String| {
-            let line = neutralize(&line);
-            link.observe(&line);
-            self.progress.target_line(t, &line);
-            if tail.len() == LOG_TAIL_LINES {
-                tail.pop_front();
-            }
-            tail.push_back(line);
-        };
-        let follow = async {
-            while let Some(item) = logs.next().await {
-                let bytes = match item {
-                    Ok(LogOutput::StdOut { message }) | Ok(LogOutput::StdErr { message }) => {
-                        message
-                    }
-                    Ok(LogOutput::Console { message }) => message,
-                    Ok(_) => continue,
-                    Err(_) => break,
-                };
-                lines.push(&bytes, &mut show);
-            }
-        };
-        if tokio::time::timeout(deadline, follow).await.is_err() {
-            let _ = self
-                .docker
-                .kill_container(
-                    name,
-                    Some(KillContainerOptionsBuilder::new().signal("KILL").build()),
-                )
-                .await;
-            return Ok(TargetResult::TimedOut {
-                after: started.elapsed(),
-            });
-        }
-        lines.finish(&mut show);
-        let tail: Vec<String> = tail.into_iter().collect();
-        let inspect = self
-            .docker
-            .inspect_container(
-                name,
-                None::<bollard::query_parameters::InspectContainerOptions>,
-            )
-            .await
-            .with_context(|| format!("{t}: cannot read the container's exit status"))?;
-        let state = inspect.state.unwrap_or_default();
-        let code = state.exit_code.unwrap_or(-1);
-        if code != 0 {
-            return Ok(TargetResult::Failed {
+        match self.follow(name, plan, t, started).await? {
+            Ended::TimedOut(after) => return Ok(TargetResult::TimedOut { after }),
+            Ended::Exited {
                 code,
                 tail,
-                oom: state.oom_killed.unwrap_or(false),
+                oom,
                 link,
-            });
+            } if code != 0 => {
+                return Ok(TargetResult::Failed {
+                    code,
+                    tail,
+                    oom,
+                    link,
+                })
+            }
+            Ended::Exited { .. } => {}
         }
 
         let mut written = Vec::new();
@@ -377,6 +522,78 @@ impl Engine {
         Ok(TargetResult::Built(written))
     }
 
+    /// Stream a started container's log live (each line prefixed with its target; the last lines kept for
+    /// the error; every line read for [`static_build_core::linklog`]) until it exits or the target's time,
+    /// counted from `started`, is up (then it is killed). A line longer than MAX_LOG_LINE is split: the log
+    /// costs linear time and bounded memory whatever it holds.
+    async fn follow(
+        &self,
+        name: &str,
+        plan: &BuildPlan,
+        t: &str,
+        started: Instant,
+    ) -> Result<Ended> {
+        let logs_options = LogsOptionsBuilder::new()
+            .follow(true)
+            .stdout(true)
+            .stderr(true)
+            .build();
+        let mut logs = self.docker.logs(name, Some(logs_options));
+        let mut tail: VecDeque<String> = VecDeque::with_capacity(LOG_TAIL_LINES + 1);
+        let mut lines = LineSplitter::new(MAX_LOG_LINE);
+        let mut link = static_build_core::linklog::LinkLog::new();
+        let deadline = Duration::from_secs(plan.timeout_secs).saturating_sub(started.elapsed());
+        let mut show = |line: String| {
+            let line = neutralize(&line);
+            link.observe(&line);
+            self.progress.target_line(t, &line);
+            if tail.len() == LOG_TAIL_LINES {
+                tail.pop_front();
+            }
+            tail.push_back(line);
+        };
+        let follow = async {
+            while let Some(item) = logs.next().await {
+                let bytes = match item {
+                    Ok(LogOutput::StdOut { message }) | Ok(LogOutput::StdErr { message }) => {
+                        message
+                    }
+                    Ok(LogOutput::Console { message }) => message,
+                    Ok(_) => continue,
+                    Err(_) => break,
+                };
+                lines.push(&bytes, &mut show);
+            }
+        };
+        if tokio::time::timeout(deadline, follow).await.is_err() {
+            let _ = self
+                .docker
+                .kill_container(
+                    name,
+                    Some(KillContainerOptionsBuilder::new().signal("KILL").build()),
+                )
+                .await;
+            return Ok(Ended::TimedOut(started.elapsed()));
+        }
+        lines.finish(&mut show);
+        let tail: Vec<String> = tail.into_iter().collect();
+        let inspect = self
+            .docker
+            .inspect_container(
+                name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await
+            .with_context(|| format!("{t}: cannot read the container's exit status"))?;
+        let state = inspect.state.unwrap_or_default();
+        Ok(Ended::Exited {
+            code: state.exit_code.unwrap_or(-1),
+            tail,
+            oom: state.oom_killed.unwrap_or(false),
+            link,
+        })
+    }
+
     async fn remove(&self, name: &str) {
         let options = RemoveContainerOptionsBuilder::new()
             .force(true)
@@ -408,6 +625,123 @@ impl Engine {
 
 /// The shell script a target's container runs: install, then the build commands, in the project directory,
 /// with static-build's tools first on `PATH`.
+/// Where a target's packages get installed.
+enum Environment {
+    /// In an image that already holds them: the build skips the install.
+    Ready(String),
+    /// In the build container, first (caching off, or nothing to install).
+    InBuild,
+    /// The install failed (or ran out of time): the target's result.
+    Failed(TargetResult),
+}
+
+/// The key of a target's installed environment: what the install's result depends on.
+fn env_image_key(base_id: &str, target: &TargetPlan, volume: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        "static-build environment 1",
+        env!("CARGO_PKG_VERSION"),
+        base_id,
+        &target.platform,
+        target.install.as_deref().unwrap_or(""),
+        target.personality.as_deref().unwrap_or(""),
+        volume,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    for (k, v) in &target.env {
+        h.update(k.as_bytes());
+        h.update([b'=']);
+        h.update(v.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The age of an image from its RFC 3339 creation time (`2026-12-05T04:01:02.123456789Z`).
+fn image_age(created: &str) -> Option<Duration> {
+    let secs = rfc3339_seconds(created)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs() as i64;
+    Some(Duration::from_secs(now.saturating_sub(secs).max(0) as u64))
+}
+
+/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`; `None` for anything else.
+fn rfc3339_seconds(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = s.get(from..from + len)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d, h, mi, se) = (
+        num(0, 4)?,
+        num(5, 2)?,
+        num(8, 2)?,
+        num(11, 2)?,
+        num(14, 2)?,
+        num(17, 2)?,
+    );
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "Z" => 0,
+        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
+            let oh: i64 = rest.get(1..3)?.parse().ok()?;
+            let om: i64 = rest.get(4..6)?.parse().ok()?;
+            let o = oh * 3600 + om * 60;
+            if rest.starts_with('+') {
+                o
+            } else {
+                -o
+            }
+        }
+        _ => return None,
+    };
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y, m) = if mo <= 2 {
+        (y - 1, mo + 9)
+    } else {
+        (y, mo - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + se - offset)
+}
+
+fn human_age(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
+}
+
 /// The container's command: the build script under `sh -eu`, through the target's personality command
 /// (`linux32`) when the plan names one and the image has it (Debian's util-linux, Alpine's busybox); a
 /// note on standard error when it does not.
@@ -429,10 +763,10 @@ fn container_command(t: &TargetPlan, script: String) -> Vec<String> {
     }
 }
 
-fn build_script(t: &TargetPlan) -> String {
+fn build_script(t: &TargetPlan, install: bool) -> String {
     let mut lines = Vec::new();
-    if let Some(install) = &t.install {
-        lines.push(install.clone());
+    if let Some(cmd) = t.install.as_ref().filter(|_| install) {
+        lines.push(cmd.clone());
     }
     if !t.path.is_empty() {
         lines.push(format!("export PATH=\"{}:$PATH\"", t.path.join(":")));
@@ -794,6 +1128,31 @@ mod tests {
             .args(["-c", &format!("command -v {tool}")])
             .status()
             .is_ok_and(|s| s.success())
+    }
+
+    #[test]
+    fn image_creation_times_are_read_exactly() {
+        assert_eq!(rfc3339_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            rfc3339_seconds("2026-12-05T04:01:02.123456789Z"),
+            Some(1_796_443_262)
+        );
+        assert_eq!(
+            rfc3339_seconds("2026-12-05T05:01:02+01:00"),
+            Some(1_796_443_262)
+        );
+        assert_eq!(rfc3339_seconds("2000-02-29T12:00:00Z"), Some(951_825_600));
+        for bad in [
+            "",
+            "2026-12-05",
+            "2026-12-05T04:01:02",
+            "2026-1x-05T04:01:02Z",
+            "2026-12-05T04:01:02+0100",
+        ] {
+            assert_eq!(rfc3339_seconds(bad), None, "{bad}");
+        }
+        assert_eq!(human_age(Duration::from_secs(90)), "90 s");
+        assert_eq!(human_age(Duration::from_secs(3 * 86_400)), "3 days");
     }
 
     #[test]

@@ -399,6 +399,65 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0);
     assert!(files > 0, "ccache stored nothing: {}", text(&ls));
+    remove_cache_volumes(
+        &dir,
+        &[
+            "--target",
+            "amd64",
+            "--image",
+            &image,
+            "--package-manager",
+            "apt",
+        ],
+    );
+}
+
+#[test]
+fn installed_packages_are_kept_for_the_next_build_of_the_project_only() {
+    // The install runs once in a container of its own, committed as static-build-env:<key>; the next build
+    // of the same project starts from it and installs nothing; another project installs for itself.
+    let image = builder("amd64");
+    let args = [
+        "build",
+        "--target",
+        "amd64",
+        "--image",
+        &image,
+        "--package-manager",
+        "apt",
+    ];
+    let plan_args = &args[1..];
+    let dir = copy_example("c-zlib");
+    let first = static_build(&dir, &args);
+    let t1 = text(&first);
+    assert_eq!(first.status.code(), Some(0), "{t1}");
+    assert!(t1.contains("Unpacking"), "{t1}");
+    let kept = env_images(&dir);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].starts_with("static-build-env:"), "{kept:?}");
+    let second = static_build(&dir, &args);
+    let t2 = text(&second);
+    assert_eq!(second.status.code(), Some(0), "{t2}");
+    assert!(
+        t2.contains(&format!(
+            "packages: reusing the installed environment {}",
+            kept[0]
+        )),
+        "{t2}"
+    );
+    assert!(!t2.contains("Unpacking") && !t2.contains("apt-get"), "{t2}");
+    assert!(leftover_containers(&dir).is_empty());
+    // Another project with the same packages: its own install, its own image.
+    let other = copy_example("c-zlib");
+    let third = static_build(&other, &args);
+    let t3 = text(&third);
+    assert_eq!(third.status.code(), Some(0), "{t3}");
+    assert!(!t3.contains("reusing the installed environment"), "{t3}");
+    assert_eq!(env_images(&other).len(), 1);
+    assert_ne!(env_images(&other), kept);
+    remove_cache_volumes(&dir, plan_args);
+    remove_cache_volumes(&other, plan_args);
+    assert!(env_images(&dir).is_empty());
 }
 
 #[test]

@@ -113,6 +113,22 @@ pub fn leftover_containers(dir: &Path) -> Vec<String> {
 
 /// Run a binary inside an image that contains nothing but that binary: no libc, no loader.
 pub fn run_alone(binary: &Path) -> String {
+    String::from_utf8_lossy(&run_alone_output(binary, &[], None).stdout).into_owned()
+}
+
+/// [`run_alone`] with arguments and, optionally, text on its standard input; no network. Returns what it
+/// printed on both streams.
+pub fn run_alone_with(binary: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let out = run_alone_output(binary, args, stdin.map(str::as_bytes));
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// [`run_alone_with`], with bytes on standard input and the raw output; it must exit with 0.
+pub fn run_alone_output(binary: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let dir = tempdir("alone");
     std::fs::copy(binary, dir.join("app")).unwrap();
     let tag = format!(
@@ -128,15 +144,57 @@ pub fn run_alone(binary: &Path) -> String {
         .status()
         .unwrap();
     assert!(status.success());
-    let out = docker(&["run", "--rm", &tag, "/app"]);
+    let mut run = vec!["run", "--rm", "--network", "none"];
+    if stdin.is_some() {
+        run.push("-i");
+    }
+    run.push(&tag);
+    run.push("/app");
+    run.extend(args);
+    let mut child = Command::new("docker")
+        .args(&run)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the docker CLI is missing: run scripts/docker.sh");
+    let input = stdin.unwrap_or_default().to_vec();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
     docker(&["rmi", "-f", &tag]);
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(
         out.status.success(),
-        "{} failed alone: {}",
+        "{} {args:?} failed alone: {}",
         binary.display(),
         text(&out)
     );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    out
+}
+
+/// Remove the cache volumes and installed environments (static-build-env images) that builds of the
+/// project in `dir` made, so that the big ones (toolchains, compiled dependencies) do not pile up from run to
+/// run of the tests.
+pub fn remove_cache_volumes(dir: &Path, plan_args: &[&str]) {
+    for image in env_images(dir) {
+        docker(&["rmi", "-f", &image]);
+    }
+    let mut args = vec!["plan", "--format", "json"];
+    args.extend(plan_args);
+    let out = static_build(dir, &args);
+    let Ok(plan) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
+        return;
+    };
+    for t in plan["targets"].as_array().into_iter().flatten() {
+        if let Some(v) = t["cache_volume"].as_str() {
+            docker(&["volume", "rm", "-f", v]);
+        }
+    }
 }
 
 pub fn tempdir(name: &str) -> PathBuf {
@@ -251,4 +309,23 @@ pub fn assert_only_own_commands(stdout: &str, stderr: &str) -> Vec<RunnerCommand
         );
     }
     cmds
+}
+
+/// The installed environments (static-build-env images) of the project in `dir`.
+pub fn env_images(dir: &Path) -> Vec<String> {
+    let project = std::fs::canonicalize(dir).unwrap();
+    let filter = format!("label=static-build.project={}", project.display());
+    let out = docker(&[
+        "images",
+        "--filter",
+        "label=static-build.env",
+        "--filter",
+        &filter,
+        "--format",
+        "{{.Repository}}:{{.Tag}}",
+    ]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }

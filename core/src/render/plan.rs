@@ -68,6 +68,12 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         let _ = writeln!(out, "  image    {} ({pm})", clean(&t.image));
         if let Some(i) = &t.install {
             let _ = writeln!(out, "  install  {}", clean(i));
+            if t.cache_volume.is_some() {
+                let _ = writeln!(
+                    out,
+                    "           in a container of its own, kept as a local image (static-build-env) that the next builds of this project start from for 7 days"
+                );
+            }
         }
         for (k, v) in &t.env {
             let _ = writeln!(out, "  env      {}={}", clean(k), clean(&shell_quote(v)));
