@@ -1177,6 +1177,25 @@ fn is_rust_toolchain_package(name: &str) -> bool {
 pub const CMAKE_STATIC: &str = "static-build.cmake";
 const CMAKE_STATIC_CONTENT: &str = "# static-build: static archives only, for a static link.\nset(CMAKE_FIND_LIBRARY_SUFFIXES .a)\n";
 
+/// FNV-1a (64 bits) over parts separated by a zero byte: a stable short name for a cache file, not a
+/// defence against anyone (the volume is the project's own).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn add(&mut self, part: &str) {
+        for b in part.bytes().chain([0]) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// `PKG_CONFIG` for every preset: the static wrapper.
 fn pkg_config() -> String {
     format!("{TOOLS_DIR}/pkg-config")
@@ -1362,6 +1381,33 @@ fn recipe(
                     vec![
                         format!("cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXE_LINKER_FLAGS=-static -DCMAKE_PROJECT_INCLUDE={TOOLS_DIR}/{CMAKE_STATIC}{args}"),
                         "cmake --build build --parallel \"$(nproc)\"".into(),
+                    ]
+                }
+                CBuildSystem::Configure if config.cache.unwrap_or(true) => {
+                    // configure's answers are kept in the cache volume (`--cache-file`), in a file named
+                    // after what they depend on here (the environment, the arguments, the packages), so
+                    // that a change starts a fresh one instead of configure's "has changed since the
+                    // previous run" error.
+                    let mut key = Fnv::new();
+                    for (k, v) in &config.env {
+                        key.add(k);
+                        key.add(v);
+                    }
+                    for a in &config.c.args {
+                        key.add(a);
+                    }
+                    for pm in [PackageManager::Apk, PackageManager::Apt] {
+                        for p in config.packages.for_manager(pm) {
+                            key.add(p);
+                        }
+                    }
+                    vec![
+                        format!("mkdir -p {CACHE_DIR}/autoconf"),
+                        format!(
+                            "./configure --disable-shared --enable-static --cache-file={CACHE_DIR}/autoconf/config-{:016x}.cache{args}",
+                            key.finish()
+                        ),
+                        "make -j\"$(nproc)\"".into(),
                     ]
                 }
                 CBuildSystem::Configure => vec![
@@ -1663,15 +1709,35 @@ mod tests {
             ..Config::default()
         };
         c.c.args = vec!["--without-simd".into(), "--with-x=a b".into()];
-        // autotools: libtool drops -static for programs, not --static; the build is parallel.
+        // autotools: libtool drops -static for programs, not --static; the build is parallel; configure's
+        // answers are kept in the volume, in a file named after the arguments (and env, packages).
         let t = &resolve(&c, &project(&["configure"], false))
             .unwrap()
             .targets[0];
         assert!(t.env.contains(&("LDFLAGS".into(), "--static".into())));
+        assert_eq!(t.commands[0], "mkdir -p /static-build-cache/autoconf");
+        assert!(t.commands[1].starts_with(
+            "./configure --disable-shared --enable-static --cache-file=/static-build-cache/autoconf/config-"
+        ));
+        assert!(t.commands[1].ends_with(".cache --without-simd '--with-x=a b'"));
+        assert_eq!(t.commands[2], "make -j\"$(nproc)\"");
+        let mut other = c.clone();
+        other.c.args.pop();
+        let o = &resolve(&other, &project(&["configure"], false))
+            .unwrap()
+            .targets[0];
+        assert_ne!(
+            o.commands[1].split(' ').nth(3),
+            t.commands[1].split(' ').nth(3)
+        );
+        other.cache = Some(false);
+        let o = &resolve(&other, &project(&["configure"], false))
+            .unwrap()
+            .targets[0];
         assert_eq!(
-            t.commands,
+            o.commands,
             [
-                "./configure --disable-shared --enable-static --without-simd '--with-x=a b'",
+                "./configure --disable-shared --enable-static --without-simd",
                 "make -j\"$(nproc)\""
             ]
         );
