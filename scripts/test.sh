@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures and fetches
-# the multi-architecture corpus, starts a Docker engine, builds the builder images and static-build's own
-# release binary with static-build (scripts/release-build.sh; all cached), installs Chromium and the pinned
-# wasm-bindgen CLI and builds the web page (scripts/web-setup.sh, web/build.sh), checks formatting and lints,
+# The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures, fetches
+# the multi-architecture corpus and the real projects (tests/real/fetch.sh), starts a Docker engine, builds
+# the builder images and static-build's own release binary with static-build (scripts/release-build.sh;
+# all cached), installs Chromium and the pinned wasm-bindgen CLI and builds the web page
+# (scripts/web-setup.sh, web/build.sh), checks formatting and lints,
 # builds the core for wasm32, builds the fuzz target and fuzzes the inspector for a bounded time
 # (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). Idempotent; a second run
 # skips the set-up that is already done.
@@ -19,6 +20,9 @@ tests/fixtures/build.sh
 
 say "multi-architecture corpus (tests/corpus/fetch.sh)"
 tests/corpus/fetch.sh
+
+say "real projects from their registries (tests/real/fetch.sh)"
+tests/real/fetch.sh >/dev/null
 
 say "Docker engine, QEMU and builder images (scripts/docker.sh, qemu.sh, builder-images.sh)"
 scripts/docker.sh

@@ -155,16 +155,21 @@ ripgrep() {
   mkdir -p "$OUT/.downloads"
   local crate=$OUT/.downloads/ripgrep-$RIPGREP_VERSION.crate
   fetch "https://static.crates.io/crates/ripgrep/ripgrep-$RIPGREP_VERSION.crate" "$RIPGREP_SHA256" "$crate"
-  rm -rf "$dir" "$dir.unpack" && mkdir -p "$dir.unpack"
-  tar -C "$dir.unpack" -xzf "$crate"
-  mv "$dir.unpack/ripgrep-$RIPGREP_VERSION" "$dir" && rmdir "$dir.unpack"
+  # Unpacked and vendored outside this repository: inside it, cargo would take the crate for a member of
+  # static-build's own workspace.
+  local work
+  work=$(mktemp -d "${TMPDIR:-/tmp}/real-ripgrep.XXXXXX")
+  tar -C "$work" -xzf "$crate"
   # Its dependencies, exactly as its Cargo.lock says (cargo checks each crate's checksum), vendored on
   # this host: build containers cannot verify crates.io's TLS here, and a vendored project builds offline.
   log "$name: cargo vendor"
-  (cd "$dir" && cargo vendor --locked --versioned-dirs --quiet vendor >/dev/null) || die "$name: cargo vendor failed"
-  mkdir -p "$dir/.cargo"
+  (cd "$work/ripgrep-$RIPGREP_VERSION" && cargo vendor --locked --versioned-dirs --quiet vendor >/dev/null) \
+    || { rm -rf "$work"; die "$name: cargo vendor failed"; }
+  mkdir -p "$work/ripgrep-$RIPGREP_VERSION/.cargo"
   printf '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n' \
-    >"$dir/.cargo/config.toml"
+    >"$work/ripgrep-$RIPGREP_VERSION/.cargo/config.toml"
+  rm -rf "$dir"
+  mv "$work/ripgrep-$RIPGREP_VERSION" "$dir" && rm -rf "$work"
   config "$name"
   stamp "$name" "$key"
 }
