@@ -1369,6 +1369,25 @@ fn recipe(
                 .map(|a| format!(" {}", shell_quote(a)))
                 .collect();
             let mut tools = Vec::new();
+            let cached = config.cache.unwrap_or(true);
+            // What configure's answers and CMake's cache depend on here (the environment, the arguments,
+            // the packages): their place in the cache volume is named after it, so that a change starts
+            // afresh instead of reusing stale answers (or configure's "has changed since the previous
+            // run" error).
+            let mut key = Fnv::new();
+            for (k, v) in &config.env {
+                key.add(k);
+                key.add(v);
+            }
+            for a in &config.c.args {
+                key.add(a);
+            }
+            for pm in [PackageManager::Apk, PackageManager::Apt] {
+                for p in config.packages.for_manager(pm) {
+                    key.add(p);
+                }
+            }
+            let key = key.finish();
             let commands = match system {
                 // A plain Makefile may not survive -j.
                 CBuildSystem::Make => vec![format!("make{args}")],
@@ -1378,34 +1397,26 @@ fn recipe(
                         purpose: "CMake, after each project(): find_library picks static archives (.a), so libraries found by find_package or pkg_check_modules link statically".into(),
                         content: CMAKE_STATIC_CONTENT.into(),
                     });
-                    vec![
-                        format!("cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXE_LINKER_FLAGS=-static -DCMAKE_PROJECT_INCLUDE={TOOLS_DIR}/{CMAKE_STATIC}{args}"),
-                        "cmake --build build --parallel \"$(nproc)\"".into(),
-                    ]
+                    let mut commands = Vec::new();
+                    if cached {
+                        // The build directory lives in the cache volume (`build` links to it), so that
+                        // the next build keeps CMake's cache and the objects of unchanged sources; a
+                        // project with its own `build` keeps it.
+                        let dir = format!("{CACHE_DIR}/cmake/{key:016x}");
+                        commands.push(format!(
+                            "if [ -e build ] || [ -L build ]; then echo 'static-build: the project has its own build/, so CMake builds there and not in the cache volume' >&2; else mkdir -p {dir} && ln -s {dir} build; fi"
+                        ));
+                    }
+                    commands.push(format!("cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DCMAKE_EXE_LINKER_FLAGS=-static -DCMAKE_PROJECT_INCLUDE={TOOLS_DIR}/{CMAKE_STATIC}{args}"));
+                    commands.push("cmake --build build --parallel \"$(nproc)\"".into());
+                    commands
                 }
-                CBuildSystem::Configure if config.cache.unwrap_or(true) => {
-                    // configure's answers are kept in the cache volume (`--cache-file`), in a file named
-                    // after what they depend on here (the environment, the arguments, the packages), so
-                    // that a change starts a fresh one instead of configure's "has changed since the
-                    // previous run" error.
-                    let mut key = Fnv::new();
-                    for (k, v) in &config.env {
-                        key.add(k);
-                        key.add(v);
-                    }
-                    for a in &config.c.args {
-                        key.add(a);
-                    }
-                    for pm in [PackageManager::Apk, PackageManager::Apt] {
-                        for p in config.packages.for_manager(pm) {
-                            key.add(p);
-                        }
-                    }
+                // configure's answers are kept in the cache volume (`--cache-file`).
+                CBuildSystem::Configure if cached => {
                     vec![
                         format!("mkdir -p {CACHE_DIR}/autoconf"),
                         format!(
-                            "./configure --disable-shared --enable-static --cache-file={CACHE_DIR}/autoconf/config-{:016x}.cache{args}",
-                            key.finish()
+                            "./configure --disable-shared --enable-static --cache-file={CACHE_DIR}/autoconf/config-{key:016x}.cache{args}"
                         ),
                         "make -j\"$(nproc)\"".into(),
                     ]
@@ -1599,7 +1610,7 @@ mod tests {
             ..Config::default()
         };
         let plan = resolve(&c, &project(&["CMakeLists.txt"], false)).unwrap();
-        assert!(plan.targets[0].commands[0].starts_with("cmake"));
+        assert!(plan.targets[0].commands[1].starts_with("cmake -S . -B build"));
         assert!(plan.targets[0]
             .env
             .contains(&("PKG_CONFIG".into(), "/static-build/bin/pkg-config".into())));
@@ -1747,10 +1758,20 @@ mod tests {
         let t = &resolve(&c, &project(&["CMakeLists.txt"], false))
             .unwrap()
             .targets[0];
-        assert!(t.commands[0].ends_with(
+        // Its build directory is in the cache volume, named after the arguments, unless the project has
+        // its own build/.
+        assert!(t.commands[0].starts_with("if [ -e build ] || [ -L build ]; then"));
+        assert!(t.commands[0].contains("mkdir -p /static-build-cache/cmake/"));
+        assert!(t.commands[1].ends_with(
             "-DCMAKE_PROJECT_INCLUDE=/static-build/bin/static-build.cmake -DUSE_SSH=libssh2"
         ));
-        assert_eq!(t.commands[1], "cmake --build build --parallel \"$(nproc)\"");
+        assert_eq!(t.commands[2], "cmake --build build --parallel \"$(nproc)\"");
+        let mut uncached = c.clone();
+        uncached.cache = Some(false);
+        let u = &resolve(&uncached, &project(&["CMakeLists.txt"], false))
+            .unwrap()
+            .targets[0];
+        assert!(u.commands[0].starts_with("cmake -S . -B build"));
         let tool = t.tools.iter().find(|f| f.name == CMAKE_STATIC).unwrap();
         assert!(tool.content.contains("set(CMAKE_FIND_LIBRARY_SUFFIXES .a)"));
         // A plain Makefile gets the arguments, and no -j it may not survive.
