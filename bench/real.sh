@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmark: cold and warm `static-build build` of the real projects (tests/real/fetch.sh) for amd64 with the
+# Debian builder image, packages installed by apt: what a hosted runner without caches pays (cold: no cache
+# volume) against a second build of the same project (warm: the volume keeps the downloaded packages, the Go
+# build cache, cargo's target directory, ccache).
+#
+#   bench/real.sh [NAME ...]        (default: runc ripgrep mozjpeg libgit2; WARM_RUNS, default 3)
+#
+# Each project is copied to target/bench/real/<name>; its cache volumes are removed before the cold build
+# and after the last warm one. Prints one line per project: cold seconds, the median of the warm builds, and
+# cold/warm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+docker info >/dev/null 2>&1 || { echo "no Docker engine: run scripts/docker.sh" >&2; exit 2; }
+cargo build --release --locked -p static-build --quiet
+SB=$PWD/target/release/static-build
+IMAGE=$(scripts/builder-images.sh amd64 | cut -d' ' -f2)
+ARGS=(--target amd64 --image "$IMAGE" --package-manager apt)
+RUNS=${WARM_RUNS:-3}
+OUT=$PWD/target/bench/real
+mkdir -p "$OUT"
+
+NAMES=("$@")
+[ ${#NAMES[@]} -gt 0 ] || NAMES=(runc ripgrep mozjpeg libgit2)
+
+volumes() {
+  "$SB" plan --format json "${ARGS[@]}" | python3 -c 'import json, sys
+for t in json.load(sys.stdin)["targets"]:
+    if t.get("cache_volume"): print(t["cache_volume"])'
+}
+
+# One build: its wall time in seconds; fails loudly if the build does.
+timed_build() {
+  local start end
+  start=$(date +%s.%N)
+  "$SB" build "${ARGS[@]}" >"$OUT/$1.log" 2>&1 || { tail -n 30 "$OUT/$1.log" >&2; echo "bench: $1 failed" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+
+printf '%-10s %10s %10s %8s\n' project cold-s warm-s ratio
+for name in "${NAMES[@]}"; do
+  src=$(tests/real/fetch.sh "$name" 2>/dev/null | sed -n "s/^$name //p")
+  [ -n "$src" ] || { echo "bench: cannot fetch $name" >&2; exit 1; }
+  dir=$OUT/$name
+  rm -rf "$dir" && mkdir -p "$dir" && cp -a "$src/." "$dir/"
+  cd "$dir"
+  for v in $(volumes); do docker volume rm -f "$v" >/dev/null; done
+  cold=$(timed_build "$name-cold")
+  warm=()
+  for i in $(seq "$RUNS"); do warm+=("$(timed_build "$name-warm-$i")"); done
+  median=$(printf '%s\n' "${warm[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+  for v in $(volumes); do docker volume rm -f "$v" >/dev/null; done
+  cd - >/dev/null
+  printf '%-10s %10.1f %10.1f %7.1fx\n' "$name" "$cold" "$median" "$(echo "$cold / $median" | bc -l)"
+done
