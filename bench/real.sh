@@ -6,8 +6,9 @@
 #
 #   bench/real.sh [NAME ...]        (default: runc ripgrep mozjpeg libgit2; WARM_RUNS, default 3)
 #
-# Each project is copied to target/bench/real/<name>; its cache volumes are removed before the cold build
-# and after the last warm one. Prints one line per project: cold seconds, the median of the warm builds, and
+# Each project is copied to a temporary directory; its cache volumes and installed environment
+# (static-build-env image) are removed before the cold build and after the last warm one. Logs go to
+# target/bench/real/. Prints one line per project: cold seconds, the median of the warm builds, and
 # cold/warm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,10 @@ ARGS=(--target amd64 --image "$IMAGE" --package-manager apt)
 RUNS=${WARM_RUNS:-3}
 OUT=$PWD/target/bench/real
 mkdir -p "$OUT"
+# The copies live outside any git work tree: inside this repository's, a project's own .gitignore would
+# count (ripgrep's `target` rule drops its vendored cc/src/target/), as it does for git.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/static-build-bench-real.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
 
 NAMES=("$@")
 [ ${#NAMES[@]} -gt 0 ] || NAMES=(runc ripgrep mozjpeg libgit2)
@@ -28,6 +33,12 @@ volumes() {
   "$SB" plan --format json "${ARGS[@]}" | python3 -c 'import json, sys
 for t in json.load(sys.stdin)["targets"]:
     if t.get("cache_volume"): print(t["cache_volume"])'
+}
+
+clean() {
+  for v in $(volumes); do docker volume rm -f "$v" >/dev/null; done
+  docker images --filter label=static-build.env --filter "label=static-build.project=$(readlink -f "$1")" -q \
+    | xargs -r docker rmi -f >/dev/null
 }
 
 # One build: its wall time in seconds; fails loudly if the build does.
@@ -43,15 +54,15 @@ printf '%-10s %10s %10s %8s\n' project cold-s warm-s ratio
 for name in "${NAMES[@]}"; do
   src=$(tests/real/fetch.sh "$name" 2>/dev/null | sed -n "s/^$name //p")
   [ -n "$src" ] || { echo "bench: cannot fetch $name" >&2; exit 1; }
-  dir=$OUT/$name
+  dir=$WORK/$name
   rm -rf "$dir" && mkdir -p "$dir" && cp -a "$src/." "$dir/"
   cd "$dir"
-  for v in $(volumes); do docker volume rm -f "$v" >/dev/null; done
+  clean "$dir"
   cold=$(timed_build "$name-cold")
   warm=()
   for i in $(seq "$RUNS"); do warm+=("$(timed_build "$name-warm-$i")"); done
   median=$(printf '%s\n' "${warm[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  for v in $(volumes); do docker volume rm -f "$v" >/dev/null; done
+  clean "$dir"
   cd - >/dev/null
   printf '%-10s %10.1f %10.1f %7.1fx\n' "$name" "$cold" "$median" "$(echo "$cold / $median" | bc -l)"
 done

@@ -4,7 +4,8 @@
 //! container, through the real Docker engine and the Debian builder images (scripts/builder-images.sh; no
 //! registry here, so `--image` names them). Each buildable project builds for amd64, 386 and arm64 (arm64
 //! under QEMU), is judged static with the right architecture, and runs in an image that holds nothing but
-//! the binary. One cannot be linked statically on Debian and must fail saying why.
+//! the binary. One cannot be linked statically on Debian and must fail saying why. libtest starts the tests
+//! in the order of their names, two at a time: the longest (arm64 under QEMU) are named to start first.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,7 +31,17 @@ fn real_project(name: &str) -> PathBuf {
         .lines()
         .find_map(|l| l.strip_prefix(&format!("{name} ")))
         .expect("fetch.sh names the project's directory");
-    let dst = tempdir(&format!("real-{name}"));
+    // Outside any git work tree (CARGO_TARGET_TMPDIR is inside this repository's): there, the project's
+    // own .gitignore would count (ripgrep's `target` drops its vendored cc/src/target/), as it does for
+    // git, which would not have those files either.
+    static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dst = std::env::temp_dir().join(format!(
+        "static-build-real-{name}-{}-{n}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dst);
+    std::fs::create_dir_all(&dst).unwrap();
     let status = Command::new("cp")
         .arg("-a")
         .arg(format!("{src}/."))
@@ -39,6 +50,17 @@ fn real_project(name: &str) -> PathBuf {
         .unwrap();
     assert!(status.success());
     dst
+}
+
+/// The copy of a project goes when its test passed (a failed one is kept to be looked at).
+struct RemovedAfter(PathBuf);
+
+impl Drop for RemovedAfter {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// `--target A --image A=builder ...` for the given architectures, packages installed by apt.
@@ -63,7 +85,8 @@ fn build_everywhere(
 ) -> Vec<PathBuf> {
     let arches: Vec<&str> = ARCHES.iter().map(|(a, _)| *a).collect();
     let build_args = apt_args(&arches);
-    let mut cmd: Vec<&str> = vec!["build"];
+    // All three at once: arm64, under QEMU, is the longest and starts first.
+    let mut cmd: Vec<&str> = vec!["build", "--jobs", "3"];
     cmd.extend(build_args.iter().map(String::as_str));
     let out = static_build(dir, &cmd);
     let t = text(&out);
@@ -105,14 +128,16 @@ fn go_cgo_through_pkg_config_runc_with_libseccomp() {
     // runc's seccomp support is libseccomp-golang, whose cgo says `#cgo pkg-config: libseccomp`; Debian's
     // libseccomp-dev has libseccomp.a. `runc --version` asks the linked libseccomp for its version.
     let dir = real_project("runc");
+    let _removed = RemovedAfter(dir.clone());
     build_everywhere(&dir, "runc", &["--version"], None, &["libseccomp: 2."]);
 }
 
 #[test]
-fn rust_sys_crate_through_pkg_config_ripgrep_with_system_pcre2() {
+fn a_rust_crate_whose_sys_crate_uses_pkg_config_ripgrep_with_system_pcre2() {
     // pcre2-sys asks pkg-config for libpcre2-8 on glibc targets and links Debian's copy; it would compile
     // its bundled PCRE2 if pkg-config failed, so the binary must not carry the bundled version string.
     let dir = real_project("ripgrep");
+    let _removed = RemovedAfter(dir.clone());
     let bundled = bundled_pcre2_version(&dir);
     let outputs = build_everywhere(
         &dir,
@@ -137,6 +162,7 @@ fn autotools_and_libtool_through_pkg_config_mozjpeg_with_libpng() {
     // mozjpeg's configure finds libpng with PKG_CHECK_MODULES, libtool links cjpeg; cjpeg turns a PNG on
     // its standard input into a JPEG, through the static libpng (and its Libs.private: zlib).
     let dir = real_project("mozjpeg");
+    let _removed = RemovedAfter(dir.clone());
     let outputs = build_everywhere(&dir, "cjpeg", &["-version"], None, &["mozjpeg version 3.2"]);
     for o in outputs {
         let out = run_alone_output(&o, &[], Some(&tiny_png()));
@@ -150,10 +176,11 @@ fn autotools_and_libtool_through_pkg_config_mozjpeg_with_libpng() {
 }
 
 #[test]
-fn cmake_through_pkg_check_modules_libgit2_with_libssh2() {
+fn a_cmake_project_through_pkg_check_modules_libgit2_with_libssh2() {
     // libgit2's CMake finds libssh2 with pkg_check_modules; its static libssh2.a needs libssl, libcrypto,
     // zlib and libgpg-error (Libs.private), and find_library must pick the .a files.
     let dir = real_project("libgit2");
+    let _removed = RemovedAfter(dir.clone());
     let outputs = build_everywhere(
         &dir,
         "git2",
@@ -178,6 +205,7 @@ fn a_project_debian_cannot_link_statically_fails_and_says_why() {
     // gopacket's pcap_tester links Debian's libpcap, which needs D-Bus, which needs libsystemd.a: Debian
     // ships none. The build fails (exit 2: a target did not build), explains it, leaves no container.
     let dir = real_project("pcap-tester");
+    let _removed = RemovedAfter(dir.clone());
     let args = apt_args(&["amd64"]);
     let mut cmd: Vec<&str> = vec!["build"];
     cmd.extend(args.iter().map(String::as_str));
