@@ -46,17 +46,6 @@ pub const ENV_LABEL: &str = "static-build.env";
 /// distribution's updates reach the builds, and the old image is removed.
 pub const ENV_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// How a container's run ended (its log read to the end, or its time up).
-enum Ended {
-    Exited {
-        code: i64,
-        tail: Vec<String>,
-        oom: bool,
-        link: static_build_core::linklog::LinkLog,
-    },
-    TimedOut(Duration),
-}
-
 pub struct Engine {
     docker: Docker,
     progress: Progress,
@@ -281,12 +270,8 @@ impl Engine {
             .with_context(|| format!("{t}: cannot inspect the image `{}`", target.image))?;
         let key = env_image_key(base.id.as_deref().unwrap_or(&target.image), target, volume);
         let tag = format!("{ENV_IMAGE_REPO}:{key}");
-        if let Ok(existing) = self.docker.inspect_image(&tag).await {
-            let age = existing
-                .created
-                .as_deref()
-                .and_then(image_age)
-                .unwrap_or(Duration::MAX);
+        if let Some(existing) = self.env_images(Some(&tag)).await.first() {
+            let age = age_of(existing.created);
             if age < ENV_MAX_AGE {
                 self.progress.target_line(
                     t,
@@ -331,27 +316,9 @@ impl Engine {
         started: Instant,
     ) -> Result<Environment> {
         let t = &target.target;
-        self.docker
-            .start_container(
-                name,
-                None::<bollard::query_parameters::StartContainerOptions>,
-            )
-            .await
-            .with_context(|| format!("{t}: cannot start the install container"))?;
-        match self.follow(name, plan, t, started).await? {
-            Ended::TimedOut(after) => Ok(Environment::Failed(TargetResult::TimedOut { after })),
-            Ended::Exited {
-                code,
-                tail,
-                oom,
-                link,
-            } if code != 0 => Ok(Environment::Failed(TargetResult::Failed {
-                code,
-                tail,
-                oom,
-                link,
-            })),
-            Ended::Exited { .. } => {
+        match self.run_to_end(name, plan, t, "install", started).await? {
+            Some(failed) => Ok(Environment::Failed(failed)),
+            None => {
                 let (repo, tag_part) = tag.split_once(':').unwrap_or((tag, "latest"));
                 let mut env_labels = labels.clone();
                 env_labels.remove(RUN_LABEL);
@@ -377,23 +344,28 @@ impl Engine {
         }
     }
 
-    /// Remove the installed environments ([`ENV_IMAGE_REPO`]) older than [`ENV_MAX_AGE`]; returns how many.
-    /// An image still used by a container stays.
-    pub async fn prune_environments(&self) -> usize {
-        let filters = HashMap::from([("label", vec![ENV_LABEL.to_string()])]);
+    /// The installed environments ([`ENV_LABEL`]), all or the one named `reference`.
+    async fn env_images(&self, reference: Option<&str>) -> Vec<bollard::models::ImageSummary> {
+        let mut filters = HashMap::from([("label", vec![ENV_LABEL.to_string()])]);
+        if let Some(r) = reference {
+            filters.insert("reference", vec![r.to_string()]);
+        }
         let options = bollard::query_parameters::ListImagesOptionsBuilder::new()
             .filters(&filters)
             .build();
-        let Ok(images) = self.docker.list_images(Some(options)).await else {
-            return 0;
-        };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        self.docker
+            .list_images(Some(options))
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Remove the installed environments ([`ENV_IMAGE_REPO`]) older than [`ENV_MAX_AGE`]; returns how many.
+    /// An image still used by a container stays.
+    pub async fn prune_environments(&self) -> usize {
+        let images = self.env_images(None).await;
         let mut removed = 0;
         for image in images {
-            if now.saturating_sub(image.created) as u64 > ENV_MAX_AGE.as_secs() {
+            if age_of(image.created) > ENV_MAX_AGE {
                 let options = bollard::query_parameters::RemoveImageOptionsBuilder::new().build();
                 if self
                     .docker
@@ -437,30 +409,8 @@ impl Engine {
                     format!("{t}: cannot copy static-build's tools into the container")
                 })?;
         }
-        self.docker
-            .start_container(
-                name,
-                None::<bollard::query_parameters::StartContainerOptions>,
-            )
-            .await
-            .with_context(|| format!("{t}: cannot start the build container"))?;
-
-        match self.follow(name, plan, t, started).await? {
-            Ended::TimedOut(after) => return Ok(TargetResult::TimedOut { after }),
-            Ended::Exited {
-                code,
-                tail,
-                oom,
-                link,
-            } if code != 0 => {
-                return Ok(TargetResult::Failed {
-                    code,
-                    tail,
-                    oom,
-                    link,
-                })
-            }
-            Ended::Exited { .. } => {}
+        if let Some(failed) = self.run_to_end(name, plan, t, "build", started).await? {
+            return Ok(failed);
         }
 
         let mut written = Vec::new();
@@ -522,17 +472,26 @@ impl Engine {
         Ok(TargetResult::Built(written))
     }
 
-    /// Stream a started container's log live (each line prefixed with its target; the last lines kept for
-    /// the error; every line read for [`static_build_core::linklog`]) until it exits or the target's time,
-    /// counted from `started`, is up (then it is killed). A line longer than MAX_LOG_LINE is split: the log
-    /// costs linear time and bounded memory whatever it holds.
-    async fn follow(
+    /// Start a created container (the target's `phase`: install or build) and stream its log live (each
+    /// line prefixed with its target; the last lines kept for the error; every line read for
+    /// [`static_build_core::linklog`]) until it exits or the target's time, counted from `started`, is up
+    /// (then it is killed). `None` when it exited with 0, else how the target ended. A line longer than
+    /// MAX_LOG_LINE is split: the log costs linear time and bounded memory whatever it holds.
+    async fn run_to_end(
         &self,
         name: &str,
         plan: &BuildPlan,
         t: &str,
+        phase: &str,
         started: Instant,
-    ) -> Result<Ended> {
+    ) -> Result<Option<TargetResult>> {
+        self.docker
+            .start_container(
+                name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
+            .await
+            .with_context(|| format!("{t}: cannot start the {phase} container"))?;
         let logs_options = LogsOptionsBuilder::new()
             .follow(true)
             .stdout(true)
@@ -573,7 +532,9 @@ impl Engine {
                     Some(KillContainerOptionsBuilder::new().signal("KILL").build()),
                 )
                 .await;
-            return Ok(Ended::TimedOut(started.elapsed()));
+            return Ok(Some(TargetResult::TimedOut {
+                after: started.elapsed(),
+            }));
         }
         lines.finish(&mut show);
         let tail: Vec<String> = tail.into_iter().collect();
@@ -586,12 +547,13 @@ impl Engine {
             .await
             .with_context(|| format!("{t}: cannot read the container's exit status"))?;
         let state = inspect.state.unwrap_or_default();
-        Ok(Ended::Exited {
-            code: state.exit_code.unwrap_or(-1),
+        let code = state.exit_code.unwrap_or(-1);
+        Ok((code != 0).then(|| TargetResult::Failed {
+            code,
             tail,
             oom: state.oom_killed.unwrap_or(false),
             link,
-        })
+        }))
     }
 
     async fn remove(&self, name: &str) {
@@ -663,73 +625,13 @@ fn env_image_key(base_id: &str, target: &TargetPlan, volume: &str) -> String {
         .collect()
 }
 
-/// The age of an image from its RFC 3339 creation time (`2026-12-05T04:01:02.123456789Z`).
-fn image_age(created: &str) -> Option<Duration> {
-    let secs = rfc3339_seconds(created)?;
+/// The age of an image made at `created` (seconds since the epoch, as the images API says).
+fn age_of(created: i64) -> Duration {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs() as i64;
-    Some(Duration::from_secs(now.saturating_sub(secs).max(0) as u64))
-}
-
-/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`; `None` for anything else.
-fn rfc3339_seconds(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = s.get(from..from + len)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let (y, mo, d, h, mi, se) = (
-        num(0, 4)?,
-        num(5, 2)?,
-        num(8, 2)?,
-        num(11, 2)?,
-        num(14, 2)?,
-        num(17, 2)?,
-    );
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &frac[digits..];
-    }
-    let offset = match rest {
-        "Z" => 0,
-        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) => {
-            let oh: i64 = rest.get(1..3)?.parse().ok()?;
-            let om: i64 = rest.get(4..6)?.parse().ok()?;
-            let o = oh * 3600 + om * 60;
-            if rest.starts_with('+') {
-                o
-            } else {
-                -o
-            }
-        }
-        _ => return None,
-    };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, m) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + se - offset)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    Duration::from_secs(now.saturating_sub(created).max(0) as u64)
 }
 
 fn human_age(d: Duration) -> String {
@@ -1131,26 +1033,9 @@ mod tests {
     }
 
     #[test]
-    fn image_creation_times_are_read_exactly() {
-        assert_eq!(rfc3339_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(
-            rfc3339_seconds("2026-12-05T04:01:02.123456789Z"),
-            Some(1_796_443_262)
-        );
-        assert_eq!(
-            rfc3339_seconds("2026-12-05T05:01:02+01:00"),
-            Some(1_796_443_262)
-        );
-        assert_eq!(rfc3339_seconds("2000-02-29T12:00:00Z"), Some(951_825_600));
-        for bad in [
-            "",
-            "2026-12-05",
-            "2026-12-05T04:01:02",
-            "2026-1x-05T04:01:02Z",
-            "2026-12-05T04:01:02+0100",
-        ] {
-            assert_eq!(rfc3339_seconds(bad), None, "{bad}");
-        }
+    fn image_ages_are_shown_in_plain_units() {
+        assert!(age_of(0) > ENV_MAX_AGE);
+        assert!(age_of(i64::MAX) < Duration::from_secs(1));
         assert_eq!(human_age(Duration::from_secs(90)), "90 s");
         assert_eq!(human_age(Duration::from_secs(3 * 86_400)), "3 days");
     }

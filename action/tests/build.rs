@@ -399,7 +399,7 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0);
     assert!(files > 0, "ccache stored nothing: {}", text(&ls));
-    remove_cache_volumes(
+    remove_caches(
         &dir,
         &[
             "--target",
@@ -455,8 +455,8 @@ fn installed_packages_are_kept_for_the_next_build_of_the_project_only() {
     assert!(!t3.contains("reusing the installed environment"), "{t3}");
     assert_eq!(env_images(&other).len(), 1);
     assert_ne!(env_images(&other), kept);
-    remove_cache_volumes(&dir, plan_args);
-    remove_cache_volumes(&other, plan_args);
+    remove_caches(&dir, plan_args);
+    remove_caches(&other, plan_args);
     assert!(env_images(&dir).is_empty());
 }
 

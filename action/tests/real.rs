@@ -17,20 +17,11 @@ const ARCHES: [(&str, &str); 3] = [("amd64", "x86_64"), ("386", "i386"), ("arm64
 
 /// A private copy of a fetched real project (tests/real/fetch.sh, cached; it fetches on first use).
 fn real_project(name: &str) -> PathBuf {
-    let out = Command::new(repo().join("tests/real/fetch.sh"))
-        .arg(name)
-        .output()
-        .expect("run tests/real/fetch.sh");
-    assert!(
-        out.status.success(),
-        "cannot fetch the real project {name}: {}\n(tests/real/fetch.sh fetches it from its registry; scripts/test.sh runs it)",
-        String::from_utf8_lossy(&out.stderr)
+    let src = set_up(
+        "tests/real/fetch.sh",
+        name,
+        "tests/real/fetch.sh fetches it from its registry; scripts/test.sh runs it",
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let src = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{name} ")))
-        .expect("fetch.sh names the project's directory");
     // Outside any git work tree (CARGO_TARGET_TMPDIR is inside this repository's): there, the project's
     // own .gitignore would count (ripgrep's `target` drops its vendored cc/src/target/), as it does for
     // git, which would not have those files either.
@@ -91,7 +82,7 @@ fn build_everywhere(
     let out = static_build(dir, &cmd);
     let t = text(&out);
     let plan_args: Vec<&str> = build_args.iter().map(String::as_str).collect();
-    remove_cache_volumes(dir, &plan_args);
+    remove_caches(dir, &plan_args);
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(leftover_containers(dir).is_empty(), "{t}");
     let report: serde_json::Value = serde_json::from_slice(
@@ -211,7 +202,7 @@ fn a_project_debian_cannot_link_statically_fails_and_says_why() {
     cmd.extend(args.iter().map(String::as_str));
     let out = static_build(&dir, &cmd);
     let t = text(&out);
-    remove_cache_volumes(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    remove_caches(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(leftover_containers(&dir).is_empty(), "{t}");
     assert!(t.contains("error[link-undefined-reference]"), "{t}");

@@ -19,19 +19,31 @@ pub fn docker(args: &[&str]) -> Output {
 
 /// The builder image for an architecture (built and cached by scripts/builder-images.sh).
 pub fn builder(arch: &str) -> String {
-    let out = Command::new(repo().join("scripts/builder-images.sh"))
-        .arg(arch)
+    set_up(
+        "scripts/builder-images.sh",
+        arch,
+        "run scripts/docker.sh, scripts/qemu.sh and scripts/builder-images.sh (scripts/test.sh does)",
+    )
+}
+
+/// Run one of the test set-up scripts (cached: it prints `<name> <what>` lines) for `name`, and return
+/// what it made; a failure says how to get it.
+pub fn set_up(script: &str, name: &str, how: &str) -> String {
+    let out = Command::new(repo().join(script))
+        .arg(name)
         .output()
-        .expect("run scripts/builder-images.sh");
+        .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
     assert!(
         out.status.success(),
-        "no builder image for {arch}: {}\nrun scripts/docker.sh, scripts/qemu.sh and scripts/builder-images.sh (scripts/test.sh does)",
+        "{script} {name} failed: {}\n{how}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .nth(1)
-        .expect("image tag")
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("{script} printed no line for {name}: {stdout}"))
+        .trim()
         .to_string()
 }
 
@@ -180,7 +192,7 @@ pub fn run_alone_output(binary: &Path, args: &[&str], stdin: Option<&[u8]>) -> O
 /// Remove the cache volumes and installed environments (static-build-env images) that builds of the
 /// project in `dir` made, so that the big ones (toolchains, compiled dependencies) do not pile up from run to
 /// run of the tests.
-pub fn remove_cache_volumes(dir: &Path, plan_args: &[&str]) {
+pub fn remove_caches(dir: &Path, plan_args: &[&str]) {
     for image in env_images(dir) {
         docker(&["rmi", "-f", &image]);
     }
