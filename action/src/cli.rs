@@ -1,15 +1,20 @@
-//! Command-line parsing and dispatch. Exit codes: 0 pass, 1 policy findings at or above the fail level
-//! (or regressions for `diff`), 2 error.
+//! The command line: clap's types, their translation into the options of the commands below, and the one
+//! place where an outcome becomes an exit code: 0 pass, 1 policy findings at or above the fail level (or
+//! regressions for `diff`), 2 error.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use static_build_core::{FailOn, Level, Policy};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use static_build_core::plan::{Network, PackageManager, Preset};
+use static_build_core::FailOn;
 
-use crate::inspect_cmd;
+use crate::app::policy::PolicyOptions;
+use crate::app::project::ConfigOptions;
+use crate::app::Outcome;
+use crate::ci::publish::PublishOptions;
+use crate::commands;
+use crate::term::Color;
 
 #[derive(Parser)]
 #[command(
@@ -31,18 +36,18 @@ enum Command {
     /// Compare two JSON reports (base vs head): newly dynamic, new NEEDED, glibc floor raised, hardening lost
     Diff(DiffArgs),
     /// Build the project statically for each target in containers, then inspect and judge every output
-    Build(Box<crate::build_cmd::BuildArgs>),
+    Build(Box<BuildArgs>),
     /// Print the resolved build plan (images, packages, environment, commands, outputs per target) without
     /// running anything
-    Plan(crate::plan_cmd::PlanArgs),
+    Plan(PlanArgs),
     /// Merge the JSON reports of several jobs, or publish a report from a CI job
-    Report(crate::report_cmd::ReportArgs),
+    Report(ReportArgs),
     /// List the policy rules with their ids and default levels
     Rules,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Format {
+enum Format {
     Text,
     Json,
     Markdown,
@@ -50,14 +55,14 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ColorChoice {
+enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum FailLevel {
+enum FailLevel {
     Error,
     Warning,
     Note,
@@ -65,7 +70,7 @@ pub enum FailLevel {
 }
 
 #[derive(Args)]
-pub struct InspectArgs {
+struct InspectArgs {
     /// Files or directories to inspect (directories are walked recursively; symbolic links inside them are
     /// not followed)
     #[arg(required = true, value_name = "PATH")]
@@ -93,7 +98,7 @@ pub struct InspectArgs {
 
 /// Policy flags; they override the policy file.
 #[derive(Args, Default)]
-pub struct PolicyArgs {
+struct PolicyArgs {
     /// Policy file (TOML); see `static-build rules` for the rule ids
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
@@ -121,7 +126,7 @@ pub struct PolicyArgs {
 }
 
 #[derive(Args)]
-pub struct DiffArgs {
+struct DiffArgs {
     /// Report of the base (e.g. the target branch), as written by `inspect --format json`
     pub base: PathBuf,
     /// Report of the head (e.g. the pull request)
@@ -132,131 +137,332 @@ pub struct DiffArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum DiffFormat {
+enum DiffFormat {
     Text,
     Markdown,
     Json,
 }
 
-pub fn run() -> Result<ExitCode> {
+/// Configuration flags shared by `plan` and `build`; they override `static-build.toml`.
+#[derive(Args, Default)]
+struct ConfigArgs {
+    /// Project directory
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Configuration file (default: DIR/static-build.toml when it exists)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What kind of project: go, c, rust or script (default: detected)
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+    /// Target to build for (repeatable): amd64, 386, arm64, armv7, armv6, ppc64le, s390x, riscv64
+    #[arg(long = "target", short = 't', value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// Build image: IMAGE for every target, or TARGET=IMAGE for one (repeatable; default: the pinned Alpine
+    /// image)
+    #[arg(long = "image", value_name = "[TARGET=]IMAGE")]
+    pub images: Vec<String>,
+    /// Package manager of the image: apk, apt or none (default: detected from the image name)
+    #[arg(long, value_enum)]
+    pub package_manager: Option<PackageManagerArg>,
+    /// Extra package to install in the build container (repeatable)
+    #[arg(long = "package", short = 'p', value_name = "PACKAGE")]
+    pub packages: Vec<String>,
+    /// Build command, replacing the preset's (a shell command run in the project directory)
+    #[arg(long, value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// Directory that receives the outputs (default: out)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<String>,
+    /// Network of the build containers: bridge (default) or none
+    #[arg(long, value_enum)]
+    pub network: Option<NetworkArg>,
+    /// Seconds a target's build may take (default 3600)
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// How many targets build at once (default 2)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Memory limit of each build container (e.g. 4g)
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
+    /// CPU limit of each build container (e.g. 2)
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<f64>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NetworkArg {
+    Bridge,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Go,
+    C,
+    Rust,
+    Script,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PackageManagerArg {
+    Apk,
+    Apt,
+    None,
+}
+
+#[derive(Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum PlanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Colour in the report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub ci: CiArgs,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    #[command(subcommand)]
+    command: ReportCommand,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Fold the JSON reports of several jobs (e.g. a CI matrix) into one report
+    Merge(MergeArgs),
+    /// Publish a JSON report from a CI job: annotations, job summary, step outputs, pull-request comment and
+    /// check (each can be turned off)
+    Publish(PublishArgs),
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Reports to merge; a directory stands for every `static-build-report.json` below it (as
+    /// actions/download-artifact lays them out)
+    #[arg(required = true, value_name = "REPORT")]
+    reports: Vec<PathBuf>,
+    /// Write the merged report here instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct PublishArgs {
+    /// The JSON report (from `build`, `inspect --format json` or `report merge`)
+    #[arg(value_name = "REPORT")]
+    report: PathBuf,
+    /// The configuration file that annotations may point at (default: ./static-build.toml when it exists)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    ci: CiArgs,
+}
+
+/// What a run inside CI publishes. Outside CI these flags do nothing.
+#[derive(Args, Clone, Debug)]
+struct CiArgs {
+    /// In CI: annotate the run with the findings (workflow commands)
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set)]
+    pub annotate: bool,
+    /// In CI: write the report to the job summary
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set)]
+    pub summary: bool,
+    /// In CI on a pull request: keep one report comment up to date (needs a token that may write
+    /// pull-request comments, in STATIC_BUILD_TOKEN)
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set)]
+    pub comment: bool,
+    /// In CI: a check run (GitHub) or a commit status (Gitea, Forgejo, or GitHub without checks: write)
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set)]
+    pub check: bool,
+    /// The base branch's JSON report: its regressions (newly dynamic, new NEEDED, glibc floor raised,
+    /// hardening lost, size) head the summary and the comment
+    #[arg(long, value_name = "FILE")]
+    pub base_report: Option<PathBuf>,
+    /// On a pull request without --base-report: take the base report from the newest unexpired artifact
+    /// NAME of a run on the base branch (its static-build-report.json; GitHub, needs `actions: read`)
+    #[arg(long, value_name = "NAME")]
+    pub base_artifact: Option<String>,
+    /// Tells this step's comment apart from other static-build comments of the same job
+    #[arg(long, value_name = "KEY")]
+    pub comment_key: Option<String>,
+    /// The pull request to comment on, instead of the one of the job's event (for a `workflow_run`
+    /// workflow that publishes the report of a pull request's build)
+    #[arg(long, value_name = "NUMBER")]
+    pub pull_request: Option<u64>,
+    /// The commit the check or commit status is for, instead of the event's (pull-request head or
+    /// GITHUB_SHA)
+    #[arg(long, value_name = "SHA")]
+    pub sha: Option<String>,
+}
+
+/// Parse the command line, run the command, and turn how it ended into the exit code.
+pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return Ok(ExitCode::from(code));
+            return ExitCode::from(code);
         }
     };
-    match cli.command {
-        Command::Inspect(args) => inspect_cmd::run(args),
-        Command::Diff(args) => inspect_cmd::diff(args),
-        Command::Plan(args) => crate::plan_cmd::run(args),
-        Command::Build(args) => crate::build_cmd::run(*args),
-        Command::Report(args) => crate::report_cmd::run(args),
-        Command::Rules => {
-            let mut text = String::new();
-            for (id, what, level) in static_build_core::RULES {
-                text.push_str(&format!("{id:<28} {:<8} {what}\n", level.label()));
+    let outcome = match cli.command {
+        Command::Inspect(a) => commands::inspect::run(commands::inspect::Options {
+            paths: a.paths,
+            format: match a.format {
+                Format::Text => commands::inspect::Format::Text,
+                Format::Json => commands::inspect::Format::Json,
+                Format::Markdown => commands::inspect::Format::Markdown,
+                Format::Sarif => commands::inspect::Format::Sarif,
+            },
+            detail: a.detail,
+            verbose: a.verbose,
+            output: a.output,
+            color: a.color.into(),
+            policy: a.policy.options(),
+        }),
+        Command::Diff(a) => commands::diff::run(
+            &a.base,
+            &a.head,
+            match a.format {
+                DiffFormat::Text => commands::diff::Format::Text,
+                DiffFormat::Markdown => commands::diff::Format::Markdown,
+                DiffFormat::Json => commands::diff::Format::Json,
+            },
+        ),
+        Command::Plan(a) => commands::plan::run(
+            &a.config.options(),
+            match a.format {
+                PlanFormat::Text => commands::plan::Format::Text,
+                PlanFormat::Json => commands::plan::Format::Json,
+            },
+        ),
+        Command::Build(a) => commands::build::run(
+            &a.config.options(),
+            &a.policy.options(),
+            a.color.into(),
+            &a.ci.options(),
+        ),
+        Command::Report(a) => match a.command {
+            ReportCommand::Merge(m) => commands::report::merge(&m.reports, m.output.as_deref()),
+            ReportCommand::Publish(p) => {
+                commands::report::publish(&p.report, p.config.as_deref(), &p.ci.options())
             }
-            crate::term::out(&text).context("cannot write to standard output")?;
-            Ok(ExitCode::SUCCESS)
+        },
+        Command::Rules => commands::rules::run(),
+    };
+    match outcome {
+        Ok(o) => exit_code(o),
+        Err(e) => {
+            crate::term::errln!("error: {e:#}");
+            exit_code(Outcome::Errors)
+        }
+    }
+}
+
+/// The exit code of every subcommand, as the README documents it.
+fn exit_code(outcome: Outcome) -> ExitCode {
+    match outcome {
+        Outcome::Pass => ExitCode::SUCCESS,
+        Outcome::Findings => ExitCode::from(1),
+        Outcome::Errors => ExitCode::from(2),
+    }
+}
+
+impl From<ColorChoice> for Color {
+    fn from(c: ColorChoice) -> Color {
+        match c {
+            ColorChoice::Auto => Color::Auto,
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
         }
     }
 }
 
 impl PolicyArgs {
-    /// The policy file (if any) with the flags applied on top; warnings about the file go to stderr.
-    pub fn resolve(&self) -> Result<Policy> {
-        self.resolve_with_config(None)
-    }
-
-    /// As [`resolve`](Self::resolve), with the `[policy]` table of the build configuration as the base when
-    /// no `--policy` file is given.
-    pub fn resolve_with_config(&self, config: Option<&std::path::Path>) -> Result<Policy> {
-        let from_config = match (&self.policy, config) {
-            (None, Some(path)) => {
-                let text = crate::bounded::read_text(
-                    path,
-                    static_build_core::limits::MAX_CONFIG_BYTES,
-                    "configuration",
-                )?;
-                Policy::from_config_toml(&text)
-                    .with_context(|| format!("in the [policy] table of `{}`", path.display()))?
-                    .map(|(p, warnings)| {
-                        for w in warnings {
-                            crate::term::errln!("warning: {}: [policy]: {w}", path.display());
-                        }
-                        p
-                    })
-            }
-            _ => None,
-        };
-        let mut policy = match &self.policy {
-            Some(path) => {
-                let text = crate::bounded::read_text(
-                    path,
-                    static_build_core::limits::MAX_CONFIG_BYTES,
-                    "policy file",
-                )?;
-                let (p, warnings) = Policy::from_toml(&text)
-                    .with_context(|| format!("in policy file `{}`", path.display()))?;
-                for w in warnings {
-                    crate::term::errln!("warning: {}: {w}", path.display());
-                }
-                p
-            }
-            None => from_config.unwrap_or_default(),
-        };
-        if self.allow_dynamic {
-            policy.set("require-static", Level::Off)?;
-        }
-        policy
-            .allowed_needed
-            .extend(self.allow_needed.iter().cloned());
-        if let Some(v) = &self.max_glibc {
-            policy.max_glibc = Some(v.clone());
-        }
-        policy
-            .expected_arch
-            .extend(self.expect_arch.iter().cloned());
-        for r in &self.require {
-            policy.set(r, Level::Error)?;
-        }
-        for r in &self.rule {
-            let (id, level) = r
-                .split_once('=')
-                .with_context(|| format!("`--rule {r}`: expected RULE=LEVEL"))?;
-            let level = match Level::from_label(level) {
-                Some(l) => l,
-                None => anyhow::bail!(
-                    "`--rule {r}`: unknown level `{level}` (off, note, warning, error)"
-                ),
-            };
-            policy.set(id, level)?;
-        }
-        if let Some(f) = self.fail_on {
-            policy.fail_on = match f {
+    fn options(&self) -> PolicyOptions {
+        PolicyOptions {
+            policy: self.policy.clone(),
+            allow_dynamic: self.allow_dynamic,
+            allow_needed: self.allow_needed.clone(),
+            max_glibc: self.max_glibc.clone(),
+            expect_arch: self.expect_arch.clone(),
+            require: self.require.clone(),
+            rule: self.rule.clone(),
+            fail_on: self.fail_on.map(|f| match f {
                 FailLevel::Error => FailOn::Error,
                 FailLevel::Warning => FailOn::Warning,
                 FailLevel::Note => FailOn::Note,
                 FailLevel::Never => FailOn::Never,
-            };
+            }),
         }
-        policy.validate()?;
-        Ok(policy)
     }
 }
 
-impl ColorChoice {
-    pub fn enabled(self, to_terminal: bool) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                to_terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
+impl ConfigArgs {
+    fn options(&self) -> ConfigOptions {
+        ConfigOptions {
+            dir: self.dir.clone(),
+            config: self.config.clone(),
+            preset: self.preset.map(|p| match p {
+                PresetArg::Go => Preset::Go,
+                PresetArg::C => Preset::C,
+                PresetArg::Rust => Preset::Rust,
+                PresetArg::Script => Preset::Script,
+            }),
+            targets: self.targets.clone(),
+            images: self.images.clone(),
+            package_manager: self.package_manager.map(|pm| match pm {
+                PackageManagerArg::Apk => PackageManager::Apk,
+                PackageManagerArg::Apt => PackageManager::Apt,
+                PackageManagerArg::None => PackageManager::None,
+            }),
+            packages: self.packages.clone(),
+            command: self.command.clone(),
+            out_dir: self.out_dir.clone(),
+            network: self.network.map(|n| match n {
+                NetworkArg::Bridge => Network::Bridge,
+                NetworkArg::None => Network::None,
+            }),
+            timeout: self.timeout,
+            jobs: self.jobs,
+            memory: self.memory.clone(),
+            cpus: self.cpus,
+        }
+    }
+}
+
+impl CiArgs {
+    fn options(&self) -> PublishOptions {
+        PublishOptions {
+            annotate: self.annotate,
+            summary: self.summary,
+            comment: self.comment,
+            check: self.check,
+            base_report: self.base_report.clone(),
+            base_artifact: self.base_artifact.clone(),
+            comment_key: self.comment_key.clone(),
+            pull_request: self.pull_request,
+            sha: self.sha.clone(),
         }
     }
 }

@@ -146,7 +146,10 @@ impl OutDir {
             return Err(WriteError::TooLarge { size, limit });
         }
         self.check_target(name)?;
-        let tmp = format!(".{name}.static-build-{}.tmp", crate::ci::random_token());
+        let tmp = format!(
+            ".{name}.static-build-{}.tmp",
+            crate::workflow::random_token()
+        );
         let fd = rustix::fs::openat(
             &self.fd,
             tmp.as_str(),
@@ -280,6 +283,23 @@ pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
             other => anyhow::anyhow!("{other}"),
         })?;
     Ok(())
+}
+
+/// `text` to the file `path` (through [`write_file`]), or to standard output without one.
+pub fn write_file_or_stdout(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(path) => write_file(path, text.as_bytes()),
+        None => crate::term::out(text).context("cannot write to standard output"),
+    }
+}
+
+/// `path` inside the project directory `dir`, as a user would write it (no `./` for the current directory).
+pub fn under(dir: &Path, path: impl AsRef<Path>) -> PathBuf {
+    if dir == Path::new(".") {
+        path.as_ref().to_path_buf()
+    } else {
+        dir.join(path)
+    }
 }
 
 #[cfg(test)]

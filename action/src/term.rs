@@ -5,8 +5,8 @@
 //! silence static-build's own annotations...). Much of what static-build prints is untrusted: names read from
 //! binaries, paths and values of the project's configuration, a build's log, API answers. So every line of
 //! text goes through [`guard_line`], which makes it impossible for the line to start with `::`, and the crate
-//! forbids `print!`/`eprint!` elsewhere (clippy's `print_stdout` and `print_stderr` are denied in main.rs).
-//! The only exception is [`commands`]: static-build's own workflow commands, built by `ci::command`, whose
+//! forbids `print!`/`eprint!` elsewhere (clippy's `print_stdout` and `print_stderr` are denied in lib.rs).
+//! The only exception is [`commands`]: static-build's own workflow commands, built by `workflow::command`, whose
 //! data is escaped so that it cannot end the line.
 //!
 //! Lines are broken where a runner would break them: at `\n`, and also at `\r` (the .NET runner reads lines
@@ -70,6 +70,32 @@ pub fn guard(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&guard_line(&text[start..]));
     Cow::Owned(out)
+}
+
+/// Whether text output is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    /// When the output goes to a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Colour for output that goes to standard output (`to_terminal`: not redirected by the command to a
+    /// file).
+    pub fn enabled(self, to_terminal: bool) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                to_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 /// Write `text` to standard output, guarded. A closed pipe (`| head`) is not an error.

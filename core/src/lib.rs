@@ -43,5 +43,7 @@ pub use error::InspectError;
 pub use inspect::{inspect, inspect_with, InspectOptions};
 pub use model::*;
 pub use policy::{glob_match, FailOn, Finding, Level, Policy, PolicyError, Severity, RULES};
-pub use report::{FileReport, MergeError, Outcome, Report, Summary, Tool, SCHEMA_VERSION};
+pub use report::{
+    FileReport, MergeError, Outcome, ReadError, Report, Summary, Tool, REPORT_FILE, SCHEMA_VERSION,
+};
 pub use sniff::describe as describe_non_elf;

@@ -546,6 +546,32 @@ fn missing_message(lib: &str, pm: PackageManager) -> String {
     }
 }
 
+/// The shared libraries of a dynamic output whose static archives were missing: `Some` when it needs only
+/// libraries other than the C runtime's (libc was linked statically, those were not), `None` when it needs
+/// libc or the loader (the link was not static at all) or nothing.
+pub fn missing_static_archives(needed: &[String]) -> Option<Vec<&String>> {
+    if needed.is_empty() || needed.iter().any(|n| is_libc_library(n)) {
+        return None;
+    }
+    Some(needed.iter().collect())
+}
+
+/// A library of the C runtime itself (libc, the loader, libm, libpthread, ...), as opposed to a third-party
+/// library that has a static archive of its own.
+fn is_libc_library(name: &str) -> bool {
+    [
+        "libc.",
+        "ld-",
+        "libm.",
+        "libpthread.",
+        "libdl.",
+        "librt.",
+        "libgcc_s.",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -246,6 +246,37 @@ impl Report {
     }
 }
 
+/// The JSON report's file name, in a build's output directory and in CI artifacts.
+pub const REPORT_FILE: &str = "static-build-report.json";
+
+/// Why some bytes are not a report that this static-build reads (the one reader of reports: files, artifacts,
+/// the browser).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("not JSON ({0})")]
+    NotJson(String),
+    #[error("it has report schema version {0}, and this static-build reads version {SCHEMA_VERSION}; write the reports with the same static-build version")]
+    Version(u64),
+    #[error("it has no schema_version")]
+    NoVersion,
+    #[error("{0}")]
+    NotReport(String),
+}
+
+impl Report {
+    /// A JSON report, its schema version checked before anything else is read.
+    pub fn from_json(bytes: &[u8]) -> Result<Report, ReadError> {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| ReadError::NotJson(e.to_string()))?;
+        match value.get("schema_version").and_then(|v| v.as_u64()) {
+            None => return Err(ReadError::NoVersion),
+            Some(v) if v != u64::from(SCHEMA_VERSION) => return Err(ReadError::Version(v)),
+            Some(_) => {}
+        }
+        serde_json::from_value(value).map_err(|e| ReadError::NotReport(e.to_string()))
+    }
+}
+
 /// Why reports could not be merged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MergeError {
@@ -343,5 +374,30 @@ mod tests {
             Report::merge(vec![old]).unwrap_err().to_string(),
             "report schema version 99 is not supported (this static-build writes version 1)"
         );
+    }
+
+    #[test]
+    fn a_report_is_read_only_at_its_schema_version() {
+        let report = Report::new("1", Policy::default());
+        let json = crate::render::json(&report);
+        assert_eq!(Report::from_json(json.as_bytes()).unwrap().files.len(), 0);
+        assert!(matches!(
+            Report::from_json(b"[1"),
+            Err(ReadError::NotJson(_))
+        ));
+        assert_eq!(Report::from_json(b"{}"), Err(ReadError::NoVersion));
+        let other = json.replacen(
+            &format!("\"schema_version\": {SCHEMA_VERSION}"),
+            "\"schema_version\": 999",
+            1,
+        );
+        assert_eq!(
+            Report::from_json(other.as_bytes()),
+            Err(ReadError::Version(999))
+        );
+        assert!(matches!(
+            Report::from_json(format!("{{\"schema_version\": {SCHEMA_VERSION}}}").as_bytes()),
+            Err(ReadError::NotReport(_))
+        ));
     }
 }

@@ -28,12 +28,12 @@ use serde_json::Value;
 use super::client::{sanitize, Client, Download, Failure};
 use super::{split_repository, Context, Settings};
 
-/// The file the report is taken from.
-pub const REPORT_FILE: &str = "static-build-report.json";
 pub(crate) use static_build_core::limits::{
     MAX_ARTIFACT_ENTRIES as MAX_ENTRIES, MAX_ARTIFACT_ZIP as MAX_ZIP,
     MAX_REPORT_BYTES as MAX_REPORT,
 };
+/// The file the report is taken from.
+pub use static_build_core::REPORT_FILE;
 /// Pages of 100 artifacts read at most.
 const MAX_PAGES: u32 = 5;
 const PER_PAGE: u32 = 100;

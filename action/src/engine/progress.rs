@@ -10,8 +10,17 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use static_build_core::limits::MAX_BUFFERED_LOG;
 
-use crate::ci;
 use crate::term;
+use crate::workflow;
+
+/// Where a build's progress goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Display {
+    /// A CI job: one collapsible group of guarded lines per target.
+    CiGroups,
+    /// Live lines on a terminal, or plain prefixed lines when standard error is not one.
+    Terminal,
+}
 
 enum Mode {
     Live(MultiProgress),
@@ -46,13 +55,15 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn new() -> Self {
-        let mode = if ci::Ci::detect().is_some() {
-            Mode::Ci { stream: false }
-        } else if std::io::stderr().is_terminal() {
-            Mode::Live(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
-        } else {
-            Mode::Plain
+    /// Progress shown as `display` says (the caller knows whether this is a CI job; a terminal that is
+    /// not one gets the live lines only when standard error is a terminal).
+    pub fn new(display: Display) -> Self {
+        let mode = match display {
+            Display::CiGroups => Mode::Ci { stream: false },
+            Display::Terminal if std::io::stderr().is_terminal() => {
+                Mode::Live(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+            }
+            Display::Terminal => Mode::Plain,
         };
         Progress {
             mode,
@@ -105,9 +116,9 @@ impl Progress {
         if stream {
             if log.resume.is_none() {
                 // Open the group and stop commands now; the resume line closes them when the target ends.
-                let (stop, resume) = ci::stop_commands();
-                ci::emit(&[
-                    ci::command("group", &[], &format!("{target}: build log")),
+                let (stop, resume) = workflow::stop_commands();
+                workflow::emit(&[
+                    workflow::command("group", &[], &format!("{target}: build log")),
                     stop,
                 ]);
                 log.resume = Some(resume);
@@ -180,8 +191,8 @@ impl Progress {
             ));
         }
         match log.resume {
-            Some(resume) => ci::emit(&[resume, "::endgroup::".to_string()]),
-            None if !log.lines.is_empty() => ci::emit(&ci::guarded_group(
+            Some(resume) => workflow::emit(&[resume, "::endgroup::".to_string()]),
+            None if !log.lines.is_empty() => workflow::emit(&workflow::guarded_group(
                 &format!("{target}: build log"),
                 &log.lines,
             )),

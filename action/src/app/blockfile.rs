@@ -21,7 +21,7 @@ impl RangeSource for PreadSource {
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
         self.file
             .read_exact_at(buf, offset)
-            .map_err(|e| crate::inspect_cmd::io_reason(&e))
+            .map_err(|e| super::files::io_reason(&e))
     }
 }
 

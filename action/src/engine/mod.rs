@@ -30,9 +30,19 @@ use static_build_core::escape::one_line;
 use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE};
 use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_DIR, WORKDIR};
 
-use crate::loglines::LineSplitter;
+mod archive;
+mod emulation;
+mod loglines;
+mod progress;
+mod script;
+
 use crate::outdir::{OutDir, WriteError};
-use crate::progress::Progress;
+pub use archive::project_tar;
+use archive::{extract_one, tools_tar};
+pub use emulation::check_emulation;
+use loglines::LineSplitter;
+pub use progress::{Display, Progress};
+use script::*;
 
 /// Label on every container a run creates: `static-build.run=<run id>`.
 pub const RUN_LABEL: &str = "static-build.run";
@@ -72,7 +82,7 @@ pub enum TargetResult {
 
 impl Engine {
     /// Connect as Docker clients do (`DOCKER_HOST`, else the local socket) and agree on an API version.
-    pub async fn connect() -> Result<Engine> {
+    pub async fn connect(display: Display) -> Result<Engine> {
         let where_ = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "/var/run/docker.sock".into());
         let hint = || {
             format!(
@@ -84,7 +94,7 @@ impl Engine {
         docker.ping().await.with_context(hint)?;
         Ok(Engine {
             docker,
-            progress: Progress::new(),
+            progress: Progress::new(display),
         })
     }
 
@@ -597,87 +607,6 @@ enum Environment {
     Failed(TargetResult),
 }
 
-/// The key of a target's installed environment: what the install's result depends on.
-fn env_image_key(base_id: &str, target: &TargetPlan, volume: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for part in [
-        "static-build environment 1",
-        env!("CARGO_PKG_VERSION"),
-        base_id,
-        &target.platform,
-        target.install.as_deref().unwrap_or(""),
-        target.personality.as_deref().unwrap_or(""),
-        volume,
-    ] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    for (k, v) in &target.env {
-        h.update(k.as_bytes());
-        h.update([b'=']);
-        h.update(v.as_bytes());
-        h.update([0]);
-    }
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The age of an image made at `created` (seconds since the epoch, as the images API says).
-fn age_of(created: i64) -> Duration {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    Duration::from_secs(now.saturating_sub(created).max(0) as u64)
-}
-
-fn human_age(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7199 => format!("{} min", s / 60),
-        7200..=172_799 => format!("{} h", s / 3600),
-        _ => format!("{} days", s / 86_400),
-    }
-}
-
-/// The container's command: the build script under `sh -eu`, through the target's personality command
-/// (`linux32`) when the plan names one and the image has it (Debian's util-linux, Alpine's busybox); a
-/// note on standard error when it does not.
-fn container_command(t: &TargetPlan, script: String) -> Vec<String> {
-    match &t.personality {
-        None => vec!["sh".into(), "-euc".into(), script],
-        Some(p) => {
-            let p = static_build_core::plan::shell_quote(p);
-            vec![
-                "sh".into(),
-                "-c".into(),
-                format!(
-                    "if command -v {p} >/dev/null 2>&1; then exec {p} sh -euc \"$1\"; fi; echo \"static-build: the image has no {p}: uname -m names the kernel's 64-bit machine\" >&2; exec sh -euc \"$1\""
-                ),
-                "static-build".into(),
-                script,
-            ]
-        }
-    }
-}
-
-fn build_script(t: &TargetPlan, install: bool) -> String {
-    let mut lines = Vec::new();
-    if let Some(cmd) = t.install.as_ref().filter(|_| install) {
-        lines.push(cmd.clone());
-    }
-    if !t.path.is_empty() {
-        lines.push(format!("export PATH=\"{}:$PATH\"", t.path.join(":")));
-    }
-    lines.push(format!("cd {}", t.workdir));
-    lines.extend(t.commands.iter().cloned());
-    lines.join("\n")
-}
-
 /// A line of build output with its control characters (ESC, BEL, CR...) replaced by `?`, so that it can
 /// neither drive a terminal nor reach an annotation raw; whether it may start a workflow command is
 /// [`crate::term`]'s concern.
@@ -691,215 +620,6 @@ fn neutralize(line: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Write the one entry of a `docker cp`-style tar archive (the output `from`) as `name` in `out`, mode 0755,
-/// at most `limit` bytes. Anything but a non-empty regular file is an error that says what it is.
-fn extract_one(
-    reader: impl std::io::Read,
-    out: &OutDir,
-    from: &str,
-    name: &str,
-    limit: u64,
-) -> Result<PathBuf> {
-    let mut archive = tar::Archive::new(reader);
-    let mut entries = archive.entries()?;
-    let mut entry = match entries.next() {
-        Some(e) => e?,
-        None => bail!("the container returned an empty archive"),
-    };
-    let kind = entry.header().entry_type();
-    let path = out.path(name);
-    if kind.is_dir() {
-        bail!(
-            "`{}` is a directory: `outputs` must name the files the build produces (e.g. `{}/app`)",
-            one_line(from),
-            one_line(from.trim_end_matches('/'))
-        );
-    }
-    if kind.is_symlink() || kind.is_hard_link() {
-        let target = entry
-            .link_name()
-            .ok()
-            .flatten()
-            .map(|l| format!(" (to `{}`)", one_line(&l.to_string_lossy())))
-            .unwrap_or_default();
-        bail!(
-            "`{}` is a link{target} in the container: `outputs` must name a regular file",
-            one_line(from)
-        );
-    }
-    if !kind.is_file() && !kind.is_contiguous() {
-        bail!("`{}` is not a regular file", one_line(from));
-    }
-    let size = entry.size();
-    if size == 0 {
-        bail!(
-            "`{}` is empty: the build produced no program",
-            one_line(from)
-        );
-    }
-    match out.write(name, &mut entry, Some(size), limit, 0o755) {
-        Ok(n) if n == size => Ok(path),
-        Ok(n) => bail!(
-            "`{}` was cut short: {n} of its {size} bytes arrived",
-            one_line(from)
-        ),
-        Err(WriteError::TooLarge { size, limit }) => bail!(
-            "`{}` is {} bytes, over the max-output-size of {limit} bytes; it was not written (raise max-output-size in static-build.toml if the output is meant to be that large)",
-            one_line(from),
-            size
-        ),
-        Err(WriteError::Other(e)) => Err(e),
-    }
-}
-
-/// static-build's tools as a tar archive rooted at `/`: `TOOLS_DIR/<name>`, mode 0755.
-fn tools_tar(target: &TargetPlan) -> Result<bytes::Bytes> {
-    let mut b = tar::Builder::new(Vec::new());
-    let mut dirs = String::new();
-    for part in TOOLS_DIR.trim_start_matches('/').split('/') {
-        dirs.push_str(part);
-        dirs.push('/');
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Directory);
-        h.set_mode(0o755);
-        h.set_size(0);
-        b.append_data(&mut h, &dirs, std::io::empty())?;
-    }
-    for tool in &target.tools {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_mode(0o755);
-        h.set_size(tool.content.len() as u64);
-        b.append_data(
-            &mut h,
-            format!("{dirs}{}", tool.name),
-            tool.content.as_bytes(),
-        )?;
-    }
-    Ok(bytes::Bytes::from(b.into_inner()?))
-}
-
-/// The project as a tar archive rooted at `src/` (the container's working directory), honouring
-/// `.static-buildignore` always and `.gitignore` inside a git work tree (as git does: outside one, a
-/// `.gitignore` means nothing, and a fetched crate's `target` rule would drop its vendored `cc/src/target/`),
-/// without `.git` and without the output directory. Other tools' ignore files (`.ignore`) are not read.
-///
-/// Written to a temporary file, never held in memory; each target's upload streams from it.
-pub fn project_tar(dir: &Path, out_dir: &str) -> Result<tempfile::NamedTempFile> {
-    let file = tempfile::Builder::new()
-        .prefix("static-build-project-")
-        .suffix(".tar")
-        .tempfile()
-        .context("cannot create a temporary file for the project archive")?;
-    let writer = std::io::BufWriter::new(
-        file.reopen()
-            .context("cannot open the project archive for writing")?,
-    );
-    let mut builder = tar::Builder::new(writer);
-    builder.mode(tar::HeaderMode::Deterministic);
-    let top = WORKDIR.trim_start_matches('/');
-    // The top directory must be in the archive, or the daemon creates it owned by root with mode 0700.
-    let mut header = tar::Header::new_gnu();
-    header.set_entry_type(tar::EntryType::Directory);
-    header.set_mode(0o755);
-    header.set_size(0);
-    builder.append_data(&mut header, format!("{top}/"), std::io::empty())?;
-    let out_abs = dir.join(out_dir);
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .require_git(true)
-        .ignore(false)
-        .add_custom_ignore_filename(".static-buildignore")
-        .filter_entry(move |e| e.file_name() != ".git" && e.path() != out_abs)
-        .build();
-    for entry in walker {
-        let entry = entry?;
-        let path = entry.path();
-        let rel = path.strip_prefix(dir).unwrap_or(path);
-        if rel.as_os_str().is_empty() {
-            continue;
-        }
-        let name = Path::new(top).join(rel);
-        let ft = entry.file_type();
-        if ft.is_some_and(|t| t.is_dir() || t.is_file() || t.is_symlink()) {
-            // Owner and group are left out (the build's user owns everything), but the real modification
-            // times go in: build tools (cargo, make) decide what to rebuild from them, and a cache volume
-            // keeps the last build's outputs.
-            let meta = std::fs::symlink_metadata(path)
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
-            let mut header = tar::Header::new_gnu();
-            header.set_metadata_in_mode(&meta, tar::HeaderMode::Deterministic);
-            header.set_mtime(
-                meta.modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0),
-            );
-            if ft.is_some_and(|t| t.is_symlink()) {
-                let target = std::fs::read_link(path)?;
-                builder.append_link(&mut header, &name, target)?;
-            } else if ft.is_some_and(|t| t.is_dir()) {
-                builder.append_data(&mut header, &name, std::io::empty())?;
-            } else {
-                let file = std::fs::File::open(path)
-                    .with_context(|| format!("cannot read `{}`", path.display()))?;
-                builder.append_data(&mut header, &name, file)?;
-            }
-        }
-    }
-    let mut writer = builder.into_inner()?;
-    std::io::Write::flush(&mut writer).context("cannot write the project archive")?;
-    Ok(file)
-}
-
-/// The binfmt_misc handler that runs a foreign target's programs, when the target is foreign to this host.
-pub fn qemu_handler(target: &str) -> Option<&'static str> {
-    let host = std::env::consts::ARCH;
-    let native = match host {
-        "x86_64" => ["amd64", "386"].contains(&target),
-        "aarch64" => ["arm64", "armv7", "armv6"].contains(&target),
-        _ => false,
-    };
-    if native {
-        return None;
-    }
-    Some(match target {
-        "amd64" => "qemu-x86_64",
-        "386" => "qemu-i386",
-        "arm64" => "qemu-aarch64",
-        "armv7" | "armv6" => "qemu-arm",
-        "ppc64le" => "qemu-ppc64le",
-        "s390x" => "qemu-s390x",
-        "riscv64" => "qemu-riscv64",
-        _ => return None,
-    })
-}
-
-/// Fail before pulling anything when a foreign target cannot run here (only checkable for a local daemon).
-pub fn check_emulation(plan: &BuildPlan) -> Result<()> {
-    let remote = std::env::var("DOCKER_HOST")
-        .map(|h| !h.starts_with("unix://"))
-        .unwrap_or(false);
-    if remote {
-        return Ok(());
-    }
-    for t in &plan.targets {
-        if let Some(handler) = qemu_handler(&t.target) {
-            let registered = Path::new("/proc/sys/fs/binfmt_misc").join(handler);
-            if !registered.exists() {
-                bail!(
-                    "target {} needs QEMU user emulation, and {handler} is not registered with binfmt_misc on this host\nhint: on GitHub Actions add `- uses: docker/setup-qemu-action@v3` before this step; elsewhere install qemu-user-static and binfmt-support (Debian) or run `docker run --privileged --rm tonistiigi/binfmt --install all`",
-                    t.target
-                );
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

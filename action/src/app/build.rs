@@ -1,54 +1,36 @@
-//! `static-build build`: resolve the plan, build every target in its own container, inspect every output
-//! and judge it against the policy; the report is printed and written as JSON next to the outputs.
+//! A build: every target built in its own container by the engine (in parallel, Ctrl-C and a cancelled job
+//! removing every container), then every output inspected and judged against the policy, with its target's
+//! architecture as the expected one.
 
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::Args;
 use futures_util::StreamExt;
-use static_build_core::render::{self, TextOptions};
-use static_build_core::{InspectError, InspectOptions, Report};
+use static_build_core::plan::BuildPlan;
+use static_build_core::{InspectError, InspectOptions, Policy, Report};
 
-use crate::cli::{ColorChoice, PolicyArgs};
-use crate::engine::{check_emulation, project_tar, Engine, TargetResult};
-use crate::inspect_cmd::{inspect_file, Inspected};
+use super::files::{inspect_file, Inspected};
+use crate::engine::{check_emulation, project_tar, Display, Engine, TargetResult};
 use crate::outdir::OutDir;
-use crate::plan_cmd::ConfigArgs;
 
-#[derive(Args)]
-pub struct BuildArgs {
-    #[command(flatten)]
-    pub config: ConfigArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
-    /// Colour in the report
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-    #[command(flatten)]
-    pub ci: crate::report_cmd::CiArgs,
+/// Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
+pub fn check(plan: &BuildPlan) -> Result<()> {
+    check_emulation(plan)
 }
 
-pub fn run(args: BuildArgs) -> Result<ExitCode> {
-    let ci = crate::ci::Ci::detect();
-    if ci.is_some() {
-        crate::report_cmd::mask_token();
-    }
-    let plan = args.config.resolve()?;
-    let policy = args
-        .policy
-        .resolve_with_config(args.config.config_path().as_deref())?;
-    // Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
-    check_emulation(&plan)?;
-    let dir = args.config.dir.clone();
-    // The output directory is opened (and checked: a real directory inside the project, no link on the
-    // way) before anything is built; every output and the report are written through it.
-    let out = Arc::new(OutDir::open(&dir, &plan.out_dir)?);
+/// Build every target of `plan` from the project in `dir`, its outputs written through `out`, and judge
+/// them: the report.
+pub fn build(
+    plan: &BuildPlan,
+    dir: &Path,
+    out: &Arc<OutDir>,
+    policy: &Policy,
+    display: Display,
+) -> Result<Report> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let results = runtime.block_on(build_all(&plan, &dir, &out))?;
-
+    let results = runtime.block_on(build_all(plan, dir, out, display))?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     for (target, result) in results {
         let first = report.files.len();
@@ -61,7 +43,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
                 target_policy.expected_arch = vec![target.expected_arch.clone()];
                 for file in files {
                     let shown = file
-                        .strip_prefix(&dir)
+                        .strip_prefix(dir)
                         .unwrap_or(&file)
                         .to_string_lossy()
                         .into_owned();
@@ -129,35 +111,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode> {
             entry.target = Some(target.target.clone());
         }
     }
-    let json_path = crate::report_cmd::under(&dir, Path::new(&plan.out_dir).join(REPORT_FILE));
-    crate::term::out(&render::text(
-        &report,
-        &TextOptions {
-            detail: false,
-            color: args.color.enabled(true),
-            verbose: false,
-        },
-    ))
-    .context("cannot write to standard output")?;
-    let json = render::json(&report);
-    out.write(REPORT_FILE, &mut json.as_bytes(), None, u64::MAX - 1, 0o644)
-        .map_err(|e| anyhow::anyhow!("cannot write the report: {e}"))?;
-    crate::term::errln!("report written to {}", json_path.display());
-    if let Some(ci) = &ci {
-        let binaries = crate::report_cmd::binaries(&report, &dir);
-        let lines = args
-            .config
-            .config_path()
-            .and_then(|p| crate::report_cmd::config_lines(ci, &p));
-        crate::report_cmd::finish(ci, &report, &json_path, &binaries, &args.ci, lines.as_ref());
-    }
-    Ok(if report.summary.errors > 0 {
-        ExitCode::from(2)
-    } else if !report.summary.passed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(report)
 }
 
 /// After a build, say on the finding what usually causes a dynamic output. A link that needs libc was not a
@@ -170,7 +124,7 @@ fn add_link_hints(report: &mut Report) {
     let static_build_core::Outcome::Elf { binary } = &entry.outcome else {
         return;
     };
-    let hint = match missing_static_archives(&binary.dynamic.needed) {
+    let hint = match static_build_core::linklog::missing_static_archives(&binary.dynamic.needed) {
         None => "hint: the link was not static: pass -static to the linker (the c preset's LDFLAGS; for Go, -linkmode external with -extldflags \"-static\"); if a library then fails with \"cannot find -lNAME\", install the package with its static archive (Alpine: usually NAME-static, Debian: the -dev package)".to_string(),
         Some(others) => {
             let archives: Vec<String> = others
@@ -193,45 +147,17 @@ fn add_link_hints(report: &mut Report) {
     }
 }
 
-/// The shared libraries of a dynamic output whose static archives were missing: `Some` when it needs only
-/// libraries other than the C runtime's (libc was linked statically, those were not), `None` when it needs
-/// libc or the loader (the link was not static at all) or nothing.
-pub fn missing_static_archives(needed: &[String]) -> Option<Vec<&String>> {
-    if needed.is_empty() || needed.iter().any(|n| is_libc_library(n)) {
-        return None;
-    }
-    Some(needed.iter().collect())
-}
-
-/// A library of the C runtime itself (libc, the loader, libm, libpthread, ...), as opposed to a third-party
-/// library that has a static archive of its own.
-fn is_libc_library(name: &str) -> bool {
-    [
-        "libc.",
-        "ld-",
-        "libm.",
-        "libpthread.",
-        "libdl.",
-        "librt.",
-        "libgcc_s.",
-    ]
-    .iter()
-    .any(|p| name.starts_with(p))
-}
-
-/// The JSON report's name in the output directory.
-const REPORT_FILE: &str = "static-build-report.json";
-
 /// Each target with how its build ended; an error of one target (a missing output, a container that could
 /// not be created) does not stop the others.
 type Built = Vec<(static_build_core::plan::TargetPlan, Result<TargetResult>)>;
 
 async fn build_all(
-    plan: &static_build_core::plan::BuildPlan,
+    plan: &BuildPlan,
     dir: &Path,
     out: &Arc<OutDir>,
+    display: Display,
 ) -> Result<Built> {
-    let mut engine = Engine::connect().await?;
+    let mut engine = Engine::connect(display).await?;
     engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
     // Installed environments past their age go, so that they neither pile up nor keep old packages.
     engine.prune_environments().await;

@@ -1,96 +1,32 @@
-//! `static-build plan`: read the project and its `static-build.toml`, apply the flags, print the resolved plan.
-//! The build command will execute exactly this plan.
+//! The project: what the planner needs to know about its directory, its identity for the cache volumes,
+//! and its configuration file with the flags applied, resolved into the plan that a build executes.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
 use static_build_core::plan::{self, BuildPlan, Config, PackageManager, Preset, ProjectFacts};
-use static_build_core::render;
 
-/// Configuration flags shared by `plan` and (later) `build`; they override `static-build.toml`.
-#[derive(Args, Default)]
-pub struct ConfigArgs {
-    /// Project directory
-    #[arg(default_value = ".", value_name = "DIR")]
+/// The configuration flags of `plan` and `build`; they override `static-build.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigOptions {
+    /// The project directory.
     pub dir: PathBuf,
-    /// Configuration file (default: DIR/static-build.toml when it exists)
-    #[arg(long, value_name = "FILE")]
+    /// The configuration file (default: DIR/static-build.toml when it exists).
     pub config: Option<PathBuf>,
-    /// What kind of project: go, c, rust or script (default: detected)
-    #[arg(long, value_enum)]
-    pub preset: Option<PresetArg>,
-    /// Target to build for (repeatable): amd64, 386, arm64, armv7, armv6, ppc64le, s390x, riscv64
-    #[arg(long = "target", short = 't', value_name = "TARGET")]
+    pub preset: Option<Preset>,
     pub targets: Vec<String>,
-    /// Build image: IMAGE for every target, or TARGET=IMAGE for one (repeatable; default: the pinned Alpine
-    /// image)
-    #[arg(long = "image", value_name = "[TARGET=]IMAGE")]
+    /// `IMAGE` for every target, or `TARGET=IMAGE`.
     pub images: Vec<String>,
-    /// Package manager of the image: apk, apt or none (default: detected from the image name)
-    #[arg(long, value_enum)]
-    pub package_manager: Option<PackageManagerArg>,
-    /// Extra package to install in the build container (repeatable)
-    #[arg(long = "package", short = 'p', value_name = "PACKAGE")]
+    pub package_manager: Option<PackageManager>,
+    /// Extra packages, for every target.
     pub packages: Vec<String>,
-    /// Build command, replacing the preset's (a shell command run in the project directory)
-    #[arg(long, value_name = "COMMAND")]
     pub command: Option<String>,
-    /// Directory that receives the outputs (default: out)
-    #[arg(long, value_name = "DIR")]
     pub out_dir: Option<String>,
-    /// Network of the build containers: bridge (default) or none
-    #[arg(long, value_enum)]
-    pub network: Option<NetworkArg>,
-    /// Seconds a target's build may take (default 3600)
-    #[arg(long, value_name = "SECONDS")]
+    pub network: Option<plan::Network>,
     pub timeout: Option<u64>,
-    /// How many targets build at once (default 2)
-    #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Memory limit of each build container (e.g. 4g)
-    #[arg(long, value_name = "SIZE")]
     pub memory: Option<String>,
-    /// CPU limit of each build container (e.g. 2)
-    #[arg(long, value_name = "N")]
     pub cpus: Option<f64>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum NetworkArg {
-    Bridge,
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum PresetArg {
-    Go,
-    C,
-    Rust,
-    Script,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum PackageManagerArg {
-    Apk,
-    Apt,
-    None,
-}
-
-#[derive(Args)]
-pub struct PlanArgs {
-    #[command(flatten)]
-    pub config: ConfigArgs,
-    /// Output format
-    #[arg(long, short, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum PlanFormat {
-    Text,
-    Json,
 }
 
 /// What the planner needs to know about the project directory.
@@ -116,8 +52,8 @@ pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
     })
 }
 
-/// The project's identity for its cache volumes (DESIGN.md decision 8: caches are shared only between builds
-/// of the same project). In CI: the forge, the repository and the project's directory inside the workspace,
+/// The project's identity for its cache volumes (caches are shared only between builds of the same
+/// project). In CI: the forge, the repository and the project's directory inside the workspace,
 /// which stay the same from run to run and differ between repositories on a shared runner; elsewhere: the
 /// project directory's canonical path. A short hash of it, fit for a volume name.
 pub fn project_key(dir: &Path, env: &dyn Fn(&str) -> Option<String>) -> String {
@@ -176,7 +112,7 @@ fn go_imports_c(dir: &Path) -> bool {
     false
 }
 
-impl ConfigArgs {
+impl ConfigOptions {
     /// The configuration file: `--config`, else DIR/static-build.toml when it exists.
     pub fn config_path(&self) -> Option<PathBuf> {
         match &self.config {
@@ -205,12 +141,7 @@ impl ConfigArgs {
             None => Config::default(),
         };
         if let Some(p) = self.preset {
-            config.preset = Some(match p {
-                PresetArg::Go => Preset::Go,
-                PresetArg::C => Preset::C,
-                PresetArg::Rust => Preset::Rust,
-                PresetArg::Script => Preset::Script,
-            });
+            config.preset = Some(p);
         }
         if !self.targets.is_empty() {
             config.targets = self.targets.clone();
@@ -229,11 +160,7 @@ impl ConfigArgs {
             }
         }
         if let Some(pm) = self.package_manager {
-            config.package_manager = Some(match pm {
-                PackageManagerArg::Apk => PackageManager::Apk,
-                PackageManagerArg::Apt => PackageManager::Apt,
-                PackageManagerArg::None => PackageManager::None,
-            });
+            config.package_manager = Some(pm);
         }
         config.packages.add_everywhere(&self.packages);
         if let Some(c) = &self.command {
@@ -243,10 +170,7 @@ impl ConfigArgs {
             config.out_dir = Some(o.clone());
         }
         if let Some(n) = self.network {
-            config.network = Some(match n {
-                NetworkArg::Bridge => plan::Network::Bridge,
-                NetworkArg::None => plan::Network::None,
-            });
+            config.network = Some(n);
         }
         config.timeout = self.timeout.or(config.timeout);
         config.jobs = self.jobs.or(config.jobs);
@@ -255,18 +179,4 @@ impl ConfigArgs {
         let facts = project_facts(&self.dir)?;
         Ok(plan::resolve(&config, &facts)?)
     }
-}
-
-pub fn run(args: PlanArgs) -> Result<ExitCode> {
-    let plan = args.config.resolve()?;
-    let text = match args.format {
-        PlanFormat::Text => render::plan_text(&plan),
-        PlanFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&plan)?;
-            s.push('\n');
-            s
-        }
-    };
-    crate::term::out(&text).context("cannot write to standard output")?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,62 @@
+//! `static-build inspect`: inspect files and directories, judge them against the policy, render the report.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use static_build_core::render::{self, MarkdownOptions, TextOptions};
+use static_build_core::{InspectOptions, Report};
+
+use crate::app::files::{collect, inspect_path};
+use crate::app::policy::PolicyOptions;
+use crate::app::Outcome;
+use crate::term::Color;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+}
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    /// The `objdump -x`-like view in text output.
+    pub detail: bool,
+    /// The evidence behind each answer in text output.
+    pub verbose: bool,
+    /// The report's file instead of standard output.
+    pub output: Option<PathBuf>,
+    pub color: Color,
+    pub policy: PolicyOptions,
+}
+
+pub fn run(o: Options) -> Result<Outcome> {
+    let policy = o.policy.resolve()?;
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy);
+    let files = collect(&o.paths, &mut report);
+    // The raw tables are read only when they are shown (`--detail`) or written (JSON keeps them for tools).
+    let options = InspectOptions {
+        detail: o.detail || o.format == Format::Json,
+    };
+    for f in &files {
+        inspect_path(f, options, &mut report);
+    }
+    let to_terminal = o.output.is_none();
+    let text = match o.format {
+        Format::Text => render::text(
+            &report,
+            &TextOptions {
+                detail: o.detail,
+                color: o.color.enabled(to_terminal),
+                verbose: o.verbose,
+            },
+        ),
+        Format::Json => render::json(&report),
+        Format::Markdown => render::markdown(&report, &MarkdownOptions::default()),
+        Format::Sarif => render::sarif(&report),
+    };
+    crate::outdir::write_file_or_stdout(o.output.as_deref(), &text)?;
+    Ok(Outcome::of(&report))
+}

@@ -1,0 +1,178 @@
+//! The layers of the command-line crate (action/src), as its lib.rs and the README's Layout describe them:
+//! imports point one way, from `cli` down to the modules below everything. Read from the sources: every
+//! `crate::name` path and `use crate::{...}` list names the top-level module a file depends on. A module may
+//! use its own submodules and modules of a lower layer only; so no circle can form between the top-level
+//! modules, `engine` never reaches `ci`, and nothing reaches `cli` or `commands`. Clap's types stay in `cli`.
+
+use std::path::{Path, PathBuf};
+
+/// The top-level modules of action/src by layer, highest first; a module may import only from a later
+/// (lower) entry. Modules of one entry may not import each other.
+const ACTION_LAYERS: &[&[&str]] = &[
+    &["main"],
+    &["lib"],
+    &["cli"],
+    &["commands"],
+    &["app"],
+    &["engine", "ci"],
+    &["forge"],
+    &["outdir", "bounded"],
+    &["workflow"],
+    &["term"],
+];
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The top-level module a file of `src` belongs to (`engine/progress.rs` → `engine`, `lib.rs` → `lib`).
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The code of a file without its `#[cfg(test)]` module and without comments (a doc comment may name any
+/// module).
+fn code_of(text: &str) -> String {
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    text.lines()
+        .map(|l| match l.find("//") {
+            // Not inside a string literal with `://` (a URL).
+            Some(i) if !l[..i].contains('"') => &l[..i],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The top-level modules a piece of code names through `crate::`.
+fn imports(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = code;
+    while let Some(i) = rest.find("crate::") {
+        let after = &rest[i + "crate::".len()..];
+        // `$crate::` in a macro refers to the defining crate's path, read the same way.
+        if let Some(list) = after.strip_prefix('{') {
+            let end = list.find('}').unwrap_or(list.len());
+            for item in list[..end].split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push(name);
+                }
+            }
+        } else {
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
+fn layer_of(layers: &[&[&str]], module: &str) -> Option<usize> {
+    layers.iter().position(|l| l.contains(&module))
+}
+
+/// Every import of `src` that breaks the layers: `(file, imported module)`.
+fn violations(src: &Path, layers: &[&[&str]]) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let mut bad = Vec::new();
+    for f in &files {
+        let module = module_of(src, f);
+        let Some(own) = layer_of(layers, &module) else {
+            bad.push(format!(
+                "{}: module `{module}` is in no layer of the test",
+                f.display()
+            ));
+            continue;
+        };
+        let code = code_of(&std::fs::read_to_string(f).unwrap());
+        for imported in imports(&code) {
+            if imported == module {
+                continue;
+            }
+            match layer_of(layers, &imported) {
+                Some(l) if l > own => {}
+                _ => bad.push(format!(
+                    "{}: `{module}` imports `{imported}`, which is not below it",
+                    f.strip_prefix(repo()).unwrap_or(f).display()
+                )),
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn the_command_line_crate_imports_only_downwards() {
+    let src = repo().join("action/src");
+    let bad = violations(&src, ACTION_LAYERS);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn clap_stays_in_the_command_line_module() {
+    let src = repo().join("action/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let outside: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("cli.rs"))
+        .filter(|f| code_of(&std::fs::read_to_string(f).unwrap()).contains("clap::"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(outside.is_empty(), "clap used below cli: {outside:?}");
+}
+
+#[test]
+fn the_check_sees_a_broken_rule() {
+    // The reader of imports finds paths and lists, and a module above its importer is reported.
+    assert_eq!(
+        imports(&code_of(
+            "use crate::{app, ci::Ci};\nlet x = crate::engine::Display::Terminal; // crate::cli"
+        )),
+        ["app", "ci", "engine"]
+    );
+    let dir = std::env::temp_dir().join(format!("layers-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("engine")).unwrap();
+    std::fs::write(dir.join("engine/mod.rs"), "use crate::ci::emit;\n").unwrap();
+    std::fs::write(dir.join("ci.rs"), "use crate::engine::Engine;\n").unwrap();
+    let bad = violations(&dir, &[&["engine", "ci"]]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(bad.len(), 2, "{bad:?}");
+}
