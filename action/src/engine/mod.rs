@@ -32,6 +32,7 @@ use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_D
 
 mod archive;
 mod emulation;
+mod environment;
 mod loglines;
 mod progress;
 mod script;
@@ -40,6 +41,7 @@ use crate::outdir::{OutDir, WriteError};
 pub use archive::project_tar;
 use archive::{extract_one, tools_tar};
 pub use emulation::check_emulation;
+use environment::*;
 use loglines::LineSplitter;
 pub use progress::{Display, Progress};
 use script::*;
@@ -255,141 +257,6 @@ impl Engine {
         }
     }
 
-    /// The image a target builds in. With packages to install and the cache on, the install runs once in
-    /// a container of its own (the base image, the plan's confinement, the cache volume, and nothing of the
-    /// project: no project code runs there), which is committed as `static-build-env:<key>`; the next
-    /// build of the project finds it and skips the install, for [`ENV_MAX_AGE`]. The key covers the base
-    /// image's ID, the platform, the install command, the environment, the personality and the cache
-    /// volume (which names the project), so no other project and no other package list ever gets it.
-    async fn environment(
-        &self,
-        run_id: &str,
-        plan: &BuildPlan,
-        target: &TargetPlan,
-        labels: &HashMap<String, String>,
-        started: Instant,
-    ) -> Result<Environment> {
-        let t = &target.target;
-        let (Some(install), Some(volume)) = (&target.install, &target.cache_volume) else {
-            return Ok(Environment::InBuild);
-        };
-        let base = self
-            .docker
-            .inspect_image(&target.image)
-            .await
-            .with_context(|| format!("{t}: cannot inspect the image `{}`", target.image))?;
-        let key = env_image_key(base.id.as_deref().unwrap_or(&target.image), target, volume);
-        let tag = format!("{ENV_IMAGE_REPO}:{key}");
-        if let Some(existing) = self.env_images(Some(&tag)).await.first() {
-            let age = age_of(existing.created);
-            if age < ENV_MAX_AGE {
-                self.progress.target_line(
-                    t,
-                    &format!(
-                        "packages: reusing the installed environment {tag} (made {} ago)",
-                        human_age(age)
-                    ),
-                );
-                return Ok(Environment::Ready(tag));
-            }
-        }
-        let name = format!("static-build-{run_id}-{t}-install");
-        let body = self.container_body(
-            plan,
-            target,
-            target.image.clone(),
-            install.clone(),
-            labels.clone(),
-        );
-        let options = CreateContainerOptionsBuilder::new()
-            .name(&name)
-            .platform(&target.platform)
-            .build();
-        self.docker
-            .create_container(Some(options), body)
-            .await
-            .with_context(|| format!("{t}: cannot create the install container"))?;
-        let result = self
-            .install_and_commit(&name, plan, target, &tag, labels, started)
-            .await;
-        self.remove(&name).await;
-        result
-    }
-
-    async fn install_and_commit(
-        &self,
-        name: &str,
-        plan: &BuildPlan,
-        target: &TargetPlan,
-        tag: &str,
-        labels: &HashMap<String, String>,
-        started: Instant,
-    ) -> Result<Environment> {
-        let t = &target.target;
-        match self.run_to_end(name, plan, t, "install", started).await? {
-            Some(failed) => Ok(Environment::Failed(failed)),
-            None => {
-                let (repo, tag_part) = tag.split_once(':').unwrap_or((tag, "latest"));
-                let mut env_labels = labels.clone();
-                env_labels.remove(RUN_LABEL);
-                env_labels.insert(ENV_LABEL.to_string(), target.packages.join(" "));
-                let options = bollard::query_parameters::CommitContainerOptionsBuilder::new()
-                    .container(name)
-                    .repo(repo)
-                    .tag(tag_part)
-                    .pause(true)
-                    .build();
-                let config = bollard::models::ContainerConfig {
-                    labels: Some(env_labels),
-                    ..Default::default()
-                };
-                self.docker
-                    .commit_container(options, config)
-                    .await
-                    .with_context(|| {
-                        format!("{t}: cannot keep the installed environment as {tag}")
-                    })?;
-                Ok(Environment::Ready(tag.to_string()))
-            }
-        }
-    }
-
-    /// The installed environments ([`ENV_LABEL`]), all or the one named `reference`.
-    async fn env_images(&self, reference: Option<&str>) -> Vec<bollard::models::ImageSummary> {
-        let mut filters = HashMap::from([("label", vec![ENV_LABEL.to_string()])]);
-        if let Some(r) = reference {
-            filters.insert("reference", vec![r.to_string()]);
-        }
-        let options = bollard::query_parameters::ListImagesOptionsBuilder::new()
-            .filters(&filters)
-            .build();
-        self.docker
-            .list_images(Some(options))
-            .await
-            .unwrap_or_default()
-    }
-
-    /// Remove the installed environments ([`ENV_IMAGE_REPO`]) older than [`ENV_MAX_AGE`]; returns how many.
-    /// An image still used by a container stays.
-    pub async fn prune_environments(&self) -> usize {
-        let images = self.env_images(None).await;
-        let mut removed = 0;
-        for image in images {
-            if age_of(image.created) > ENV_MAX_AGE {
-                let options = bollard::query_parameters::RemoveImageOptionsBuilder::new().build();
-                if self
-                    .docker
-                    .remove_image(&image.id, Some(options), None)
-                    .await
-                    .is_ok()
-                {
-                    removed += 1;
-                }
-            }
-        }
-        removed
-    }
-
     async fn run_container(
         &self,
         name: &str,
@@ -593,18 +460,6 @@ impl Engine {
         }
         removed
     }
-}
-
-/// The shell script a target's container runs: install, then the build commands, in the project directory,
-/// with static-build's tools first on `PATH`.
-/// Where a target's packages get installed.
-enum Environment {
-    /// In an image that already holds them: the build skips the install.
-    Ready(String),
-    /// In the build container, first (caching off, or nothing to install).
-    InBuild,
-    /// The install failed (or ran out of time): the target's result.
-    Failed(TargetResult),
 }
 
 /// A line of build output with its control characters (ESC, BEL, CR...) replaced by `?`, so that it can

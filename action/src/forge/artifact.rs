@@ -25,7 +25,8 @@ use std::io::{Cursor, Read};
 use http::Method;
 use serde_json::Value;
 
-use super::client::{sanitize, Client, Download, Failure};
+use super::client::{Client, Download, Failure};
+use super::sanitize::sanitize;
 use super::{split_repository, Context, Settings};
 
 pub(crate) use static_build_core::limits::{

@@ -17,6 +17,7 @@
 mod artifact;
 mod client;
 mod comment;
+mod sanitize;
 mod status;
 #[cfg(test)]
 mod tests;
@@ -31,7 +32,7 @@ pub use artifact::{base_report, REPORT_FILE};
 /// Untrusted text (a server's message, a parse error quoting a file) made fit for a log line: the token
 /// replaced, control characters removed, cut to about 200 characters.
 pub fn sanitize(text: &str, token: Option<&str>) -> String {
-    client::sanitize(text, token.unwrap_or(""))
+    sanitize::sanitize(text, token.unwrap_or(""))
 }
 
 /// Where the token may be, first found first: the action passes it as STATIC_BUILD_TOKEN.
@@ -363,7 +364,7 @@ pub(crate) async fn publish_with(ctx: &Context, p: &Publication, settings: &Sett
     let Some((owner, repo)) = split_repository(&ctx.repository) else {
         outcome.warnings.push(format!(
             "cannot publish the report: GITHUB_REPOSITORY is not of the form owner/name ({:?})",
-            client::sanitize(&ctx.repository, token)
+            sanitize::sanitize(&ctx.repository, token)
         ));
         return outcome;
     };

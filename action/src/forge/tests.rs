@@ -1159,7 +1159,7 @@ fn forge_sanitize_strips_controls_cuts_and_redacts() {
         "bad\u{1b}[31m red\r\n\u{202E}evil\0 {TOKEN} {}",
         "x".repeat(500)
     );
-    let clean = client::sanitize(&dirty, TOKEN);
+    let clean = super::sanitize::sanitize(&dirty, TOKEN);
     assert!(!clean.contains(TOKEN));
     assert!(
         !clean.chars().any(|c| c.is_control() || c == '\u{202E}'),
@@ -1176,11 +1176,11 @@ fn forge_sanitize_strips_controls_cuts_and_redacts() {
             split.push(['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{202E}'][i % 4]);
         }
     }
-    let clean = client::sanitize(&format!("echo: {split} end"), TOKEN);
+    let clean = super::sanitize::sanitize(&format!("echo: {split} end"), TOKEN);
     assert_eq!(clean, "echo: *** end");
     // Redacted before the cut: no prefix of the token is left at the end of a long message.
     let long = format!("{}{TOKEN}", "y".repeat(190));
-    let clean = client::sanitize(&long, TOKEN);
+    let clean = super::sanitize::sanitize(&long, TOKEN);
     assert!(!clean.contains(&TOKEN[..6]), "{clean}");
 }
 
