@@ -10,9 +10,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Binary, Hardening, RelroLevel, Status, Verdict};
-use crate::policy::{parse_version, Severity};
-use crate::render::human_size;
+use crate::policy::Severity;
 use crate::report::{FileReport, Outcome, Report};
+use crate::units::human_size;
+use crate::units::parse_version;
 
 /// Everything that changed between two reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,7 +36,8 @@ mod reader;
 pub mod render;
 mod report;
 mod sniff;
-mod toolchain;
+
+pub mod units;
 
 pub use diff::{diff_reports, Change, ChangeKind, ReportDiff};
 pub use error::InspectError;

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::*;
+use crate::units::parse_version;
 
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -514,12 +515,6 @@ fn arch_matches(want: &str, arch: &str) -> bool {
         }
     };
     norm(want) == norm(arch)
-}
-
-/// Parse `2.17` / `2.2.5` into a comparable list of numbers.
-pub(crate) fn parse_version(v: &str) -> Option<Vec<u32>> {
-    let parts: Option<Vec<u32>> = v.split('.').map(|p| p.parse().ok()).collect();
-    parts.filter(|p| !p.is_empty())
 }
 
 /// Shell-style glob with `*` and `?` (no classes), matched against the whole name.

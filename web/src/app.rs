@@ -750,7 +750,7 @@ impl App {
                                 <span class="icon" aria-hidden="true">{ icon }</span>
                                 <span class="name" title={e.name.clone()}>{ &e.name }</span>
                                 <span class="label">{ label }</span>
-                                <span class="size">{ view::human_size(e.size) }</span>
+                                <span class="size">{ static_build_core::units::human_size(e.size) }</span>
                             </li>
                         }
                     }) }

@@ -1,6 +1,7 @@
 //! How one entry, or two compared, look: banners, fact lists and the `objdump -x`-like tables. Every value
 //! shown is a field of core's report model; nothing is decided here except colours and words.
 
+use static_build_core::units::human_size;
 use static_build_core::{
     diff_reports, Binary, Check, FileReport, Outcome, Policy, Report, Severity, Status, Verdict,
 };
@@ -60,20 +61,6 @@ pub fn entry_badge(e: &Entry) -> (&'static str, &'static str, String) {
             Outcome::Error { .. } => ("✘", "bad", "unreadable".into()),
         },
     }
-}
-
-pub fn human_size(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    format!("{v:.1} {}", UNITS[u])
 }
 
 fn hex(v: u64) -> String {
@@ -600,15 +587,6 @@ pub fn compare(a: &Entry, b: &Entry) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_like_people_write_them() {
-        assert_eq!(human_size(0), "0 B");
-        assert_eq!(human_size(999), "999 B");
-        assert_eq!(human_size(1_000), "1.0 KB");
-        assert_eq!(human_size(104_857_600), "104.9 MB");
-        assert_eq!(human_size(4 << 30), "4.3 GB");
-    }
 
     #[test]
     fn every_verdict_has_a_banner() {

@@ -20,6 +20,7 @@ pub use self::plan::plan_text;
 pub use self::sarif::sarif;
 pub use self::text::{text, TextOptions};
 
+pub(crate) use crate::units::{human_size, plural};
 use std::borrow::Cow;
 
 use crate::report::{Report, Summary};
@@ -48,33 +49,6 @@ pub(crate) fn clean(s: &str) -> Cow<'_, str> {
 
 pub(crate) fn needs_escape(c: char) -> bool {
     crate::escape::needs_escape(c)
-}
-
-/// `1.2 MiB`, `16.0 KiB`, `512 B`.
-pub(crate) fn human_size(n: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut v = n as f64 / 1024.0;
-    let mut unit = UNITS[0];
-    for u in UNITS.iter().skip(1) {
-        if v < 1024.0 {
-            break;
-        }
-        v /= 1024.0;
-        unit = u;
-    }
-    format!("{v:.1} {unit}")
-}
-
-/// `1 file`, `3 files`.
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 /// The summary line shared by the text and Markdown renderers, without the PASS/FAIL word:

@@ -7,7 +7,7 @@ use object::ReadRef;
 
 use crate::budget::StringBudget;
 use crate::elf::*;
-use crate::inspect::{bytes_after_vaddr, vaddr_to_offset, Raw, Section, Segment};
+use crate::elf::{bytes_after_vaddr, vaddr_to_offset, Raw, Section, Segment};
 use crate::limits::{
     MAX_BUILD_INFO_ENTRIES, MAX_COMMENT_BYTES, MAX_DEP_V0_BYTES, MAX_GO_BUILDINFO_SEARCH,
     MAX_GO_STRING, STRING_PLACEHOLDER,

@@ -7,12 +7,12 @@
 use object::ReadRef;
 
 use crate::elf::*;
-use crate::inspect::{segments_contain, Raw};
+use crate::elf::{segments_contain, Raw, FORTIFIABLE};
 use crate::limits::{MAX_RWX_LISTED, STRING_PLACEHOLDER};
 use crate::model::*;
-use crate::policy::parse_version;
 use crate::reader::Reader;
-use crate::toolchain;
+use crate::units::parse_version;
+mod toolchain;
 
 pub(crate) struct Analysis {
     pub linkage: Linkage,
@@ -439,91 +439,6 @@ fn versions(raw: &Raw) -> VersionInfo {
     }
 }
 
-/// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE` (sorted: searched by bisection).
-pub(crate) const FORTIFIABLE: &[&str] = &[
-    "asprintf",
-    "confstr",
-    "dprintf",
-    "explicit_bzero",
-    "fdelt",
-    "fgets",
-    "fgets_unlocked",
-    "fgetws",
-    "fgetws_unlocked",
-    "fprintf",
-    "fread",
-    "fread_unlocked",
-    "fwprintf",
-    "getcwd",
-    "getdomainname",
-    "getgroups",
-    "gethostname",
-    "getlogin_r",
-    "gets",
-    "getwd",
-    "longjmp",
-    "mbsnrtowcs",
-    "mbsrtowcs",
-    "mbstowcs",
-    "memcpy",
-    "memmove",
-    "mempcpy",
-    "memset",
-    "obstack_printf",
-    "obstack_vprintf",
-    "poll",
-    "ppoll",
-    "pread",
-    "pread64",
-    "printf",
-    "ptsname_r",
-    "read",
-    "readlink",
-    "readlinkat",
-    "realpath",
-    "recv",
-    "recvfrom",
-    "snprintf",
-    "sprintf",
-    "stpcpy",
-    "stpncpy",
-    "strcat",
-    "strcpy",
-    "strlcat",
-    "strlcpy",
-    "strncat",
-    "strncpy",
-    "swprintf",
-    "syslog",
-    "ttyname_r",
-    "vasprintf",
-    "vdprintf",
-    "vfprintf",
-    "vfwprintf",
-    "vprintf",
-    "vsnprintf",
-    "vsprintf",
-    "vswprintf",
-    "vsyslog",
-    "vwprintf",
-    "wcpcpy",
-    "wcpncpy",
-    "wcrtomb",
-    "wcscat",
-    "wcscpy",
-    "wcsncat",
-    "wcsncpy",
-    "wcsnrtombs",
-    "wcsrtombs",
-    "wcstombs",
-    "wctomb",
-    "wmemcpy",
-    "wmemmove",
-    "wmempcpy",
-    "wmemset",
-    "wprintf",
-];
-
 fn hardening(raw: &Raw, linkage: &Linkage, libc: &Libc, tc: &Toolchain) -> Hardening {
     let v = linkage.verdict;
     let d = &raw.dynamic;
@@ -848,6 +763,6 @@ fn hazards(raw: &Raw, linkage: &Linkage, libc: &Libc, strings: &StaticStrings) -
 mod tests {
     #[test]
     fn fortifiable_list_is_sorted() {
-        assert!(super::FORTIFIABLE.windows(2).all(|w| w[0] < w[1]));
+        assert!(crate::elf::FORTIFIABLE.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -1,0 +1,367 @@
+//! The raw ELF layer: the tables of a file as read (program headers, sections, the dynamic section and its
+//! strings, version needs, notes, what the symbol tables say), bounded and never trusted, with the address
+//! helpers that map between them. It imports nothing above it: the analysis (`analyze`) and the
+//! orchestrator (`inspect`) build on it.
+
+mod consts;
+mod dynamic;
+mod notes;
+mod sections;
+mod symbols;
+
+pub use consts::*;
+pub(crate) use dynamic::is_string_tag;
+use dynamic::*;
+use notes::*;
+use sections::*;
+pub(crate) use symbols::FORTIFIABLE;
+use symbols::*;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use object::ReadRef;
+
+use crate::budget::StringBudget;
+use crate::error::InspectError;
+use crate::limits::{
+    MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_STRING, MAX_STRING_SCAN, MAX_SYMBOLS,
+    MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
+};
+use crate::model::*;
+use crate::reader::Reader;
+
+/// A program header as read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment {
+    pub p_type: u32,
+    pub flags: u32,
+    pub offset: u64,
+    pub vaddr: u64,
+    pub filesz: u64,
+    pub memsz: u64,
+    pub align: u64,
+}
+
+/// A section header as read, with its name resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub name: String,
+    pub sh_type: u32,
+    pub flags: u64,
+    pub addr: u64,
+    pub offset: u64,
+    pub size: u64,
+    pub link: u32,
+}
+
+/// What the symbol tables say, gathered in one pass (names are not kept).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SymbolFacts {
+    /// Whether any symbol table could be read.
+    pub have_dynsym: bool,
+    pub have_symtab: bool,
+    /// Undefined (imported) dynamic symbols that hardening checks use (canary, FORTIFY). A set: a table
+    /// that imports one name four million times keeps it once.
+    pub imports: BTreeSet<String>,
+    /// Selected defined names from `.symtab` (libc markers, language markers).
+    pub markers: BTreeSet<&'static str>,
+    pub nss_symbols: usize,
+    pub rust_symbols: bool,
+    pub go_symbols: bool,
+}
+
+/// Everything read from the file before interpretation.
+pub(crate) struct Raw {
+    pub elf_type: ElfType,
+    pub machine: u16,
+    pub os_abi: u8,
+    pub entry: u64,
+    pub flags: u32,
+    pub segments: Vec<Segment>,
+    pub sections: Option<Vec<Section>>,
+    pub dynamic: DynamicInfo,
+    /// Dynamic entries as (tag, value).
+    pub dynamic_entries: Vec<(u64, u64)>,
+    /// The strings that string-valued dynamic entries point at, by value (read once each).
+    pub dynamic_strings: BTreeMap<u64, String>,
+    /// Whether PT_DYNAMIC's contents could be read (NEEDED is unknown otherwise).
+    pub dynamic_readable: bool,
+    pub versions: Vec<VersionNeed>,
+    pub notes: Vec<NoteInfo>,
+    pub build_id: Option<String>,
+    pub go_build_id: Option<String>,
+    pub gnu_abi_tag: bool,
+    pub x86_features: Option<u32>,
+    pub symbols: SymbolFacts,
+    pub problems: Vec<Problem>,
+    /// What is left of the strings this file may still add to the report.
+    pub strings: StringBudget,
+}
+
+impl Raw {
+    /// The value of the first dynamic entry with this tag.
+    pub(crate) fn dyn_value(&self, tag: u64) -> Option<u64> {
+        self.dynamic_entries
+            .iter()
+            .find(|(t, _)| *t == tag)
+            .map(|&(_, v)| v)
+    }
+}
+
+pub(crate) fn read_raw<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    os_abi: u8,
+) -> Result<Raw, InspectError> {
+    let ehsize = if r.is64 { 64 } else { 52 };
+    let ehdr = r.bytes(0, ehsize, "ELF header").map_err(|_| {
+        InspectError::malformed(
+            "ELF header",
+            0,
+            format!(
+                "file is {} bytes; a {}-bit ELF header needs {ehsize}",
+                r.len,
+                if r.is64 { 64 } else { 32 }
+            ),
+        )
+    })?;
+    let e_type = r.u16(ehdr, 16);
+    let machine = r.u16(ehdr, 18);
+    let entry = r.word(ehdr, 24);
+    let flags = r.u32(ehdr, if r.is64 { 48 } else { 36 });
+    let (phoff, shoff) = if r.is64 {
+        (r.u64(ehdr, 32), r.u64(ehdr, 40))
+    } else {
+        (u64::from(r.u32(ehdr, 28)), u64::from(r.u32(ehdr, 32)))
+    };
+    let base = if r.is64 { 52 } else { 40 };
+    let phentsize = u64::from(r.u16(ehdr, base + 2));
+    let mut phnum = u64::from(r.u16(ehdr, base + 4));
+    let shentsize = u64::from(r.u16(ehdr, base + 6));
+    let mut shnum = u64::from(r.u16(ehdr, base + 8));
+    let mut shstrndx = u32::from(r.u16(ehdr, base + 10));
+
+    let mut problems = Vec::new();
+    let want_shentsize = if r.is64 { 64 } else { 40 };
+    // Extended numbering lives in section 0; read it only when it is needed and readable.
+    if (phnum == 0xffff || shnum == 0 || shstrndx == 0xffff)
+        && shoff != 0
+        && shentsize == want_shentsize
+    {
+        {
+            if let Ok(s0) = r.bytes(shoff, shentsize, "section header 0") {
+                let (size, link, info) = if r.is64 {
+                    (r.u64(s0, 32), r.u32(s0, 40), r.u32(s0, 44))
+                } else {
+                    (u64::from(r.u32(s0, 20)), r.u32(s0, 24), r.u32(s0, 28))
+                };
+                if phnum == 0xffff {
+                    phnum = u64::from(info);
+                }
+                if shnum == 0 {
+                    shnum = size;
+                }
+                if shstrndx == 0xffff {
+                    shstrndx = link;
+                }
+            }
+        }
+    }
+
+    let mut segments = Vec::new();
+    if phoff != 0 && phnum != 0 {
+        let want = if r.is64 { 56 } else { 32 };
+        if phentsize < want {
+            return Err(InspectError::malformed(
+                "program header table",
+                phoff,
+                format!(
+                    "entry size {phentsize} is smaller than the {want} bytes of a program header"
+                ),
+            ));
+        }
+        let table = r.bytes(
+            phoff,
+            phnum.saturating_mul(phentsize),
+            "program header table",
+        )?;
+        for i in 0..phnum as usize {
+            let p = &table[i * phentsize as usize..];
+            segments.push(if r.is64 {
+                Segment {
+                    p_type: r.u32(p, 0),
+                    flags: r.u32(p, 4),
+                    offset: r.u64(p, 8),
+                    vaddr: r.u64(p, 16),
+                    filesz: r.u64(p, 32),
+                    memsz: r.u64(p, 40),
+                    align: r.u64(p, 48),
+                }
+            } else {
+                Segment {
+                    p_type: r.u32(p, 0),
+                    offset: u64::from(r.u32(p, 4)),
+                    vaddr: u64::from(r.u32(p, 8)),
+                    filesz: u64::from(r.u32(p, 16)),
+                    memsz: u64::from(r.u32(p, 20)),
+                    flags: r.u32(p, 24),
+                    align: u64::from(r.u32(p, 28)),
+                }
+            });
+        }
+    }
+
+    let mut raw = Raw {
+        elf_type: ElfType::from_raw(e_type),
+        machine,
+        os_abi,
+        entry,
+        flags,
+        segments,
+        sections: None,
+        dynamic: DynamicInfo::default(),
+        dynamic_entries: Vec::new(),
+        dynamic_strings: BTreeMap::new(),
+        dynamic_readable: false,
+        versions: Vec::new(),
+        notes: Vec::new(),
+        build_id: None,
+        go_build_id: None,
+        gnu_abi_tag: false,
+        x86_features: None,
+        symbols: SymbolFacts::default(),
+        problems: Vec::new(),
+        strings: StringBudget::default(),
+    };
+
+    // PT_INTERP: its presence decides the verdict; its text is a fact we try hard to read.
+    if let Some(seg) = raw.segments.iter().find(|s| s.p_type == PT_INTERP).copied() {
+        match raw.strings.read_cstr(
+            r,
+            seg.offset,
+            seg.filesz.max(1),
+            "program interpreter (PT_INTERP)",
+        ) {
+            Ok(s) => raw.dynamic.interpreter = Some(s),
+            Err(e) => problems.push(problem_from(&e, "program interpreter (PT_INTERP)")),
+        }
+    }
+
+    if let Some(seg) = raw
+        .segments
+        .iter()
+        .find(|s| s.p_type == PT_DYNAMIC)
+        .copied()
+    {
+        read_dynamic(r, &mut raw, seg, &mut problems)?;
+    }
+
+    read_notes(r, &mut raw, &mut problems);
+
+    if shoff != 0 && shnum != 0 {
+        match read_sections(r, shoff, shnum, shentsize, shstrndx, &mut raw.strings) {
+            Ok(s) => raw.sections = Some(s),
+            Err(e) => problems.push(problem_from(&e, "section header table")),
+        }
+    }
+
+    read_symbols(r, &mut raw, &mut problems);
+    raw.problems = problems;
+    Ok(raw)
+}
+
+pub(crate) fn problem_from(e: &InspectError, what: &str) -> Problem {
+    match e {
+        InspectError::Malformed {
+            what: w,
+            offset,
+            message,
+        } => Problem {
+            what: w.clone(),
+            offset: Some(*offset),
+            message: message.clone(),
+        },
+        InspectError::Read { what: w, offset } => Problem {
+            what: w.clone(),
+            offset: Some(*offset),
+            message: "read failed".into(),
+        },
+        InspectError::NotElf { looks_like } => Problem {
+            what: what.into(),
+            offset: None,
+            message: looks_like.clone(),
+        },
+    }
+}
+
+/// Map a virtual address to a file offset through the PT_LOAD segments; `size` bytes must be in the file
+/// part of one segment.
+pub(crate) fn vaddr_to_offset(segments: &[Segment], vaddr: u64, size: u64) -> Option<u64> {
+    segments
+        .iter()
+        .filter(|s| s.p_type == PT_LOAD)
+        .find(|s| {
+            vaddr >= s.vaddr
+                && vaddr
+                    .checked_add(size)
+                    .is_some_and(|end| end <= s.vaddr.saturating_add(s.filesz))
+        })
+        .and_then(|s| s.offset.checked_add(vaddr - s.vaddr))
+}
+
+/// How many bytes of file data follow `vaddr` inside its PT_LOAD segment.
+pub(crate) fn bytes_after_vaddr(segments: &[Segment], vaddr: u64) -> Option<(u64, u64)> {
+    segments
+        .iter()
+        .filter(|s| s.p_type == PT_LOAD)
+        .find(|s| vaddr >= s.vaddr && vaddr < s.vaddr.saturating_add(s.filesz))
+        .and_then(|s| {
+            let delta = vaddr - s.vaddr;
+            Some((s.offset.checked_add(delta)?, s.filesz - delta))
+        })
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+/// Whether any of `needles` occurs in the file data of the loadable segments (bounded scan).
+pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    segments: &[Segment],
+    needles: &[&[u8]],
+) -> Vec<usize> {
+    let mut found = vec![false; needles.len()];
+    let mut scanned = 0u64;
+    const CHUNK: u64 = 1 << 20;
+    let overlap = needles.iter().map(|n| n.len() as u64).max().unwrap_or(0);
+    for seg in segments.iter().filter(|s| s.p_type == PT_LOAD) {
+        let mut pos = 0u64;
+        while pos < seg.filesz && scanned < MAX_STRING_SCAN {
+            let n = (seg.filesz - pos).min(CHUNK + overlap);
+            let Ok(chunk) = r.bytes(seg.offset.saturating_add(pos), n, "segment data") else {
+                break;
+            };
+            for (i, needle) in needles.iter().enumerate() {
+                if !found[i] && memchr::memmem::find(chunk, needle).is_some() {
+                    found[i] = true;
+                }
+            }
+            if found.iter().all(|&f| f) {
+                break;
+            }
+            scanned += n;
+            pos += CHUNK;
+        }
+    }
+    found
+        .iter()
+        .enumerate()
+        .filter(|(_, &f)| f)
+        .map(|(i, _)| i)
+        .collect()
+}

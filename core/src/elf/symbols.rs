@@ -1,0 +1,400 @@
+//! One pass over the symbol tables: the imports hardening checks use, libc and language markers, NSS.
+
+use super::*;
+
+/// Symbol names that tell libc family or language in static binaries.
+pub(crate) const MARKER_SYMBOLS: &[&str] = &[
+    "__libc_setup_tls",
+    "_dl_relocate_static_pie",
+    "_dl_non_dynamic_init",
+    "__libc_start_main",
+    "__init_libc",
+    "__libc_start_init",
+    "__init_tls",
+    "__dls2",
+    "__uClibc_main",
+    "__stack_chk_fail",
+    "rust_begin_unwind",
+    "runtime.main",
+    "main.main",
+];
+
+pub(crate) fn read_symbols<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &mut Raw,
+    problems: &mut Vec<Problem>,
+) {
+    let mut facts = SymbolFacts::default();
+    // `.symtab` answers only questions about files that have no loader to go by (libc family, NSS use,
+    // canary without libc); for dynamic files it would be the largest read for nothing.
+    let wants_symtab =
+        raw.dynamic.needed.is_empty() && !raw.segments.iter().any(|s| s.p_type == PT_INTERP);
+    // (dynamic?, table offset, table size, string table offset, string table size). Only the first table
+    // of each kind: the ELF specification allows one of each, and walking every copy that a crafted section
+    // table names would multiply the work by the number of headers.
+    let first = |t: u32| raw.sections.iter().flatten().find(move |s| s.sh_type == t);
+    let tables: Vec<(bool, u64, u64, u64, u64)> = first(SHT_DYNSYM)
+        .into_iter()
+        .chain(first(SHT_SYMTAB).filter(|_| wants_symtab))
+        .filter_map(|s| {
+            let strs = raw.sections.as_ref()?.get(s.link as usize)?;
+            Some((
+                s.sh_type == SHT_DYNSYM,
+                s.offset,
+                s.size,
+                strs.offset,
+                strs.size,
+            ))
+        })
+        .collect();
+    let mut dynsym_from_sections = false;
+    for (dynamic, offset, size, str_offset, str_size) in tables {
+        let count = size / if r.is64 { 24 } else { 16 };
+        match walk_symbols(r, offset, count, str_offset, str_size, dynamic, &mut facts) {
+            Ok(()) => {
+                if dynamic {
+                    facts.have_dynsym = true;
+                    dynsym_from_sections = true;
+                } else {
+                    facts.have_symtab = true;
+                }
+            }
+            Err(e) => problems.push(problem_from(&e, "symbol table")),
+        }
+    }
+    if !dynsym_from_sections {
+        // Without a section table, the dynamic symbols are still reachable through DT_SYMTAB; the count
+        // comes from the hash tables.
+        if let Some(()) = dynsym_from_segments(r, raw, &mut facts) {
+            facts.have_dynsym = true;
+        }
+    }
+    raw.symbols = facts;
+}
+
+pub(crate) fn dynsym_from_segments<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &Raw,
+    facts: &mut SymbolFacts,
+) -> Option<()> {
+    let find = |t: u64| raw.dyn_value(t);
+    let symtab = vaddr_to_offset(&raw.segments, find(DT_SYMTAB)?, 1)?;
+    let strsz = find(DT_STRSZ)?;
+    let strtab = vaddr_to_offset(&raw.segments, find(DT_STRTAB)?, strsz.max(1))?;
+    let count = if let Some(h) = find(DT_HASH) {
+        let off = vaddr_to_offset(&raw.segments, h, 8)?;
+        let b = r.bytes(off, 8, "DT_HASH header").ok()?;
+        u64::from(r.u32(b, 4))
+    } else {
+        gnu_hash_symbol_count(r, raw, find(DT_GNU_HASH)?)?
+    };
+    walk_symbols(r, symtab, count, strtab, strsz, true, facts).ok()
+}
+
+/// The number of dynamic symbols according to a GNU hash table (the highest index reached by any chain).
+pub(crate) fn gnu_hash_symbol_count<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    raw: &Raw,
+    addr: u64,
+) -> Option<u64> {
+    let off = vaddr_to_offset(&raw.segments, addr, 16)?;
+    let h = r.bytes(off, 16, "DT_GNU_HASH header").ok()?;
+    let nbuckets = u64::from(r.u32(h, 0));
+    let symoffset = u64::from(r.u32(h, 4));
+    let bloom_size = u64::from(r.u32(h, 8));
+    let word = r.word_size() as u64;
+    let buckets_off = off
+        .checked_add(16)?
+        .checked_add(bloom_size.checked_mul(word)?)?;
+    let buckets = r
+        .bytes(buckets_off, nbuckets.checked_mul(4)?, "DT_GNU_HASH buckets")
+        .ok()?;
+    let mut max = 0u64;
+    for i in 0..nbuckets as usize {
+        max = max.max(u64::from(r.u32(buckets, i * 4)));
+    }
+    if max < symoffset {
+        return Some(symoffset);
+    }
+    let chains_off = buckets_off.checked_add(nbuckets * 4)?;
+    // Follow the last chain to its end (bit 0 set), bounded by the symbol limit. Read in chunks: one small
+    // read per entry would leave a lazily read file (the web page's) caching millions of 4-byte pieces.
+    const CHUNK: u64 = 4096;
+    let mut idx = max;
+    while idx - symoffset < MAX_SYMBOLS {
+        let at = chains_off.checked_add((idx - symoffset) * 4)?;
+        let n = CHUNK
+            .min(MAX_SYMBOLS - (idx - symoffset))
+            .min(r.len.saturating_sub(at) / 4);
+        if n == 0 {
+            return None;
+        }
+        let c = r.bytes(at, n * 4, "DT_GNU_HASH chain").ok()?;
+        // Bit 0 of each 32-bit entry: in its first byte (little endian) or its last (big endian).
+        let low = if r.big { 3 } else { 0 };
+        match c.chunks_exact(4).position(|e| e[low] & 1 == 1) {
+            Some(i) => return Some(idx + i as u64 + 1),
+            None => idx += n,
+        }
+    }
+    Some(idx + 1)
+}
+
+pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
+    r: &Reader<'a, R>,
+    offset: u64,
+    count: u64,
+    stroff: u64,
+    strsize: u64,
+    dynamic: bool,
+    facts: &mut SymbolFacts,
+) -> Result<(), InspectError> {
+    let entsize = if r.is64 { 24u64 } else { 16 };
+    let count = count.min(MAX_SYMBOLS);
+    if strsize == 0 {
+        return Ok(());
+    }
+    // Read the string table once (bounded); symbol names index into it.
+    let strs = r.bytes(stroff, strsize, "symbol string table")?;
+    const CHUNK: u64 = 4096;
+    let mut i = 0u64;
+    while i < count {
+        let n = (count - i).min(CHUNK);
+        let table = r.bytes(offset + i * entsize, n * entsize, "symbol table")?;
+        for j in 0..n as usize {
+            let s = &table[j * entsize as usize..];
+            let (name, shndx) = if r.is64 {
+                (r.u32(s, 0), r.u16(s, 6))
+            } else {
+                (r.u32(s, 0), r.u16(s, 14))
+            };
+            let Some(tail) = strs.get(name as usize..) else {
+                continue;
+            };
+            // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
+            let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+            let name = match memchr::memchr(0, window) {
+                Some(end) => SymbolName {
+                    bytes: &window[..end],
+                    whole: true,
+                },
+                // The end of the table ends the last name too.
+                None => SymbolName {
+                    bytes: window,
+                    whole: tail.len() <= MAX_SYMBOL_NAME_SCAN,
+                },
+            };
+            if name.bytes.is_empty() {
+                continue;
+            }
+            note_symbol(name, shndx == 0, dynamic, facts);
+        }
+        i += n;
+    }
+    Ok(())
+}
+
+/// The start of a symbol's name: all of it when `whole`, else its first [`MAX_SYMBOL_NAME_SCAN`] bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct SymbolName<'a> {
+    bytes: &'a [u8],
+    whole: bool,
+}
+
+pub(crate) fn note_symbol(
+    name: SymbolName,
+    undefined: bool,
+    dynamic: bool,
+    facts: &mut SymbolFacts,
+) {
+    let SymbolName { bytes: name, whole } = name;
+    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions). Dynamic
+    // symbol names carry no `@version` suffix (versions live in .gnu.version).
+    if dynamic && undefined && whole && is_hardening_import(name) {
+        if let Ok(s) = std::str::from_utf8(name) {
+            if !facts.imports.contains(s) {
+                facts.imports.insert(s.to_string());
+            }
+        }
+    }
+    // Every other name looked for starts with `_`, `r` or `m`, and none is a C++ name (`_Z...`, the bulk
+    // of large symbol tables) except Rust's panic machinery: most symbols stop at the first compares.
+    match name.first() {
+        Some(b'_') if name.starts_with(b"_Z") => {
+            if name.starts_with(b"_ZN4core9panicking") {
+                facts.rust_symbols = true;
+            }
+            return;
+        }
+        Some(b'_' | b'r' | b'm') => {}
+        _ => return,
+    }
+    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name. A name cut short
+    // without a `@` in sight matches no whole name, only prefixes.
+    let (bare, bare_whole) = match memchr::memchr(b'@', name) {
+        Some(at) => (&name[..at], true),
+        None => (name, whole),
+    };
+    if bare.starts_with(b"__nss_") {
+        facts.nss_symbols += 1;
+    }
+    if bare.starts_with(b"_ZN4core9panicking") {
+        facts.rust_symbols = true;
+    }
+    if !bare_whole {
+        return;
+    }
+    if bare == b"rust_begin_unwind" {
+        facts.rust_symbols = true;
+    }
+    if GO_SYMBOLS.iter().any(|g| g.as_bytes() == bare) {
+        facts.go_symbols = true;
+    }
+    // Compared as bytes: no UTF-8 check or allocation unless it matches.
+    if !undefined {
+        if let Some(m) = MARKER_SYMBOLS.iter().find(|m| m.as_bytes() == bare) {
+            facts.markers.insert(m);
+        }
+    }
+}
+
+/// Symbols only Go's runtime defines.
+pub(crate) const GO_SYMBOLS: &[&str] = &["runtime.main", "runtime.goexit"];
+
+/// The imports that hardening checks look at, besides `__*_chk` and [`FORTIFIABLE`].
+pub(crate) const CANARY_IMPORTS: &[&str] = &[
+    "__stack_chk_fail",
+    "__stack_chk_guard",
+    "__intel_security_cookie",
+];
+
+/// The longest whole name the symbol walk compares: every one must fit in [`MAX_SYMBOL_NAME_SCAN`] with its
+/// terminating NUL (or `@`), or it could never match.
+pub(crate) const fn longest_symbol_looked_for() -> usize {
+    const fn longest(names: &[&str], extra: usize) -> usize {
+        let mut max = 0;
+        let mut i = 0;
+        while i < names.len() {
+            if names[i].len() + extra > max {
+                max = names[i].len() + extra;
+            }
+            i += 1;
+        }
+        max
+    }
+    let lists = [
+        longest(MARKER_SYMBOLS, 0),
+        longest(GO_SYMBOLS, 0),
+        longest(CANARY_IMPORTS, 0),
+        // `__name_chk`, the fortified form of each.
+        longest(FORTIFIABLE, "__".len() + "_chk".len()),
+        "rust_begin_unwind".len(),
+        "_ZN4core9panicking".len(),
+    ];
+    let mut max = 0;
+    let mut i = 0;
+    while i < lists.len() {
+        if lists[i] > max {
+            max = lists[i];
+        }
+        i += 1;
+    }
+    max
+}
+
+const _: () = assert!(longest_symbol_looked_for() < MAX_SYMBOL_NAME_SCAN);
+
+pub(crate) fn is_hardening_import(name: &[u8]) -> bool {
+    if name.first() == Some(&b'_') {
+        return (name.starts_with(b"__") && name.ends_with(b"_chk"))
+            || CANARY_IMPORTS.iter().any(|c| c.as_bytes() == name);
+    }
+    FORTIFIABLE
+        .binary_search_by(|f| f.as_bytes().cmp(name))
+        .is_ok()
+}
+
+/// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE` (sorted: searched by bisection).
+pub(crate) const FORTIFIABLE: &[&str] = &[
+    "asprintf",
+    "confstr",
+    "dprintf",
+    "explicit_bzero",
+    "fdelt",
+    "fgets",
+    "fgets_unlocked",
+    "fgetws",
+    "fgetws_unlocked",
+    "fprintf",
+    "fread",
+    "fread_unlocked",
+    "fwprintf",
+    "getcwd",
+    "getdomainname",
+    "getgroups",
+    "gethostname",
+    "getlogin_r",
+    "gets",
+    "getwd",
+    "longjmp",
+    "mbsnrtowcs",
+    "mbsrtowcs",
+    "mbstowcs",
+    "memcpy",
+    "memmove",
+    "mempcpy",
+    "memset",
+    "obstack_printf",
+    "obstack_vprintf",
+    "poll",
+    "ppoll",
+    "pread",
+    "pread64",
+    "printf",
+    "ptsname_r",
+    "read",
+    "readlink",
+    "readlinkat",
+    "realpath",
+    "recv",
+    "recvfrom",
+    "snprintf",
+    "sprintf",
+    "stpcpy",
+    "stpncpy",
+    "strcat",
+    "strcpy",
+    "strlcat",
+    "strlcpy",
+    "strncat",
+    "strncpy",
+    "swprintf",
+    "syslog",
+    "ttyname_r",
+    "vasprintf",
+    "vdprintf",
+    "vfprintf",
+    "vfwprintf",
+    "vprintf",
+    "vsnprintf",
+    "vsprintf",
+    "vswprintf",
+    "vsyslog",
+    "vwprintf",
+    "wcpcpy",
+    "wcpncpy",
+    "wcrtomb",
+    "wcscat",
+    "wcscpy",
+    "wcsncat",
+    "wcsncpy",
+    "wcsnrtombs",
+    "wcsrtombs",
+    "wcstombs",
+    "wctomb",
+    "wmemcpy",
+    "wmemmove",
+    "wmempcpy",
+    "wmemset",
+    "wprintf",
+];
