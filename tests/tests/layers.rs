@@ -1,5 +1,5 @@
-//! The layers of the command-line crate (action/src) and of the core library (core/src), as their lib.rs
-//! and the README's Layout describe them: imports point one way, from the top down to the leaves. Read from the sources: every
+//! The layers of the command-line crate (action/src), the core library (core/src) and the web page
+//! (web/src), as their lib.rs, the README's Layout and web/DESIGN.md describe them: imports point one way, from the top down to the leaves. Read from the sources: every
 //! `crate::name` path and `use crate::{...}` list names the top-level module a file depends on. A module may
 //! use its own submodules and modules of a lower layer only; so no circle can form between the top-level
 //! modules, `engine` never reaches `ci`, and nothing reaches `cli` or `commands`. Clap's types stay in `cli`.
@@ -40,6 +40,16 @@ const CORE_LAYERS: &[&[&str]] = &[
     &[
         "blocks", "sniff", "error", "model", "escape", "limits", "units",
     ],
+];
+
+/// The modules of web/src by layer: the component and its worker queue on the views, the views on the state
+/// types; the worker (and the file reading it does) beside them, on the protocol.
+const WEB_LAYERS: &[&[&str]] = &[
+    &["lib"],
+    &["app"],
+    &["view", "files"],
+    &["worker"],
+    &["state", "protocol"],
 ];
 
 fn repo() -> PathBuf {
@@ -209,6 +219,13 @@ fn the_command_line_crate_imports_only_downwards() {
 fn the_core_library_imports_only_downwards() {
     let src = repo().join("core/src");
     let bad = violations(&src, CORE_LAYERS);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn the_web_page_imports_only_downwards() {
+    let src = repo().join("web/src");
+    let bad = violations(&src, WEB_LAYERS);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 

@@ -16,42 +16,11 @@ use yew::prelude::*;
 
 use crate::files;
 use crate::protocol::{Request, Response};
+use crate::state::{Entry, ExportFormat, Pane, State};
 use crate::view;
 
 /// How long one file may take before its worker is stopped and the file marked failed.
 const JOB_TIMEOUT_MS: u32 = 30_000;
-
-pub struct Entry {
-    pub id: u32,
-    pub name: String,
-    pub size: u64,
-    pub state: State,
-}
-
-pub enum State {
-    Queued,
-    Reading,
-    Done {
-        report: Box<FileReport>,
-        bytes_read: u64,
-        millis: f64,
-    },
-    /// The worker stopped or timed out on this file: core's entry for a file that could not be read.
-    Failed(Box<FileReport>),
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Detail,
-    Compare,
-}
-
-#[derive(Clone, Copy)]
-pub enum ExportFormat {
-    Json,
-    Markdown,
-    Sarif,
-}
 
 pub enum Msg {
     Add(Vec<(String, File)>),
@@ -87,16 +56,6 @@ struct WorkerHandle {
     worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
-}
-
-impl Entry {
-    /// The entry's answer, once there is one (what the summary counts and the export writes).
-    pub fn answer(&self) -> Option<&FileReport> {
-        match &self.state {
-            State::Done { report, .. } | State::Failed(report) => Some(report),
-            State::Queued | State::Reading => None,
-        }
-    }
 }
 
 impl Drop for WorkerHandle {

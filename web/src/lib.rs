@@ -9,6 +9,7 @@
 pub mod app;
 pub mod files;
 pub mod protocol;
+pub mod state;
 pub mod view;
 pub mod worker;
 

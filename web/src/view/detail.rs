@@ -1,97 +1,6 @@
-//! How one entry, or two compared, look: banners, fact lists and the `objdump -x`-like tables. Every value
-//! shown is a field of core's report model; nothing is decided here except colours and words.
+//! One entry in full: its banner, findings, facts and the `objdump -x`-like tables.
 
-use static_build_core::units::human_size;
-use static_build_core::{
-    diff_reports, Binary, Check, FileReport, Outcome, Policy, Report, Severity, Status, Verdict,
-};
-use yew::prelude::*;
-
-use crate::app::{Entry, State};
-
-/// The verdict category a banner shows: the words for people, from core's verdict.
-pub fn category(v: Verdict) -> (&'static str, &'static str, &'static str) {
-    // (css class, icon, headline)
-    match v {
-        Verdict::Static => ("ok", "✔", "Static"),
-        Verdict::StaticPie => ("ok", "✔", "Static PIE"),
-        Verdict::DynamicExecutable | Verdict::DynamicPie => ("bad", "✘", "Dynamic"),
-        Verdict::InterpreterWithoutNeeded => ("warn", "⚠", "Needs a loader"),
-        Verdict::SharedLibrary | Verdict::RunnableSharedLibrary => ("info", "◧", "Shared library"),
-        Verdict::Relocatable => ("info", "◌", "Object file"),
-        Verdict::Core => ("info", "◌", "Core dump"),
-        Verdict::Ambiguous => ("warn", "?", "Ambiguous"),
-    }
-}
-
-pub fn state_id(s: &State) -> &'static str {
-    match s {
-        State::Queued => "queued",
-        State::Reading => "reading",
-        State::Done { .. } => "done",
-        State::Failed(_) => "failed",
-    }
-}
-
-/// `data-verdict` of a list item: the verdict id, `not-elf`, `error`, or empty while pending.
-pub fn verdict_id(s: &State) -> &'static str {
-    match s {
-        State::Done { report, .. } => match &report.outcome {
-            Outcome::Elf { binary } => binary.linkage.verdict.id(),
-            Outcome::Skipped { .. } => "not-elf",
-            Outcome::Error { .. } => "error",
-        },
-        State::Failed(_) => "error",
-        State::Queued | State::Reading => "",
-    }
-}
-
-/// Icon, css class and short label of a list item.
-pub fn entry_badge(e: &Entry) -> (&'static str, &'static str, String) {
-    match &e.state {
-        State::Queued => ("…", "pending", "queued".into()),
-        State::Reading => ("⟳", "pending", "reading…".into()),
-        State::Failed(_) => ("✘", "bad", "failed".into()),
-        State::Done { report, .. } => match &report.outcome {
-            Outcome::Elf { binary } => {
-                let (cls, icon, _) = category(binary.linkage.verdict);
-                (icon, cls, binary.linkage.verdict.label().into())
-            }
-            Outcome::Skipped { .. } => ("–", "muted", "not ELF".into()),
-            Outcome::Error { .. } => ("✘", "bad", "unreadable".into()),
-        },
-    }
-}
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
-}
-
-fn status_class(s: Status) -> &'static str {
-    match s {
-        Status::Yes => "yes",
-        Status::No => "no",
-        Status::NotApplicable => "na",
-        Status::Unknown => "unknown",
-    }
-}
-
-fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Yes => "yes",
-        Status::No => "no",
-        Status::NotApplicable => "not applicable",
-        Status::Unknown => "unknown",
-    }
-}
-
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "bad",
-        Severity::Warning => "warn",
-        Severity::Note => "info",
-    }
-}
+use super::*;
 
 /// The detail pane of one entry.
 pub fn entry_detail(e: &Entry) -> Html {
@@ -165,7 +74,7 @@ pub fn entry_detail(e: &Entry) -> Html {
     }
 }
 
-fn banner(report: &FileReport, b: &Binary) -> Html {
+pub(super) fn banner(report: &FileReport, b: &Binary) -> Html {
     let v = b.linkage.verdict;
     let (cls, icon, headline) = category(v);
     html! {
@@ -188,7 +97,7 @@ fn banner(report: &FileReport, b: &Binary) -> Html {
     }
 }
 
-fn findings(report: &FileReport) -> Html {
+pub(super) fn findings(report: &FileReport) -> Html {
     html! {
         <section class="card" data-testid="findings">
             <h3>{"Policy findings"}</h3>
@@ -209,32 +118,7 @@ fn findings(report: &FileReport) -> Html {
     }
 }
 
-/// A definition-list row; `fact` is the test hook (`data-fact`).
-fn row(fact: &'static str, label: &'static str, value: Html) -> Html {
-    html! {
-        <>
-            <dt>{ label }</dt>
-            <dd data-fact={fact}>{ value }</dd>
-        </>
-    }
-}
-
-fn list_or_none(items: &[String]) -> Html {
-    if items.is_empty() {
-        html! { <span class="muted">{"none"}</span> }
-    } else {
-        html! { <ul class="plain">{ for items.iter().map(|s| html! { <li><code>{ s }</code></li> }) }</ul> }
-    }
-}
-
-fn opt_code(v: &Option<String>) -> Html {
-    match v {
-        Some(s) => html! { <code>{ s }</code> },
-        None => html! { <span class="muted">{"none"}</span> },
-    }
-}
-
-fn linkage(b: &Binary) -> Html {
+pub(super) fn linkage(b: &Binary) -> Html {
     let d = &b.dynamic;
     let floor = match (&b.versions.glibc_floor, b.versions.glibc_private) {
         (Some(f), false) => html! { <code>{ format!("GLIBC_{f}") }</code> },
@@ -271,17 +155,7 @@ fn linkage(b: &Binary) -> Html {
     }
 }
 
-fn check_row(name: &'static str, c: &Check) -> Html {
-    html! {
-        <tr data-check={name}>
-            <th scope="row">{ name }</th>
-            <td><span class={classes!("pill", status_class(c.status))}>{ status_word(c.status) }</span></td>
-            <td class="why">{ &c.reason }</td>
-        </tr>
-    }
-}
-
-fn hardening(b: &Binary) -> Html {
+pub(super) fn hardening(b: &Binary) -> Html {
     let h = &b.hardening;
     let relro_status = match h.relro.level {
         static_build_core::RelroLevel::Full => "yes",
@@ -328,7 +202,7 @@ fn hardening(b: &Binary) -> Html {
     }
 }
 
-fn toolchain(b: &Binary) -> Html {
+pub(super) fn toolchain(b: &Binary) -> Html {
     let t = &b.toolchain;
     html! {
         <section class="card" data-testid="toolchain">
@@ -372,7 +246,7 @@ fn toolchain(b: &Binary) -> Html {
     }
 }
 
-fn problems(b: &Binary) -> Html {
+pub(super) fn problems(b: &Binary) -> Html {
     if b.problems.is_empty() {
         return html! {};
     }
@@ -388,7 +262,7 @@ fn problems(b: &Binary) -> Html {
     }
 }
 
-fn tables(b: &Binary) -> Html {
+pub(super) fn tables(b: &Binary) -> Html {
     let f = &b.format;
     let d = &b.detail;
     html! {
@@ -467,148 +341,5 @@ fn tables(b: &Binary) -> Html {
                 </table></div>
             </details>
         </section>
-    }
-}
-
-/// One row of the side-by-side table: label and the two values; rows that differ are marked.
-fn cmp_row(label: &'static str, a: String, b: String) -> Html {
-    let changed = a != b;
-    html! {
-        <tr class={classes!(changed.then_some("changed"))} data-compare={label} data-changed={changed.to_string()}>
-            <th scope="row">{ label }</th><td>{ a }</td><td>{ b }</td>
-        </tr>
-    }
-}
-
-fn facts_for_compare(r: &FileReport) -> Vec<(&'static str, String)> {
-    let Outcome::Elf { binary: b } = &r.outcome else {
-        return Vec::new();
-    };
-    let h = &b.hardening;
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    vec![
-        ("Verdict", b.linkage.verdict.label().to_string()),
-        ("Size", human_size(r.size)),
-        (
-            "Architecture",
-            format!("{} ({}-bit)", b.format.arch, b.format.bits),
-        ),
-        ("C library", b.libc.family.label().to_string()),
-        (
-            "Interpreter",
-            b.dynamic
-                .interpreter
-                .clone()
-                .unwrap_or_else(|| "none".into()),
-        ),
-        ("NEEDED", list(&b.dynamic.needed)),
-        ("RPATH / RUNPATH", {
-            let mut v = b.dynamic.rpath.clone();
-            v.extend(b.dynamic.runpath.iter().cloned());
-            list(&v)
-        }),
-        (
-            "glibc floor",
-            b.versions
-                .glibc_floor
-                .clone()
-                .unwrap_or_else(|| "none".into()),
-        ),
-        ("PIE", status_word(h.pie.status).into()),
-        ("RELRO", h.relro.level.label().into()),
-        ("BIND_NOW", status_word(h.bind_now.status).into()),
-        ("NX stack", status_word(h.nx.status).into()),
-        ("Stack canary", status_word(h.canary.status).into()),
-        ("FORTIFY", status_word(h.fortify.status).into()),
-        ("CET IBT", status_word(h.ibt.status).into()),
-        ("CET shadow stack", status_word(h.shstk.status).into()),
-        (
-            "Language",
-            b.toolchain
-                .language
-                .clone()
-                .unwrap_or_else(|| "unknown".into()),
-        ),
-        ("Findings", r.findings.len().to_string()),
-    ]
-}
-
-/// The compare view: a side-by-side table, then what core's diff calls a change (regressions first).
-pub fn compare(a: &Entry, b: &Entry) -> Html {
-    let (State::Done { report: ra, .. }, State::Done { report: rb, .. }) = (&a.state, &b.state)
-    else {
-        return html! { <p class="muted">{"Both files must be read first."}</p> };
-    };
-    let fa = facts_for_compare(ra);
-    let fb = facts_for_compare(rb);
-    // Core's diff matches entries by path: compare the two files under one name.
-    let one = |r: &FileReport| {
-        let mut rep = Report::new(env!("CARGO_PKG_VERSION"), Policy::default());
-        let mut e = r.clone();
-        e.path = "binary".into();
-        rep.push(e);
-        rep
-    };
-    let diff = diff_reports(&one(ra), &one(rb));
-    let size_change = rb.size as i128 - ra.size as i128;
-    html! {
-        <div class="card compare-card">
-            <div class="scroll"><table class="grid side-by-side" data-testid="compare-table">
-                <thead><tr><th></th><th title={a.name.clone()}>{ format!("A: {}", a.name) }</th><th title={b.name.clone()}>{ format!("B: {}", b.name) }</th></tr></thead>
-                <tbody>
-                    { for fa.iter().zip(fb.iter()).map(|((label, va), (_, vb))| cmp_row(label, va.clone(), vb.clone())) }
-                </tbody>
-            </table></div>
-            <p class="size-change" data-testid="size-change">
-                { if size_change == 0 { "Same size.".to_string() } else { format!("Size: {} {} ({:+.1}%)", if size_change > 0 { "grew by" } else { "shrank by" }, human_size(size_change.unsigned_abs() as u64), if ra.size > 0 { size_change as f64 * 100.0 / ra.size as f64 } else { 0.0 }) } }
-            </p>
-            <h3>{"What changed from A to B"}</h3>
-            if diff.changes.is_empty() {
-                <p class="muted" data-testid="no-changes">{"No change in linkage, glibc floor or hardening."}</p>
-            } else {
-                <ul class="changes" data-testid="changes">
-                    { for diff.changes.iter().map(|c| html! {
-                        <li class={if c.regression { "bad" } else { "ok" }} data-regression={c.regression.to_string()}>
-                            <span class="sev">{ if c.regression { "regression" } else { "change" } }</span>{ &c.message }
-                        </li>
-                    }) }
-                </ul>
-            }
-        </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_verdict_has_a_banner() {
-        for v in [
-            Verdict::Static,
-            Verdict::StaticPie,
-            Verdict::DynamicExecutable,
-            Verdict::DynamicPie,
-            Verdict::InterpreterWithoutNeeded,
-            Verdict::SharedLibrary,
-            Verdict::RunnableSharedLibrary,
-            Verdict::Relocatable,
-            Verdict::Core,
-            Verdict::Ambiguous,
-        ] {
-            let (_, _, headline) = category(v);
-            assert!(!headline.is_empty());
-        }
-        assert_eq!(category(Verdict::StaticPie).2, "Static PIE");
-        assert_eq!(
-            category(Verdict::InterpreterWithoutNeeded).2,
-            "Needs a loader"
-        );
     }
 }
