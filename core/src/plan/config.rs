@@ -1,0 +1,360 @@
+//! The schema of `static-build.toml`: presets, package managers, the per-preset tables, with the known keys
+//! (an unknown key is a warning naming its line) and what the planner knows of the project.
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    Go,
+    C,
+    Rust,
+    Script,
+}
+
+impl Preset {
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Go => "go",
+            Preset::C => "c",
+            Preset::Rust => "rust",
+            Preset::Script => "script",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PackageManager {
+    Apk,
+    Apt,
+    /// Install nothing (the image has everything).
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Network {
+    /// Docker's default bridge: package installs and module downloads work.
+    Bridge,
+    /// No network at all inside the build container.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CBuildSystem {
+    Make,
+    Cmake,
+    Configure,
+}
+
+/// The user's configuration: `static-build.toml`, with CLI flags applied on top by the caller.
+/// Every field is optional; [`resolve`] fills the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Config {
+    /// Name of the produced binary (default: the project directory's name).
+    pub name: Option<String>,
+    pub preset: Option<Preset>,
+    /// Targets to build (default `["amd64"]`).
+    pub targets: Vec<String>,
+    /// Build image for every target (default: `alpine:<pinned>` for the target's platform).
+    pub image: Option<String>,
+    /// Build image per target (`[images] arm64 = "..."`), before `image`.
+    pub images: BTreeMap<String, String>,
+    /// Package manager of the image (default: detected from the image name).
+    pub package_manager: Option<PackageManager>,
+    /// Extra packages to install before building (added to the preset's): a list for any image, or a
+    /// table with one list per package manager (`[packages] apk = [...] apt = [...]`).
+    pub packages: Packages,
+    /// Extra environment for the build (after the preset's, so it can override them).
+    pub env: BTreeMap<String, String>,
+    /// Replace the preset's build command (a shell command run in the project directory).
+    pub command: Option<String>,
+    /// For the `script` preset: the script to run (default `build_static.sh`).
+    pub script: Option<String>,
+    /// Files the build produces, relative to the project (default: the preset's).
+    pub outputs: Vec<String>,
+    /// Host directory that receives the outputs (default `out`).
+    pub out_dir: Option<String>,
+    pub network: Option<Network>,
+    /// Seconds a target's build may take (default 3600).
+    pub timeout: Option<u64>,
+    /// How many targets build at once (default 2).
+    pub jobs: Option<usize>,
+    /// Keep package downloads and toolchain caches in named volumes between runs (default true).
+    pub cache: Option<bool>,
+    /// Which builds share the cache volumes: by default the builds of this project only (its repository in CI,
+    /// its directory elsewhere); builds with the same `cache-key` share theirs.
+    pub cache_key: Option<String>,
+    /// Largest output file a build may return, e.g. `2g` (default 1 GiB).
+    pub max_output_size: Option<String>,
+    /// Most processes and threads a build container may run at once (default 4096; 0 for no limit).
+    pub pids_limit: Option<i64>,
+    /// Linux capabilities to give the build containers on top of the few that package installs need.
+    pub capabilities: Vec<String>,
+    /// Docker's `no-new-privileges`: set-user-ID programs (`sudo`, `su`) give a build no privileges (default
+    /// true).
+    pub no_new_privileges: Option<bool>,
+    /// Memory limit of each build container, e.g. `4g`, `512m` (default: none).
+    pub memory: Option<String>,
+    /// CPU limit of each build container, e.g. `2` or `1.5` (default: none).
+    pub cpus: Option<f64>,
+    pub go: GoConfig,
+    pub rust: RustConfig,
+    pub c: CConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct GoConfig {
+    /// cgo on or off (default: on when the project's own code imports "C").
+    pub cgo: Option<bool>,
+    /// Build tags added to `netgo,osusergo`.
+    pub tags: Vec<String>,
+    /// Build a static-pie (needs cgo and the external linker).
+    pub static_pie: bool,
+    /// Extra `-ldflags` (e.g. `-s -w`, `-X main.version=1.0`).
+    pub ldflags: Option<String>,
+    /// Package to build (default `.`).
+    pub package: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct RustConfig {
+    /// Binary to build (default: the project name). The output is still named after the project
+    /// (`out/<name>-<target>`).
+    pub bin: Option<String>,
+    /// Cargo package of a workspace that holds the binary (`cargo build -p`; default: cargo's choice).
+    pub package: Option<String>,
+    pub features: Vec<String>,
+    /// Build for the musl variant of the image's own triple (`x86_64-unknown-linux-gnu` becomes
+    /// `x86_64-unknown-linux-musl`, `armv7-unknown-linux-gnueabihf` becomes `armv7-unknown-linux-musleabihf`), so
+    /// a glibc-hosted toolchain still makes musl binaries; with rustup in the image, a missing target is added.
+    /// A no-op on musl-hosted toolchains (Alpine).
+    pub musl: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct CConfig {
+    /// Default: detected (CMakeLists.txt, configure, Makefile).
+    pub build_system: Option<CBuildSystem>,
+    /// Extra arguments of the configure step (`./configure`, or `cmake -S . -B build`), or of `make` for a
+    /// plain Makefile: `["--without-simd"]`, `["-DUSE_SSH=libssh2"]`.
+    pub args: Vec<String>,
+}
+
+/// Extra packages: the same names for every image, or names per package manager (Alpine and Debian name the
+/// same library differently: `zlib-dev zlib-static` against `zlib1g-dev`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Packages {
+    All(Vec<String>),
+    ByManager {
+        #[serde(default)]
+        apk: Vec<String>,
+        #[serde(default)]
+        apt: Vec<String>,
+    },
+}
+
+impl Default for Packages {
+    fn default() -> Self {
+        Packages::All(Vec::new())
+    }
+}
+
+impl Packages {
+    /// The packages for one package manager.
+    pub fn for_manager(&self, pm: PackageManager) -> &[String] {
+        match (self, pm) {
+            (Packages::All(all), _) => all,
+            (Packages::ByManager { apk, .. }, PackageManager::Apk) => apk,
+            (Packages::ByManager { apt, .. }, PackageManager::Apt) => apt,
+            (Packages::ByManager { .. }, PackageManager::None) => &[],
+        }
+    }
+
+    /// Add packages for every package manager (command-line `--package`).
+    pub fn add_everywhere(&mut self, extra: &[String]) {
+        match self {
+            Packages::All(all) => all.extend(extra.iter().cloned()),
+            Packages::ByManager { apk, apt } => {
+                apk.extend(extra.iter().cloned());
+                apt.extend(extra.iter().cloned());
+            }
+        }
+    }
+}
+
+/// What the caller knows about the project on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectFacts {
+    /// A stable identity of the project (a hash of its repository in CI, of its directory elsewhere): builds
+    /// share cache volumes only with builds of the same project.
+    pub project_key: String,
+    /// The project directory's name.
+    pub dir_name: String,
+    /// Names of the files at the project's top level.
+    pub top_level_files: Vec<String>,
+    /// Whether the project's own Go code imports "C".
+    pub go_uses_cgo: bool,
+}
+
+impl ProjectFacts {
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.top_level_files.iter().any(|f| f == name)
+    }
+}
+
+pub(crate) const KNOWN_KEYS: &[&str] = &[
+    "name",
+    "preset",
+    "targets",
+    "image",
+    "images",
+    "package-manager",
+    "packages",
+    "env",
+    "command",
+    "script",
+    "outputs",
+    "out-dir",
+    "network",
+    "timeout",
+    "jobs",
+    "cache",
+    "cache-key",
+    "max-output-size",
+    "pids-limit",
+    "capabilities",
+    "no-new-privileges",
+    "memory",
+    "cpus",
+    "go",
+    "rust",
+    "c",
+    "policy",
+];
+pub(crate) const GO_KEYS: &[&str] = &["cgo", "tags", "static-pie", "ldflags", "package"];
+pub(crate) const RUST_KEYS: &[&str] = &["bin", "package", "features", "musl"];
+pub(crate) const C_KEYS: &[&str] = &["build-system", "args"];
+pub(crate) const PACKAGES_KEYS: &[&str] = &["apk", "apt"];
+
+impl Config {
+    /// Parse `static-build.toml`. Unknown keys come back as warnings with their line, not errors. A
+    /// `[policy]` table is accepted and left to the policy parser.
+    pub fn from_toml(text: &str) -> Result<(Config, Vec<String>), PlanError> {
+        // Typed straight from the text, so that a type error names its line and column. Unknown keys are
+        // ignored by this pass and found by the next one.
+        let config: Config = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
+        let doc: toml::Table = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
+        let mut unknown: Vec<String> = Vec::new();
+        for (k, v) in &doc {
+            if !KNOWN_KEYS.contains(&k.as_str()) {
+                unknown.push(k.clone());
+            }
+            let sub = match k.as_str() {
+                "go" => GO_KEYS,
+                "rust" => RUST_KEYS,
+                "c" => C_KEYS,
+                // A key written after `[packages]` lands in that table (e.g. `cache = false`): say so.
+                "packages" => PACKAGES_KEYS,
+                _ => continue,
+            };
+            if let Some(t) = v.as_table() {
+                for sk in t.keys().filter(|sk| !sub.contains(&sk.as_str())) {
+                    unknown.push(format!("{k}.{sk}"));
+                }
+            }
+        }
+        Ok((config, unknown_key_warnings(text, &unknown)))
+    }
+}
+
+/// One warning per unknown key with the line that sets it, up to [`MAX_CONFIG_WARNINGS`], then one that
+/// counts the rest. Linear: the file's key lines are indexed once.
+///
+/// [`MAX_CONFIG_WARNINGS`]: crate::limits::MAX_CONFIG_WARNINGS
+pub fn unknown_key_warnings(text: &str, unknown: &[String]) -> Vec<String> {
+    if unknown.is_empty() {
+        return Vec::new();
+    }
+    let lines = KeyLines::index(text);
+    let max = crate::limits::MAX_CONFIG_WARNINGS;
+    let mut warnings: Vec<String> = unknown
+        .iter()
+        .take(max)
+        .map(|k| {
+            let at = lines
+                .line(k)
+                .map(|n| format!(" (line {n})"))
+                .unwrap_or_default();
+            format!("unknown key `{}` ignored{at}", crate::escape::one_line(k))
+        })
+        .collect();
+    if unknown.len() > max {
+        warnings.push(format!(
+            "{} more unknown keys ignored (only the first {max} are listed)",
+            unknown.len() - max
+        ));
+    }
+    warnings
+}
+
+/// Where each key of a TOML file is set: `key = ...` at the top level, `key = ...` under `[table]` (as
+/// `table.key`), dotted keys, and table headers. Built in one pass over the lines; the first line wins.
+/// An approximation for messages: keys inside inline tables and multi-line values are not indexed.
+pub struct KeyLines {
+    lines: std::collections::HashMap<String, u32>,
+}
+
+impl KeyLines {
+    pub fn index(text: &str) -> KeyLines {
+        let mut lines = std::collections::HashMap::new();
+        let mut table = String::new();
+        for (n, l) in text.lines().enumerate() {
+            let Ok(line_no) = u32::try_from(n + 1) else {
+                break;
+            };
+            let t = l.trim();
+            if let Some(header) = t.strip_prefix('[') {
+                let header = header.trim_start_matches('[');
+                let name = header.split(']').next().unwrap_or("");
+                table = dotted(name);
+                lines.entry(table.clone()).or_insert(line_no);
+                continue;
+            }
+            let Some((key, _)) = t.split_once('=') else {
+                continue;
+            };
+            let key = dotted(key);
+            if key.is_empty() || key.starts_with('#') {
+                continue;
+            }
+            let path = if table.is_empty() {
+                key
+            } else {
+                format!("{table}.{key}")
+            };
+            lines.entry(path).or_insert(line_no);
+        }
+        KeyLines { lines }
+    }
+
+    /// The 1-based line that sets the key `path` (`go.flavour`), if it was found.
+    pub fn line(&self, path: &str) -> Option<u32> {
+        self.lines.get(path).copied()
+    }
+}
+
+/// A TOML key as written (`a . "b"`) in the dotted form used for lookups (`a.b`).
+pub(crate) fn dotted(key: &str) -> String {
+    key.split('.')
+        .map(|part| part.trim().trim_matches(['"', '\'']))
+        .collect::<Vec<_>>()
+        .join(".")
+}

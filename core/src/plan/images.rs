@@ -1,0 +1,98 @@
+//! Build images: the default, the package manager an image uses, the install command, and the cache volume
+//! with the variables that put each tool's cache in it.
+
+use super::*;
+
+pub(crate) fn default_image(_target: &TargetSpec) -> String {
+    // Docker picks the platform's variant of the multi-architecture image from the container's platform.
+    format!("alpine:{ALPINE_VERSION}")
+}
+
+/// The repository name of an image reference, without registry, namespace, tag or digest.
+pub(crate) fn image_repo(image: &str) -> &str {
+    let repo = image.rsplit('/').next().unwrap_or(image);
+    repo.split([':', '@']).next().unwrap_or(repo)
+}
+
+pub(crate) fn detect_package_manager(image: &str) -> Option<PackageManager> {
+    match image_repo(image) {
+        "alpine" => Some(PackageManager::Apk),
+        "debian" | "ubuntu" | "buildpack-deps" => Some(PackageManager::Apt),
+        n if n.starts_with("golang") || n.starts_with("rust") => {
+            // Official language images: `-alpine` variants use apk, the rest are Debian.
+            Some(if image.contains("alpine") {
+                PackageManager::Apk
+            } else {
+                PackageManager::Apt
+            })
+        }
+        _ if image.contains("alpine") => Some(PackageManager::Apk),
+        _ => None,
+    }
+}
+
+pub(crate) fn install_command(
+    pm: PackageManager,
+    packages: &[String],
+    cached: bool,
+) -> Option<String> {
+    if packages.is_empty() {
+        return None;
+    }
+    let list = packages
+        .iter()
+        .map(|p| shell_quote(p))
+        .collect::<Vec<_>>()
+        .join(" ");
+    match (pm, cached) {
+        (PackageManager::Apk, false) => Some(format!("apk add {list}")),
+        (PackageManager::Apk, true) => Some(format!(
+            "mkdir -p {CACHE_DIR}/apk && apk add --cache-dir {CACHE_DIR}/apk {list}"
+        )),
+        (PackageManager::Apt, false) => Some(format!(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {list}"
+        )),
+        (PackageManager::Apt, true) => Some(format!(
+            "mkdir -p {CACHE_DIR}/apt/partial && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dir::Cache::archives={CACHE_DIR}/apt {list}"
+        )),
+        (PackageManager::None, _) => None,
+    }
+}
+
+/// The cache variables each preset's toolchain honours, pointed into the cache volume. Cargo's target
+/// directory is there too, so that a second build recompiles no dependency (the project's files keep their
+/// modification times in the container, so cargo still rebuilds what changed).
+pub(crate) fn cache_env(preset: Preset) -> Vec<(String, String)> {
+    let v = |k: &str, sub: &str| (k.to_string(), format!("{CACHE_DIR}/{sub}"));
+    match preset {
+        Preset::Go => vec![v("GOCACHE", "go-build"), v("GOMODCACHE", "go-mod")],
+        Preset::Rust => vec![
+            v("CARGO_HOME", "cargo"),
+            v("CARGO_TARGET_DIR", "cargo-target"),
+        ],
+        Preset::C | Preset::Script => vec![v("CCACHE_DIR", "ccache")],
+    }
+}
+
+/// Where the distributions put ccache's compiler links (`gcc`, `cc`, `g++`... that run ccache): Alpine's,
+/// then Debian's. First on `PATH`, they make every compiler call of a build go through ccache.
+pub const CCACHE_LINK_DIRS: &[&str] = &["/usr/lib/ccache/bin", "/usr/lib/ccache"];
+
+/// A volume name from the image, target, preset and project key (Docker volume names allow `[a-zA-Z0-9_.-]`).
+pub(crate) fn cache_volume_name(image: &str, target: &str, preset: Preset, key: &str) -> String {
+    let image: String = image
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    format!(
+        "static-build-cache_{}_{target}_{image}_{key}",
+        preset.label()
+    )
+}
