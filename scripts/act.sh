@@ -17,8 +17,8 @@ cd "$(dirname "$0")/.."
 ACT_MIN=0.2.80
 PACKAGES="bash curl ca-certificates coreutils git tar"
 
-die() { echo "act.sh: ERROR: $*" >&2; exit 1; }
-log() { echo "act.sh: $*" >&2; }
+SB_NAME=act.sh
+. scripts/lib.sh
 
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 

@@ -17,15 +17,10 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 WORK=${STATIC_BUILD_IMAGE_WORK:-$PWD/target/builder-images}
 HASH=$(printf '%s\n' "$SUITE" "$PACKAGES" "$(sha256sum <"$0")" | sha256sum | cut -c1-12)
 
-die() { echo "builder-images: ERROR: $*" >&2; exit 1; }
-log() { echo "builder-images: $*" >&2; }
+SB_NAME=builder-images
+. scripts/lib.sh
 
-command -v debootstrap >/dev/null || {
-  log "installing debootstrap"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null \
-    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; } \
-    || die "cannot install debootstrap"
-}
+command -v debootstrap >/dev/null || apt_install debootstrap
 docker info >/dev/null 2>&1 || die "no Docker engine: run scripts/docker.sh"
 
 platform_of() {

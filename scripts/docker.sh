@@ -3,31 +3,28 @@
 # missing and starts dockerd when none is running (there is no systemd on these machines). Idempotent.
 set -euo pipefail
 
-say() { printf 'docker: %s\n' "$*"; }
-die() { echo "docker: ERROR: $*" >&2; exit 1; }
+SB_NAME=docker
+. "$(dirname "$0")/lib.sh"
 
 if docker info >/dev/null 2>&1; then
-  say "engine running ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  log "engine running ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
   exit 0
 fi
 
 if ! command -v dockerd >/dev/null 2>&1; then
-  say "installing docker.io"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null || die "apt-get update failed"
-  apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null || die "apt-get install docker.io failed"
+  apt_install docker.io iptables
 fi
 
 # A daemon killed with its session leaves its pid file behind; remove it only when no dockerd is alive.
 if ! pgrep -x dockerd >/dev/null 2>&1; then
   rm -f /var/run/docker.pid
-  say "starting dockerd (log: /var/log/dockerd.log)"
+  log "starting dockerd (log: /var/log/dockerd.log)"
   setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
 fi
 
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
-    say "engine running ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+    log "engine running ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
     exit 0
   fi
   sleep 1

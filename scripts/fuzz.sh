@@ -24,8 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-die() { echo "fuzz: ERROR: $*" >&2; exit 1; }
-log() { echo "fuzz: $*"; }
+SB_NAME=fuzz
+. scripts/lib.sh
 
 SECONDS_TOTAL=${FUZZ_SECONDS:-75}
 TIMEOUT=${FUZZ_TIMEOUT:-5}

@@ -13,8 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-die() { echo "release-build: ERROR: $*" >&2; exit 1; }
-log() { echo "release-build: $*" >&2; }
+SB_NAME=release-build
+. scripts/lib.sh
 
 RECIPE=release/static-build.toml
 SELF=scripts/release-build.sh

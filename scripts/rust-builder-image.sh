@@ -13,8 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-die() { echo "rust-builder-image: ERROR: $*" >&2; exit 1; }
-log() { echo "rust-builder-image: $*" >&2; }
+SB_NAME=rust-builder-image
+. scripts/lib.sh
 
 command -v rustc >/dev/null && command -v cargo >/dev/null \
   || die "no Rust toolchain: install rustup (https://rustup.rs) and run 'rustup default stable'"

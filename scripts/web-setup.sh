@@ -18,39 +18,22 @@ CHROMEDRIVER=/usr/bin/chromedriver
 WASM_TARGET=wasm32-unknown-unknown
 CARGO_BIN=${CARGO_HOME:-$HOME/.cargo}/bin
 
-die() { echo "web-setup: ERROR: $*" >&2; exit 1; }
-step() { printf 'web-setup: %-34s %s\n' "$1" "$2"; }
+SB_NAME=web-setup
+. scripts/lib.sh
 
 # --- Chromium and chromedriver (Debian packages) ---------------------------------------------------------
 if [ -x "$CHROMIUM" ] && [ -x "$CHROMEDRIVER" ]; then
   step "chromium, chromium-driver" "present"
 else
   step "chromium, chromium-driver" "missing, installing (about 40 s)"
-  command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script supports Debian/Ubuntu only"
-  SUDO=()
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || die "not root and sudo is not available; run as root"
-    SUDO=(sudo)
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get update -qq >/dev/null || die "apt-get update failed"
-  "${SUDO[@]}" apt-get install -y -qq chromium chromium-driver >/dev/null \
-    || die "apt-get install chromium chromium-driver failed"
+  apt_install chromium chromium-driver
   [ -x "$CHROMIUM" ] || die "$CHROMIUM is still missing after apt-get install chromium"
   [ -x "$CHROMEDRIVER" ] || die "$CHROMEDRIVER is still missing after apt-get install chromium-driver"
   step "chromium, chromium-driver" "installed"
 fi
 
 # --- Rust target ----------------------------------------------------------------------------------------
-command -v rustup >/dev/null 2>&1 || die "rustup not found (needed for 'rustup target add'); install Rust with rustup"
-if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
-  step "rustup $WASM_TARGET" "present"
-else
-  step "rustup $WASM_TARGET" "adding"
-  rustup target add "$WASM_TARGET" >/dev/null 2>&1 || die "rustup target add $WASM_TARGET failed"
-  rustup target list --installed | grep -qx "$WASM_TARGET" || die "$WASM_TARGET still missing after rustup target add"
-  step "rustup $WASM_TARGET" "added"
-fi
+rustup_target "$WASM_TARGET"
 
 # --- wasm-bindgen CLI, pinned to Cargo.lock -------------------------------------------------------------
 [ -f Cargo.lock ] || die "Cargo.lock not found in $(pwd)"
@@ -76,8 +59,8 @@ else
   command -v cargo >/dev/null 2>&1 || die "cargo not found; install Rust with rustup"
   step "wasm-bindgen-cli $want" "have ${have_bg:-none}, installing (about 6 minutes)"
   log=${TMPDIR:-/tmp}/web-setup-wasm-bindgen-cli.log
-  # No --locked: the CLI's own lockfile pins a crate version that this registry does not serve
-  # (see /work/shared/reference/environment.md, "Web toolchain").
+  # No --locked: the CLI's own lockfile pins a crate version that the crates registry mirror of these
+  # machines does not serve; without it cargo picks versions that it does.
   if ! cargo install wasm-bindgen-cli --version "$want" --force >"$log" 2>&1; then
     tail -n 20 "$log" >&2
     die "cargo install wasm-bindgen-cli --version $want failed (full log: $log)"

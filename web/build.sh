@@ -15,7 +15,8 @@ REPO=$(cd "$WEB/.." && pwd)
 OUT=${1:-$WEB/dist}
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 
-die() { echo "web/build.sh: ERROR: $*" >&2; exit 1; }
+SB_NAME=web/build.sh
+. "$(dirname "$0")/../scripts/lib.sh"
 
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO/Cargo.lock")
 [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"

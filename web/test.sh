@@ -17,7 +17,8 @@ WEB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$WEB/.." && pwd)
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 
-die() { echo "web/test.sh: ERROR: $*" >&2; exit 1; }
+SB_NAME=web/test.sh
+. "$(dirname "$0")/../scripts/lib.sh"
 
 command -v wasm-bindgen-test-runner >/dev/null 2>&1 \
   || die "wasm-bindgen-test-runner not on PATH; run scripts/web-setup.sh"

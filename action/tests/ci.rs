@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_static-build")
 }
@@ -48,14 +50,8 @@ fn in_job(dir: &Path, forge: &str, args: &[&str]) -> (Output, String, String) {
     std::fs::write(&summary, "").unwrap();
     let mut cmd = Command::new(bin());
     cmd.args(args).current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("GITHUB_")
-            || k.starts_with("GITEA_")
-            || k.starts_with("FORGEJO_")
-            || k.ends_with("_TOKEN")
-        {
-            cmd.env_remove(k);
-        }
+    for k in common::forge_vars() {
+        cmd.env_remove(k);
     }
     cmd.env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", &out_file)

@@ -1,6 +1,6 @@
-//! A hostile pull request against the real build engine: each test reproduces one finding of the audit in
-//! issue 10 (a project that plants links, floods the log, returns huge or fake outputs, forges workflow
-//! commands, poisons a cache) and asserts the safe outcome. The inspector's crafted files (symbol tables,
+//! A hostile pull request against the real build engine: each test reproduces one attack (a project that
+//! plants links, floods the log, returns huge or fake outputs, forges workflow commands, poisons a cache)
+//! and asserts the safe outcome. The inspector's crafted files (symbol tables,
 //! NEEDED bombs) are in hostile_inspect.rs and tests/tests/hostile_elf.rs.
 //!
 //! Like build.rs, these need the Docker engine and the Debian builder images (scripts/test.sh prepares them);

@@ -11,6 +11,8 @@ mod fake;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+mod common;
+
 use fake::{zip_archive, Fake, Flavour, NewArtifact, Script};
 
 const TOKEN: &str = "ghs_e2eTokenNeverPrinted_0123456789";
@@ -63,14 +65,8 @@ async fn publish_env(
     cmd.args(["report", "publish", "r.json"])
         .args(extra)
         .current_dir(d);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("GITHUB_")
-            || k.starts_with("GITEA_")
-            || k.starts_with("FORGEJO_")
-            || k.ends_with("_TOKEN")
-        {
-            cmd.env_remove(k);
-        }
+    for k in common::forge_vars() {
+        cmd.env_remove(k);
     }
     cmd.env("GITHUB_ACTIONS", "true")
         .env("GITHUB_API_URL", fake.api_url())

@@ -27,8 +27,8 @@ OUT=${1:-$REPO/target/corpus}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-die() { echo "corpus: ERROR: $*" >&2; exit 1; }
-log() { echo "corpus: $*"; }
+SB_NAME=corpus
+. "$(dirname "$0")/../../scripts/lib.sh"
 
 for tool in apt-get dpkg-deb sha256sum flock python3; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found"

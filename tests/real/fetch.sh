@@ -30,8 +30,8 @@ OUT=${STATIC_BUILD_REAL_DIR:-$REPO/target/real-projects}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-die() { echo "real-projects: ERROR: $*" >&2; exit 1; }
-log() { echo "real-projects: $*" >&2; }
+SB_NAME=real-projects
+. "$(dirname "$0")/../../scripts/lib.sh"
 
 for tool in apt-get dpkg-deb sha256sum flock curl tar cargo; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (scripts/setup.sh installs the test machine's tools)"

@@ -40,7 +40,7 @@ fn run<F: std::future::Future<Output = ()>>(f: F) {
         });
 }
 
-/// The inspector's fixtures the issue names, with the verdict each must show.
+/// Fixtures of each verdict, with the verdict the page must show.
 const CASES: &[(&str, &str)] = &[
     ("tiny-static", "static"),
     ("tiny-static-pie", "static-pie"),

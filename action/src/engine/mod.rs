@@ -1,12 +1,12 @@
 //! The container build engine: executes a [`BuildPlan`] through the Docker Engine API (bollard).
 //!
-//! No bind mounts (DESIGN.md decision 2): the project goes into each build container as a tar stream and the
+//! No bind mounts: the project goes into each build container as a tar stream and the
 //! outputs come back as a tar stream, written on the host by this process, so they belong to the user who ran
 //! it and the same code works with a local daemon, a remote `DOCKER_HOST` and Docker-in-Docker. Every
 //! container carries the run's label and is removed when its target ends, fails, times out or the run is
 //! interrupted.
 //!
-//! A build is hostile (DESIGN.md decision 8): its container runs with the capabilities that package installs
+//! A build is hostile (it runs a pull request's code): its container runs with the capabilities that package installs
 //! need and no others, `no-new-privileges` and a process limit; its log is read in bounded lines; its outputs
 //! stream to disk through the one writer ([`crate::outdir`]), capped in size, and nothing of them is held in
 //! memory.

@@ -5,7 +5,7 @@
 //! octocrab's `BaseUriLayer` and `ExtraHeadersLayer`, and `AuthState::AccessToken` (which sends
 //! `Authorization: Bearer <token>`, marked sensitive). It is built by hand rather than with
 //! `Octocrab::builder()` because that one always adds `User-Agent: octocrab` and a retry layer.
-//! Bearer on Gitea/Forgejo: their token parser accepts both `token` and `bearer` (reference/actions.md §5.4).
+//! Bearer on Gitea/Forgejo: their token parser accepts both `token` and `bearer` (both documented by Gitea and Forgejo for API tokens).
 
 use std::fmt;
 use std::sync::Arc;

@@ -12,8 +12,6 @@
 //! Publishing never fails the job: every problem becomes a warning in the [`Outcome`]. The token never
 //! appears in any message: server texts are cut, stripped of control characters and searched for it.
 
-// The lead engineer wires this into the CLI; until then the public API is only used by the tests.
-
 mod artifact;
 mod client;
 mod comment;

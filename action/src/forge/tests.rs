@@ -83,6 +83,20 @@ fn all_text(outcome: &Outcome) -> String {
     )
 }
 
+/// A fake forge of `flavour` answering by `script`, and one publication to it as `kind`: the fake (to
+/// look at what it received) and what the publication returned.
+async fn publish_once(
+    flavour: Flavour,
+    kind: Kind,
+    script: Script,
+    p: &Publication,
+) -> (Fake, Outcome) {
+    let fake = Fake::start(flavour, script).await;
+    let ctx = context(&fake, kind);
+    let outcome = publish_with(&ctx, p, &settings()).await;
+    (fake, outcome)
+}
+
 fn assert_clean(fake: &Fake) {
     assert_eq!(
         fake.violations(),
@@ -264,10 +278,13 @@ async fn forge_github_403_degrades_to_warnings_and_a_commit_status() {
         forbid: vec!["issues/create-comment", "checks/create"],
         ..Script::default()
     };
-    let fake = Fake::start(Flavour::GitHub, script).await;
-    let ctx = context(&fake, Kind::GitHub);
-
-    let outcome = publish_with(&ctx, &publication("report", 2), &settings()).await;
+    let (fake, outcome) = publish_once(
+        Flavour::GitHub,
+        Kind::GitHub,
+        script,
+        &publication("report", 2),
+    )
+    .await;
     assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
     let warning = &outcome.warnings[0];
     assert!(warning.starts_with("the token may not write pull-request comments (HTTP 403: Resource not accessible by integration)"), "{warning}");
@@ -309,10 +326,13 @@ async fn forge_github_403_everywhere_still_returns() {
         echo_authorization: true,
         ..Script::default()
     };
-    let fake = Fake::start(Flavour::GitHub, script).await;
-    let ctx = context(&fake, Kind::GitHub);
-
-    let outcome = publish_with(&ctx, &publication("report", 2), &settings()).await;
+    let (fake, outcome) = publish_once(
+        Flavour::GitHub,
+        Kind::GitHub,
+        script,
+        &publication("report", 2),
+    )
+    .await;
     assert_eq!(outcome.warnings.len(), 2, "{:?}", outcome.warnings);
     assert!(outcome.warnings[0].starts_with("the token may not write pull-request comments"));
     assert!(outcome.warnings[1].starts_with("the token may not set commit statuses"));
@@ -361,10 +381,13 @@ async fn forge_github_502_is_retried() {
         fail_first: 3,
         ..Script::default()
     };
-    let fake = Fake::start(Flavour::GitHub, script).await;
-    let ctx = context(&fake, Kind::GitHub);
-
-    let outcome = publish_with(&ctx, &publication("report", 1), &settings()).await;
+    let (fake, outcome) = publish_once(
+        Flavour::GitHub,
+        Kind::GitHub,
+        script,
+        &publication("report", 1),
+    )
+    .await;
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
     let statuses: Vec<u16> = fake.log().iter().map(|l| l.status).collect();
     assert_eq!(statuses, [502, 502, 502, 200, 201, 201]);
@@ -379,10 +402,13 @@ async fn forge_github_502_gives_up_after_four_attempts() {
         fail_first: 1000,
         ..Script::default()
     };
-    let fake = Fake::start(Flavour::GitHub, script).await;
-    let ctx = context(&fake, Kind::GitHub);
-
-    let outcome = publish_with(&ctx, &publication("report", 1), &settings()).await;
+    let (fake, outcome) = publish_once(
+        Flavour::GitHub,
+        Kind::GitHub,
+        script,
+        &publication("report", 1),
+    )
+    .await;
     assert_eq!(
         outcome.warnings,
         [
@@ -615,10 +641,13 @@ async fn forge_gitea_403_on_comment_and_status_degrades() {
         forbid: vec!["issueCreateComment", "repoCreateStatus"],
         ..Script::default()
     };
-    let fake = Fake::start(Flavour::Gitea, script).await;
-    let ctx = context(&fake, Kind::Gitea);
-
-    let outcome = publish_with(&ctx, &publication("report", 1), &settings()).await;
+    let (fake, outcome) = publish_once(
+        Flavour::Gitea,
+        Kind::Gitea,
+        script,
+        &publication("report", 1),
+    )
+    .await;
     assert_eq!(outcome.warnings.len(), 2, "{:?}", outcome.warnings);
     assert!(outcome.warnings[0].starts_with(
         "the token may not write pull-request comments (HTTP 403: user should have permission to write issue)"

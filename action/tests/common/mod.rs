@@ -1,6 +1,6 @@
-//! Helpers shared by the tests that run `static-build build` against the real Docker engine (build.rs,
-//! hostile.rs): the builder images, private copies of the examples, running the executable, reading its
-//! output as a CI runner would.
+//! Helpers shared by the integration tests: the builder images and private copies of the examples (for the
+//! tests that run `static-build build` against the real Docker engine), running the executable, a CI job's
+//! environment, reading its output as a CI runner would.
 #![allow(dead_code)] // each test file uses its own part
 
 use std::path::{Path, PathBuf};
@@ -219,6 +219,20 @@ pub fn tempdir(name: &str) -> PathBuf {
     d
 }
 
+/// The variables of this process that a CI job or a forge would read (GITHUB_*, GITEA_*, FORGEJO_*,
+/// *_TOKEN): a test's job starts without them, so that the machine running the tests cannot leak into it.
+pub fn forge_vars() -> Vec<String> {
+    std::env::vars()
+        .map(|(k, _)| k)
+        .filter(|k| {
+            k.starts_with("GITHUB_")
+                || k.starts_with("GITEA_")
+                || k.starts_with("FORGEJO_")
+                || k.ends_with("_TOKEN")
+        })
+        .collect()
+}
+
 /// `static-build ARGS` in `dir` as a step of a GitHub Actions job: the runner's variables (GITHUB_ACTIONS,
 /// GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_WORKSPACE), none inherited from this process. Returns the
 /// command, ready to run, and the paths of the outputs and summary files.
@@ -229,14 +243,8 @@ pub fn in_github_job(dir: &Path, args: &[&str]) -> (Command, PathBuf, PathBuf) {
     std::fs::write(&summary, "").unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_static-build"));
     cmd.args(args).current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("GITHUB_")
-            || k.starts_with("GITEA_")
-            || k.starts_with("FORGEJO_")
-            || k.ends_with("_TOKEN")
-        {
-            cmd.env_remove(k);
-        }
+    for k in forge_vars() {
+        cmd.env_remove(k);
     }
     cmd.env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", &outputs)

@@ -1,8 +1,8 @@
 //! Turning raw ELF facts into answers: the linkage verdict, libc family, glibc floor, hardening, hazards.
 //!
-//! The rules are those of `shared/reference/elf-linkage.md` §3–§4: segment-first classification in the
-//! eu-elfclassify order, "not applicable" where a check cannot apply, no answer from a symbol whose presence
-//! proves nothing (a static binary's own `__stack_chk_fail`).
+//! The rules: segment-first classification in the eu-elfclassify order, "not applicable" where a check
+//! cannot apply, no answer from a symbol whose presence proves nothing (a static binary's own
+//! `__stack_chk_fail`).
 
 use object::ReadRef;
 

@@ -15,7 +15,7 @@ mod detail;
 pub use compare::compare;
 pub use detail::entry_detail;
 
-/// The verdict category a banner shows: the words for people, from core's verdict.
+/// The verdict category a banner shows: words for people, from core's verdict.
 pub fn category(v: Verdict) -> (&'static str, &'static str, &'static str) {
     // (css class, icon, headline)
     match v {
