@@ -15,6 +15,9 @@ use dynamic::*;
 use notes::*;
 use sections::*;
 pub(crate) use symbols::FORTIFIABLE;
+
+#[cfg(test)]
+mod tests;
 use symbols::*;
 
 use std::collections::{BTreeMap, BTreeSet};
