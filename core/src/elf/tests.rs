@@ -79,7 +79,7 @@ impl Image {
             dynstr.push(0);
         }
         data.extend_from_slice(&dynstr);
-        while (data_at + data.len() as u64) % 8 != 0 {
+        while !(data_at + data.len() as u64).is_multiple_of(8) {
             data.push(0);
         }
         let dynamic_at = data_at + data.len() as u64;
@@ -101,7 +101,7 @@ impl Image {
         let shstrtab = b"\0.dynstr\0.shstrtab\0";
         if self.sections {
             data.extend_from_slice(shstrtab);
-            while (data_at + data.len() as u64) % 8 != 0 {
+            while !(data_at + data.len() as u64).is_multiple_of(8) {
                 data.push(0);
             }
         }
