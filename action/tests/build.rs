@@ -73,16 +73,19 @@ fn binary_name(example: &str) -> &str {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn go_with_cgo_and_zlib_for_three_architectures() {
     build_example("go-cgo-zlib", "zlib 1.2.13: 832 bytes -> 29 bytes");
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn c_with_zlib_for_three_architectures() {
     build_example("c-zlib", "zlib 1.2.13: 51 bytes -> 24 bytes");
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn the_go_caches_live_in_a_named_volume_between_builds() {
     let dir = copy_example("go-pure");
     let mut args = vec!["build".to_string()];
@@ -143,11 +146,13 @@ fn the_go_caches_live_in_a_named_volume_between_builds() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn pure_go_for_three_architectures() {
     build_example("go-pure", "parsed 192.0.2.1");
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_dynamic_link_fails_the_policy_naming_the_library() {
     // Linked without -static: libz is found as a shared library and the binary needs it at run time.
     let (dir, out, t) = build_with_config(
@@ -163,6 +168,7 @@ fn a_dynamic_link_fails_the_policy_naming_the_library() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_failing_build_shows_its_exit_code_and_last_lines() {
     let (dir, out, t) = build_with_config(
         "c-zlib",
@@ -176,6 +182,7 @@ fn a_failing_build_shows_its_exit_code_and_last_lines() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_build_that_times_out_is_stopped_and_removed() {
     let start = Instant::now();
     let (dir, out, t) = build_with_config(
@@ -193,6 +200,7 @@ fn a_build_that_times_out_is_stopped_and_removed() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn no_bind_mounts_and_each_build_has_its_own_network() {
     // Two builds whose steps both listen on the same localhost port run at the same time: each container
     // has its own network namespace. While they run, their configuration shows no bind mount.
@@ -270,6 +278,7 @@ fn an_unreachable_daemon_is_a_clear_error() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_missing_image_that_cannot_be_pulled_is_named() {
     let dir = copy_example("go-pure");
     let out = static_build(
@@ -294,6 +303,7 @@ fn a_missing_image_that_cannot_be_pulled_is_named() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn sigint_during_a_build_removes_its_containers() {
     let dir = copy_example("c-zlib");
     std::fs::write(
@@ -355,6 +365,7 @@ fn a_foreign_target_without_qemu_fails_before_pulling() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn packages_install_with_apt_and_land_in_the_cache_volume() {
     // The Debian builder image reaches Debian's mirror through the default bridge network; the preset's
     // packages (build-essential, pkg-config) and the example's (zlib1g-dev) are installed by apt, and the
@@ -437,6 +448,7 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn installed_packages_are_kept_for_the_next_build_of_the_project_only() {
     // The install runs once in a container of its own, committed as static-build-env:<key>; the next build
     // of the same project starts from it and installs nothing; another project installs for itself.
@@ -485,6 +497,7 @@ fn installed_packages_are_kept_for_the_next_build_of_the_project_only() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_build_over_its_memory_limit_is_reported_as_such() {
     // `tail -n 1` keeps a line without a newline in memory: 200 MB of zeros in a 32 MiB container.
     let config = "outputs = [\"hello-zlib\"]\nmemory = \"32m\"\n\
@@ -496,6 +509,7 @@ fn a_build_over_its_memory_limit_is_reported_as_such() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_missing_output_is_an_error_of_that_target() {
     let (dir, out, t) = build_with_config(
         "c-zlib",
@@ -550,6 +564,7 @@ fn pkg_config_project(pkg_config: Option<&str>) -> std::path::PathBuf {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_library_found_through_pkg_config_brings_its_private_libraries() {
     let dir = pkg_config_project(None);
     let mut args = vec!["build".to_string(), "--jobs".into(), "2".into()];
@@ -603,6 +618,7 @@ fn a_library_found_through_pkg_config_brings_its_private_libraries() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_library_the_distribution_ships_no_static_archive_of_is_explained() {
     // Debian builds libsystemd as a shared library only (Debian's libpcap needs it through D-Bus).
     let (dir, out, t) = build_with_config(
@@ -660,6 +676,7 @@ fn autoconf_project() -> std::path::PathBuf {
 }
 
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn an_autoconf_build_is_kept_in_the_cache_volume_and_the_next_build_reuses_it() {
     let dir = autoconf_project();
     let mut args = vec!["build".to_string()];

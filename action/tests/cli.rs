@@ -52,6 +52,7 @@ macro_rules! snap {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn static_pie_passes() {
     snap!(
         "static_pie_passes",
@@ -60,11 +61,13 @@ fn static_pie_passes() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn dynamic_fails_with_the_library_named() {
     snap!("dynamic_fails", run(&["inspect", "dynamic-rpath"]));
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn allow_dynamic_turns_the_finding_off() {
     let out = run(&[
         "inspect",
@@ -77,11 +80,13 @@ fn allow_dynamic_turns_the_finding_off() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn go_pie_needs_a_loader() {
     snap!("go_pie", run(&["inspect", "go-pie"]));
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn non_elf_and_truncated() {
     snap!(
         "non_elf_and_truncated",
@@ -97,6 +102,7 @@ fn non_elf_and_truncated() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn json_output_has_schema_version() {
     let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
         .args(["inspect", "--format", "json", "glibc-static"])
@@ -111,6 +117,7 @@ fn json_output_has_schema_version() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn sarif_output() {
     let out = Command::new(env!("CARGO_BIN_EXE_static-build"))
         .args(["inspect", "--format", "sarif", "dynamic-pie"])
@@ -124,6 +131,7 @@ fn sarif_output() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn policy_file_and_flags() {
     let dir = tempdir();
     let policy = dir.join("policy.toml");
@@ -154,6 +162,7 @@ fn policy_file_and_flags() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn unknown_rule_is_an_error() {
     let out = run(&["inspect", "--require", "no-such-rule", "dynamic-pie"]);
     assert!(out.starts_with("exit: 2\n"), "{out}");
@@ -161,6 +170,7 @@ fn unknown_rule_is_an_error() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn detail_view() {
     snap!(
         "detail_view",
@@ -169,6 +179,7 @@ fn detail_view() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn diff_reports_regressions() {
     let dir = tempdir();
     let base = dir.join("base.json");

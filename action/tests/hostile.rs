@@ -94,6 +94,7 @@ fn stderr(o: &Output) -> String {
 
 // 1. Host file write through a symlink.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn links_in_the_output_directory_are_never_written_through() {
     let victims = tempdir("victims");
     let keys = victims.join("authorized_keys");
@@ -158,6 +159,7 @@ fn str_args(args: &[String]) -> Vec<&str> {
 
 // 2. Workflow commands from untrusted text: NEEDED names and build-log lines.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn nothing_a_build_prints_or_links_becomes_a_workflow_command() {
     // Shared libraries whose sonames are workflow commands, and a program that needs them all: the NEEDED
     // list of the text report wraps, so a name starts a line. The log forges commands too, some indented.
@@ -257,6 +259,7 @@ fn hostile_configuration_values_are_refused_or_shown_on_one_line() {
 
 // 3. One project's build cannot poison another's cache.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_second_project_sees_nothing_of_the_first_projects_cache() {
     let plant = format!(
         "outputs = [\"app\"]\ncommand = '''\nmkdir -p /static-build-cache/go-build && echo planted > /static-build-cache/go-build/poison && echo planted > /static-build-cache/poison\n{STATIC_APP}\n'''\n"
@@ -283,6 +286,7 @@ fn a_second_project_sees_nothing_of_the_first_projects_cache() {
 
 // 4. Unbounded output: sparse files of 1 GiB and 100 GiB.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn huge_sparse_outputs_are_refused_in_bounded_memory() {
     let dir = project(
         "sparse-100g",
@@ -334,6 +338,7 @@ fn huge_sparse_outputs_are_refused_in_bounded_memory() {
 
 // 5. One log line without a newline.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_500_mb_log_line_takes_linear_time_and_bounded_memory() {
     let dir = project(
         "log-line",
@@ -382,6 +387,7 @@ fn a_500_mb_log_line_takes_linear_time_and_bounded_memory() {
 
 // 9, 10. Links in summaries and control characters in annotations, from a failing build's log.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_failing_builds_log_plants_no_link_and_no_control_character() {
     let dir = project(
         "tail",
@@ -439,6 +445,7 @@ fn strip_code(md: &str) -> String {
 
 // 12. Outputs that should fail.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn empty_non_elf_and_directory_outputs_fail_the_build() {
     for (name, command, output, want) in [
         ("empty", "touch app", "app", "is empty"),
@@ -488,6 +495,7 @@ fn empty_non_elf_and_directory_outputs_fail_the_build() {
 
 // 14. Confinement of the build container, the streamed project archive, TOML errors with lines.
 #[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn build_containers_are_confined_and_the_project_streams() {
     let dir = project(
         "confined",

@@ -328,6 +328,7 @@ fn warnings(o: &Output) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 async fn base_artifact_of_the_base_branch_heads_comment_and_summary_with_the_regression() {
     let d = dir("base-artifact");
     // The base branch built a static program; this pull request makes it dynamic.
@@ -416,6 +417,7 @@ async fn base_artifact_of_the_base_branch_heads_comment_and_summary_with_the_reg
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 async fn base_artifact_missing_or_not_a_report_is_one_warning_and_the_exit_status_stays() {
     let d = dir("base-artifact-missing");
     // A passing report: the exit status must stay 0 whatever happens to the regression view.

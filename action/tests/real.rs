@@ -115,6 +115,7 @@ fn build_everywhere(
 }
 
 #[test]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn go_cgo_through_pkg_config_runc_with_libseccomp() {
     // runc's seccomp support is libseccomp-golang, whose cgo says `#cgo pkg-config: libseccomp`; Debian's
     // libseccomp-dev has libseccomp.a. `runc --version` asks the linked libseccomp for its version.
@@ -124,6 +125,7 @@ fn go_cgo_through_pkg_config_runc_with_libseccomp() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn a_rust_crate_whose_sys_crate_uses_pkg_config_ripgrep_with_system_pcre2() {
     // pcre2-sys asks pkg-config for libpcre2-8 on glibc targets and links Debian's copy; it would compile
     // its bundled PCRE2 if pkg-config failed, so the binary must not carry the bundled version string.
@@ -149,6 +151,7 @@ fn a_rust_crate_whose_sys_crate_uses_pkg_config_ripgrep_with_system_pcre2() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn autotools_and_libtool_through_pkg_config_mozjpeg_with_libpng() {
     // mozjpeg's configure finds libpng with PKG_CHECK_MODULES, libtool links cjpeg; cjpeg turns a PNG on
     // its standard input into a JPEG, through the static libpng (and its Libs.private: zlib).
@@ -167,6 +170,7 @@ fn autotools_and_libtool_through_pkg_config_mozjpeg_with_libpng() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn a_cmake_project_through_pkg_check_modules_libgit2_with_libssh2() {
     // libgit2's CMake finds libssh2 with pkg_check_modules; its static libssh2.a needs libssl, libcrypto,
     // zlib and libgpg-error (Libs.private), and find_library must pick the .a files.
@@ -192,6 +196,7 @@ fn a_cmake_project_through_pkg_check_modules_libgit2_with_libssh2() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn a_project_debian_cannot_link_statically_fails_and_says_why() {
     // gopacket's pcap_tester links Debian's libpcap, which needs D-Bus, which needs libsystemd.a: Debian
     // ships none. The build fails (exit 2: a target did not build), explains it, leaves no container.

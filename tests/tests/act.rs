@@ -399,6 +399,7 @@ fn pinned_sums(sha: &str) -> Option<String> {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn a_passing_build_sets_the_outputs_and_writes_the_summary() {
     let p = prereqs();
     let server = Server::start(release_files());
@@ -506,6 +507,7 @@ WITH
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn a_dynamic_binary_fails_the_job_with_an_error_annotation() {
     let p = prereqs();
     let server = Server::start(release_files());
@@ -558,6 +560,7 @@ WITH
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn hostile_build_output_changes_neither_outcome_nor_outputs() {
     let server = Server::start(release_files());
     let name = "sb-e2e-hostile";
@@ -648,6 +651,7 @@ WITH
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn the_token_never_reaches_the_build_container() {
     let p = prereqs();
     let server = Server::start(release_files());
@@ -725,6 +729,7 @@ WITH
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn a_checksum_mismatch_fails_before_anything_is_built() {
     let server = Server::start(release_files());
     let name = "sb-e2e-checksum";
@@ -761,6 +766,7 @@ fn a_checksum_mismatch_fails_before_anything_is_built() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn no_release_and_no_cargo_says_how_to_fix_it() {
     // A release URL with nothing behind it: the download of the pinned version fails, the action falls back
     // to building from source, and this runner image has no cargo.
@@ -804,6 +810,7 @@ fn no_release_and_no_cargo_says_how_to_fix_it() {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn reports_input_merges_the_reports_of_several_builds() {
     let p = prereqs();
     let server = Server::start(release_files());
@@ -882,6 +889,7 @@ fn action_keys(action: &str, section: &str) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
 fn every_input_reaches_a_flag_and_the_readme() {
     let action = std::fs::read_to_string(root().join("action.yml")).expect("action.yml");
     let scripts = ["install.sh", "run.sh"]

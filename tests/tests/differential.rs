@@ -186,12 +186,14 @@ fn compare_with_readelf(files: &[PathBuf]) -> usize {
 }
 
 #[test]
+#[ignore = "needs the corpus, the fixtures and the peer tools: tests/corpus/fetch.sh, tests/fixtures/build.sh, scripts/setup.sh (scripts/test.sh runs them)"]
 fn readelf_agrees_on_system_files() {
     let n = compare_with_readelf(&system_files());
     eprintln!("readelf agrees on {n} system files");
 }
 
 #[test]
+#[ignore = "needs the corpus, the fixtures and the peer tools: tests/corpus/fetch.sh, tests/fixtures/build.sh, scripts/setup.sh (scripts/test.sh runs them)"]
 fn readelf_agrees_on_multiarch_corpus() {
     let files = corpus_files();
     let mut machines = std::collections::BTreeSet::new();
@@ -342,12 +344,14 @@ fn compare_with_file(files: &[PathBuf]) -> BTreeMap<FileDisagreement, usize> {
 }
 
 #[test]
+#[ignore = "needs the corpus, the fixtures and the peer tools: tests/corpus/fetch.sh, tests/fixtures/build.sh, scripts/setup.sh (scripts/test.sh runs them)"]
 fn file_agrees_on_system_files() {
     let d = compare_with_file(&system_files());
     eprintln!("documented file(1) disagreements on system files: {d:?}");
 }
 
 #[test]
+#[ignore = "needs the corpus, the fixtures and the peer tools: tests/corpus/fetch.sh, tests/fixtures/build.sh, scripts/setup.sh (scripts/test.sh runs them)"]
 fn file_agrees_on_multiarch_corpus() {
     let d = compare_with_file(&corpus_files());
     eprintln!("documented file(1) disagreements on the corpus: {d:?}");
@@ -403,6 +407,7 @@ fn go_unquote(s: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs the corpus, the fixtures and the peer tools: tests/corpus/fetch.sh, tests/fixtures/build.sh, scripts/setup.sh (scripts/test.sh runs them)"]
 fn go_build_info_agrees_with_go_version_m() {
     require_tool("go");
     let mut files = corpus_files();

@@ -46,6 +46,7 @@ const COVERED: &[&str] = &[
 ];
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn every_fixture_has_a_test() {
     let missing: Vec<String> = manifest()
         .into_iter()
@@ -56,6 +57,7 @@ fn every_fixture_has_a_test() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn musl_static() {
     let b = inspect_fixture("musl-static");
     assert_eq!(b.linkage.verdict, Verdict::Static);
@@ -72,6 +74,7 @@ fn musl_static() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn glibc_static() {
     let b = inspect_fixture("glibc-static");
     assert_eq!(b.linkage.verdict, Verdict::Static);
@@ -86,6 +89,7 @@ fn glibc_static() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn glibc_static_pie() {
     let b = inspect_fixture("glibc-static-pie");
     assert_eq!(
@@ -104,6 +108,7 @@ fn glibc_static_pie() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn i386_static_pie_like_the_field_report() {
     let b = inspect_fixture("i386-static-pie");
     assert_eq!(b.linkage.verdict, Verdict::StaticPie);
@@ -117,6 +122,7 @@ fn i386_static_pie_like_the_field_report() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn dynamic_pie_hardened() {
     let b = inspect_fixture("dynamic-pie");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
@@ -145,6 +151,7 @@ fn dynamic_pie_hardened() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn dynamic_nopie_unhardened() {
     let b = inspect_fixture("dynamic-nopie");
     assert_eq!(b.linkage.verdict, Verdict::DynamicExecutable);
@@ -155,6 +162,7 @@ fn dynamic_nopie_unhardened() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn dynamic_lazy_has_partial_relro() {
     let b = inspect_fixture("dynamic-lazy");
     assert_eq!(b.hardening.relro.level, RelroLevel::Partial);
@@ -162,6 +170,7 @@ fn dynamic_lazy_has_partial_relro() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn musl_gcc_static_pie_is_silently_dynamic() {
     let b = inspect_fixture("musl-static-pie-broken");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
@@ -175,6 +184,7 @@ fn musl_gcc_static_pie_is_silently_dynamic() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn musl_dynamic() {
     let b = inspect_fixture("musl-dynamic");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
@@ -183,6 +193,7 @@ fn musl_dynamic() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn glibc_static_nss_hazard() {
     let b = inspect_fixture("glibc-static-nss");
     assert_eq!(b.linkage.verdict, Verdict::Static);
@@ -199,6 +210,7 @@ fn glibc_static_nss_hazard() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn shared_library() {
     let b = inspect_fixture("libshared.so");
     assert_eq!(b.linkage.verdict, Verdict::SharedLibrary);
@@ -207,6 +219,7 @@ fn shared_library() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn rpath_and_runpath() {
     let b = inspect_fixture("dynamic-rpath");
     assert_eq!(b.dynamic.rpath, vec!["/opt/lib"]);
@@ -218,6 +231,7 @@ fn rpath_and_runpath() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn tiny_nostdlib_files() {
     let b = inspect_fixture("tiny-static");
     assert_eq!(b.linkage.verdict, Verdict::Static);
@@ -235,6 +249,7 @@ fn tiny_nostdlib_files() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn relocatable_object() {
     let b = inspect_fixture("relocatable.o");
     assert_eq!(b.linkage.verdict, Verdict::Relocatable);
@@ -244,6 +259,7 @@ fn relocatable_object() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn relr_counts_as_glibc_2_36() {
     let b = inspect_fixture("dynamic-relr");
     let libc = b
@@ -257,6 +273,7 @@ fn relr_counts_as_glibc_2_36() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn go_static_without_cgo() {
     let b = inspect_fixture("go-static");
     assert_eq!(b.linkage.verdict, Verdict::Static);
@@ -275,6 +292,7 @@ fn go_static_without_cgo() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn go_pie_needs_the_loader() {
     let b = inspect_fixture("go-pie");
     assert_eq!(b.linkage.verdict, Verdict::InterpreterWithoutNeeded);
@@ -290,6 +308,7 @@ fn go_pie_needs_the_loader() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn go_cgo_external_static() {
     let b = inspect_fixture("go-cgo-static");
     assert_eq!(b.linkage.verdict, Verdict::Static);
@@ -300,6 +319,7 @@ fn go_cgo_external_static() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn go_cgo_dynamic() {
     let b = inspect_fixture("go-cgo-dynamic");
     assert_eq!(b.linkage.verdict, Verdict::DynamicExecutable);
@@ -308,6 +328,7 @@ fn go_cgo_dynamic() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn stripped_binary() {
     let b = inspect_fixture("stripped");
     assert_eq!(b.linkage.verdict, Verdict::StaticPie);
@@ -318,6 +339,7 @@ fn stripped_binary() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn no_section_table_still_gets_a_verdict() {
     let b = inspect_fixture("nosections");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);
@@ -338,6 +360,7 @@ fn malformed(name: &str) -> (String, u64) {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn truncated_files_give_errors_with_offsets() {
     assert_eq!(malformed("truncated-16").0, "ELF header");
     assert_eq!(malformed("truncated-52").0, "ELF header");
@@ -348,6 +371,7 @@ fn truncated_files_give_errors_with_offsets() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn truncated_half_is_a_partial_report() {
     let b = inspect_fixture("truncated-half");
     // The interpreter is still there, so it is not static, whatever else is lost.
@@ -365,6 +389,7 @@ fn not_elf(name: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn non_elf_files_say_what_they_are() {
     assert_eq!(not_elf("script.sh"), "script, interpreter `/bin/sh`");
     assert_eq!(not_elf("not-elf.txt"), "text");
@@ -374,6 +399,7 @@ fn non_elf_files_say_what_they_are() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn endianness_and_class_are_reported() {
     let b = inspect_fixture("dynamic-pie");
     assert_eq!(b.format.endian, Endian::Little);
@@ -382,6 +408,7 @@ fn endianness_and_class_are_reported() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn rust_musl_with_cargo_auditable() {
     let b = inspect_fixture("rust-musl-auditable");
     // rustc's musl target links static-pie by default.
@@ -404,6 +431,7 @@ fn rust_musl_with_cargo_auditable() {
 }
 
 #[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn rust_gnu_dynamic() {
     let b = inspect_fixture("rust-gnu-dynamic");
     assert_eq!(b.linkage.verdict, Verdict::DynamicPie);

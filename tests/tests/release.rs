@@ -21,6 +21,7 @@ fn assets() -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs the release build: scripts/release-build.sh (scripts/test.sh runs it)"]
 fn release_binary_is_static_by_its_own_verdict() {
     let path = assets().join(ASSET);
     let b = inspect_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -59,6 +60,7 @@ fn release_binary_is_static_by_its_own_verdict() {
 }
 
 #[test]
+#[ignore = "needs the release build: scripts/release-build.sh (scripts/test.sh runs it)"]
 fn build_report_of_the_recipe_passed() {
     let file = assets().join("static-build-report.json");
     let text = std::fs::read_to_string(&file)
@@ -89,6 +91,7 @@ fn build_report_of_the_recipe_passed() {
 }
 
 #[test]
+#[ignore = "needs the release build: scripts/release-build.sh (scripts/test.sh runs it)"]
 fn checksum_file_matches_the_asset() {
     let dir = assets();
     let sums = std::fs::read_to_string(dir.join("SHA256SUMS"))
@@ -111,6 +114,7 @@ fn checksum_file_matches_the_asset() {
 }
 
 #[test]
+#[ignore = "needs the release build: scripts/release-build.sh (scripts/test.sh runs it)"]
 fn release_binary_runs_and_is_this_version() {
     // Our own binary, built from this source: running it is fine, and shows that the static binary works.
     let out = Command::new(assets().join(ASSET))

@@ -64,6 +64,7 @@ fn interesting_offsets(data: &[u8]) -> Vec<usize> {
 }
 
 #[test]
+#[ignore = "needs the fixtures and the corpus: tests/fixtures/build.sh, tests/corpus/fetch.sh (scripts/test.sh runs them)"]
 fn truncations_never_panic() {
     let mut total = 0;
     for (name, data) in elf_fixtures() {
@@ -79,6 +80,7 @@ fn truncations_never_panic() {
 }
 
 #[test]
+#[ignore = "needs the fixtures and the corpus: tests/fixtures/build.sh, tests/corpus/fetch.sh (scripts/test.sh runs them)"]
 fn truncated_headers_name_the_offset() {
     for (name, data) in elf_fixtures() {
         for cut in [20usize, 40, 60].into_iter().filter(|&c| c < data.len()) {
@@ -91,6 +93,7 @@ fn truncated_headers_name_the_offset() {
 }
 
 #[test]
+#[ignore = "needs the fixtures and the corpus: tests/fixtures/build.sh, tests/corpus/fetch.sh (scripts/test.sh runs them)"]
 fn mutations_never_panic() {
     let mut rng = Rng(0x5eed_0000_0000_0001);
     let mut total = 0;
@@ -175,6 +178,7 @@ fn huge_counts_do_not_allocate() {
 }
 
 #[test]
+#[ignore = "needs the fixtures and the corpus: tests/fixtures/build.sh, tests/corpus/fetch.sh (scripts/test.sh runs them)"]
 fn verneed_loops_terminate() {
     // A version-need chain whose `next` points back to itself must end (the record limit bounds it).
     let dir = fixtures();

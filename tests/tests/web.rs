@@ -87,6 +87,7 @@ async fn fact(b: &Browser, name: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn dropped_fixtures_show_the_verdict_and_facts_core_gives() {
     run(async {
         let b = Browser::open("", false).await;
@@ -216,6 +217,7 @@ fn dropped_fixtures_show_the_verdict_and_facts_core_gives() {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn the_file_picker_takes_several_files_and_a_folder() {
     run(async {
         let b = Browser::open("", false).await;
@@ -274,6 +276,7 @@ fn sparse_file(dir: &Path, from: &str, size: u64) -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn a_4_gib_file_gets_its_verdict_from_under_1_mb_and_the_page_stays_responsive() {
     run(async {
         let dir = TempDir::new("sparse");
@@ -334,6 +337,7 @@ fn a_4_gib_file_gets_its_verdict_from_under_1_mb_and_the_page_stays_responsive()
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn after_loading_the_page_makes_no_request_and_cannot_connect() {
     run(async {
         let b = Browser::open("", false).await;
@@ -470,6 +474,7 @@ async fn export(b: &Browser, button: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn the_exported_report_is_the_command_lines_report() {
     run(async {
         let b = Browser::open("", false).await;
@@ -539,6 +544,7 @@ async fn clear(b: &Browser) {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn the_policy_panel_judges_again_at_once() {
     run(async {
         let b = Browser::open("", false).await;
@@ -618,6 +624,7 @@ fn the_policy_panel_judges_again_at_once() {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn compare_shows_what_changed_between_two_binaries() {
     run(async {
         let b = Browser::open("", false).await;
@@ -666,6 +673,7 @@ fn compare_shows_what_changed_between_two_binaries() {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn the_keyboard_reaches_everything() {
     run(async {
         let b = Browser::open("", false).await;
@@ -711,6 +719,7 @@ fn the_keyboard_reaches_everything() {
 }
 
 #[test]
+#[ignore = "needs Chromium, chromedriver and the built page: scripts/web-setup.sh, web/build.sh (scripts/test.sh runs them)"]
 fn screenshots_of_the_page() {
     run(async {
         let b = Browser::open("", false).await;
