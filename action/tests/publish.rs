@@ -5,15 +5,14 @@
 //! comment and check built from the report, the token read from STATIC_BUILD_TOKEN and never printed.
 
 #[allow(dead_code)]
-#[path = "../src/forge/tests/fake.rs"]
-mod fake;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
 
-use fake::{zip_archive, Fake, Flavour, NewArtifact, Script};
+use static_build_tests::fake_forge::{
+    self as fake, zip_archive, Fake, Flavour, NewArtifact, Script,
+};
 
 const TOKEN: &str = "ghs_e2eTokenNeverPrinted_0123456789";
 const SHA: &str = "89abcdef0123456789abcdef0123456789abcdef";

@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod crafted;
+pub mod fake_forge;
 pub mod server;
 
 use std::path::{Path, PathBuf};

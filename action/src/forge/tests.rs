@@ -6,12 +6,12 @@
 //! `tests/fixtures/api/github.json` and `gitea.json` (with their sources). Each test asserts that nothing
 //! broke that contract, and then what it is about.
 
-mod fake;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
-use fake::{zip_archive, Fake, Flavour, NewArtifact, Script};
+use static_build_tests::fake_forge::{
+    self as fake, zip_archive, Fake, Flavour, NewArtifact, Script,
+};
 
 use super::*;
 

@@ -1,4 +1,5 @@
-//! A fake forge: a small HTTP/1.1 server on 127.0.0.1 that holds comments, check runs, statuses and workflow
+//! A fake forge, for the forge client's tests (static-build's `forge` unit tests and its publish test):
+//! a small HTTP/1.1 server on 127.0.0.1 that holds comments, check runs, statuses and workflow
 //! artifacts, and checks every request against the contract fixture (tests/fixtures/api/*.json), which
 //! transcribes the public API descriptions. Anything off the contract is recorded as a violation; failures
 //! can be scripted. A second server stands for the storage host an artifact download redirects to; it
@@ -146,11 +147,11 @@ enum Role {
 
 const GITHUB_CONTRACT: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/api/github.json"
+    "/fixtures/api/github.json"
 ));
 const GITEA_CONTRACT: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/api/gitea.json"
+    "/fixtures/api/gitea.json"
 ));
 
 impl Fake {
