@@ -10,9 +10,7 @@ use std::process::Output;
 
 mod common;
 
-use static_build_tests::fake_forge::{
-    self as fake, zip_archive, Fake, Flavour, NewArtifact, Script,
-};
+use static_build_tests::fake_forge::{zip_archive, Fake, Flavour, NewArtifact, Script};
 
 const TOKEN: &str = "ghs_e2eTokenNeverPrinted_0123456789";
 const SHA: &str = "89abcdef0123456789abcdef0123456789abcdef";
