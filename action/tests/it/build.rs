@@ -9,8 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-mod common;
-use common::*;
+use crate::support::*;
 
 fn build_example(example: &str, expected: &str) {
     let arches = ["amd64", "386", "arm64"];

@@ -10,8 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-use common::*;
+use crate::support::*;
 
 const ARCHES: [(&str, &str); 3] = [("amd64", "x86_64"), ("386", "i386"), ("arm64", "aarch64")];
 

@@ -6,8 +6,7 @@
 //! Like build.rs, these need the Docker engine and the Debian builder images (scripts/test.sh prepares them);
 //! memory is read with GNU time (`/usr/bin/time`, Debian package `time`, installed by scripts/setup.sh).
 
-mod common;
-use common::*;
+use crate::support::*;
 
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! Helpers shared by the integration tests: the builder images and private copies of the examples (for the
 //! tests that run `static-build build` against the real Docker engine), running the executable, a CI job's
 //! environment, reading its output as a CI runner would.
-#![allow(dead_code)] // each test file uses its own part
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

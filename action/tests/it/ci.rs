@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-mod common;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_static-build")
@@ -50,7 +49,7 @@ fn in_job(dir: &Path, forge: &str, args: &[&str]) -> (Output, String, String) {
     std::fs::write(&summary, "").unwrap();
     let mut cmd = Command::new(bin());
     cmd.args(args).current_dir(dir);
-    for k in common::forge_vars() {
+    for k in crate::support::forge_vars() {
         cmd.env_remove(k);
     }
     cmd.env("GITHUB_ACTIONS", "true")

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod common;
 
 use static_build_tests::fake_forge::{zip_archive, Fake, Flavour, NewArtifact, Script};
 
@@ -62,7 +61,7 @@ async fn publish_env(
     cmd.args(["report", "publish", "r.json"])
         .args(extra)
         .current_dir(d);
-    for k in common::forge_vars() {
+    for k in crate::support::forge_vars() {
         cmd.env_remove(k);
     }
     cmd.env("GITHUB_ACTIONS", "true")
