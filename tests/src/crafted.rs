@@ -1,6 +1,6 @@
 //! Crafted ELF files that attack the inspector: each one made a real inspector spend time or memory out of
 //! all proportion to its size (a quadratic loop, a string repeated into a huge report). The regression tests
-//! (`tests/tests/hostile_elf.rs`, `action/tests/hostile_inspect.rs`), the fuzzing seeds (`scripts/fuzz.sh`)
+//! (`tests/tests/it/hostile_elf.rs`, `action/tests/it/hostile_inspect.rs`), the fuzzing seeds (`scripts/fuzz.sh`)
 //! and the benchmark (`bench/crafted.sh`) all take them from here; `cargo run -p static-build-tests --example
 //! crafted DIR` writes them out.
 //!

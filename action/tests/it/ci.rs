@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_static-build")
 }

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-
 use static_build_tests::fake_forge::{zip_archive, Fake, Flavour, NewArtifact, Script};
 
 const TOKEN: &str = "ghs_e2eTokenNeverPrinted_0123456789";

@@ -40,7 +40,7 @@ fn release_binary(version: &str) -> Vec<u8> {
 /// The stand-in cargo: `cargo build` writes a script that answers `--version` with the version in
 /// FAKE_CARGO_VERSION, at `$CARGO_TARGET_DIR/release/static-build`, and appends its arguments to FAKE_CARGO_LOG.
 const FAKE_CARGO: &str = r#"#!/bin/sh
-# Stand-in for cargo in tests/tests/install.rs: a real build of static-build takes minutes.
+# Stand-in for cargo in tests/tests/it/install.rs: a real build of static-build takes minutes.
 set -eu
 echo "$*" >>"$FAKE_CARGO_LOG"
 [ "$1" = build ] || { echo "fake cargo: only 'build'" >&2; exit 1; }

@@ -607,7 +607,7 @@ WITH
         ),
     ));
     // The sums are pinned: without them, the test's release server (no release of the action's own
-    // repository) is refused before anything is downloaded (tests/tests/install.rs covers that).
+    // repository) is refused before anything is downloaded (tests/tests/it/install.rs covers that).
     let repo = repo(name, pinned_sums(&prereqs().asset_sha), &files);
     let run = act(&repo, &[]);
     run.check(run.success, "the job should succeed: the binary is static");
