@@ -97,6 +97,21 @@ async fn publish_once(
     (fake, outcome)
 }
 
+/// As [`publish_once`], a report with `annotations` annotations, to a forge that answers 403 to the
+/// operations `forbid` names.
+async fn publish_refused(
+    flavour: Flavour,
+    kind: Kind,
+    forbid: Vec<&'static str>,
+    annotations: u32,
+) -> (Fake, Outcome) {
+    let script = Script {
+        forbid,
+        ..Script::default()
+    };
+    publish_once(flavour, kind, script, &publication("report", annotations)).await
+}
+
 fn assert_clean(fake: &Fake) {
     assert_eq!(
         fake.violations(),
@@ -274,15 +289,11 @@ async fn forge_github_annotations_beyond_50_go_in_batches() {
 
 #[tokio::test]
 async fn forge_github_403_degrades_to_warnings_and_a_commit_status() {
-    let script = Script {
-        forbid: vec!["issues/create-comment", "checks/create"],
-        ..Script::default()
-    };
-    let (fake, outcome) = publish_once(
+    let (fake, outcome) = publish_refused(
         Flavour::GitHub,
         Kind::GitHub,
-        script,
-        &publication("report", 2),
+        vec!["issues/create-comment", "checks/create"],
+        2,
     )
     .await;
     assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
@@ -637,15 +648,11 @@ async fn forge_gitea_that_ignores_paging_is_read_once_more_and_stopped() {
 
 #[tokio::test]
 async fn forge_gitea_403_on_comment_and_status_degrades() {
-    let script = Script {
-        forbid: vec!["issueCreateComment", "repoCreateStatus"],
-        ..Script::default()
-    };
-    let (fake, outcome) = publish_once(
+    let (fake, outcome) = publish_refused(
         Flavour::Gitea,
         Kind::Gitea,
-        script,
-        &publication("report", 1),
+        vec!["issueCreateComment", "repoCreateStatus"],
+        1,
     )
     .await;
     assert_eq!(outcome.warnings.len(), 2, "{:?}", outcome.warnings);
