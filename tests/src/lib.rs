@@ -141,3 +141,27 @@ pub fn require_tool(program: &str) {
         .unwrap_or(false);
     assert!(ok, "`{program}` is not installed: run scripts/setup.sh");
 }
+
+/// The SHA-256 of `data` in hex, as `sha256sum` (coreutils) prints it: the sums the action's install
+/// script checks are made the way a release makes them.
+pub fn sha256(data: &[u8]) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sha256sum (coreutils)");
+    child
+        .stdin
+        .take()
+        .expect("its standard input")
+        .write_all(data)
+        .expect("data written to sha256sum");
+    let out = child.wait_with_output().expect("sha256sum ran");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a sum")
+        .to_string()
+}

@@ -29,8 +29,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use static_build_tests::root;
 use static_build_tests::server::Server;
+use static_build_tests::{root, sha256};
 
 /// The version the test repositories pin in dist/VERSION and the server publishes.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -94,21 +94,6 @@ fn prereqs() -> &'static Prereqs {
             asset_sha,
         }
     })
-}
-
-fn sha256(data: &[u8]) -> String {
-    let mut child = Command::new("sha256sum")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("sha256sum (coreutils)");
-    child.stdin.take().unwrap().write_all(data).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .expect("a sum")
-        .to_string()
 }
 
 fn base64(data: &str) -> String {

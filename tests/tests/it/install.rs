@@ -17,12 +17,11 @@
 //! Nothing here needs Docker or the network; PATH holds only the stand-ins and the system's directories, so
 //! the real cargo is never reached.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use static_build_tests::root;
 use static_build_tests::server::Server;
+use static_build_tests::{root, sha256};
 
 /// The release the server publishes.
 const VERSION: &str = "1.2.3";
@@ -49,21 +48,6 @@ out=$CARGO_TARGET_DIR/release/static-build
 printf '#!/bin/sh\necho "static-build %s"\n# built from source by the stand-in cargo\n' "$FAKE_CARGO_VERSION" >"$out"
 chmod 0755 "$out"
 "#;
-
-fn sha256(data: &[u8]) -> String {
-    let mut child = Command::new("sha256sum")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("sha256sum (coreutils)");
-    child.stdin.take().unwrap().write_all(data).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .expect("a sum")
-        .to_string()
-}
 
 /// A throwaway action checkout, tool cache and environment for install.sh.
 struct Setup {
