@@ -60,14 +60,7 @@ impl Engine {
             install.clone(),
             labels.clone(),
         );
-        let options = CreateContainerOptionsBuilder::new()
-            .name(&name)
-            .platform(&target.platform)
-            .build();
-        self.docker
-            .create_container(Some(options), body)
-            .await
-            .with_context(|| format!("{t}: cannot create the install container"))?;
+        self.create(&name, target, body, "install").await?;
         let result = self
             .install_and_commit(&name, plan, target, &tag, labels, started)
             .await;

@@ -187,14 +187,7 @@ impl Engine {
         };
         let script = build_script(target, install_here);
         let body = self.container_body(plan, target, image, script, labels);
-        let options = CreateContainerOptionsBuilder::new()
-            .name(&name)
-            .platform(&target.platform)
-            .build();
-        self.docker
-            .create_container(Some(options), body)
-            .await
-            .with_context(|| format!("{}: cannot create the build container", target.target))?;
+        self.create(&name, target, body, "build").await?;
         let result = self
             .run_container(&name, plan, target, project_tar, out, started)
             .await;
@@ -431,6 +424,25 @@ impl Engine {
             oom: state.oom_killed.unwrap_or(false),
             link,
         }))
+    }
+
+    /// Create the container `name` of `target` (its `role`: install or build, for the error).
+    async fn create(
+        &self,
+        name: &str,
+        target: &TargetPlan,
+        body: ContainerCreateBody,
+        role: &str,
+    ) -> Result<()> {
+        let options = CreateContainerOptionsBuilder::new()
+            .name(name)
+            .platform(&target.platform)
+            .build();
+        self.docker
+            .create_container(Some(options), body)
+            .await
+            .with_context(|| format!("{}: cannot create the {role} container", target.target))?;
+        Ok(())
     }
 
     async fn remove(&self, name: &str) {
