@@ -20,6 +20,15 @@ PACKAGES=(
   "hyperfine:hyperfine"
   "time:"
   "python3:python3"
+  # For the steps that scripts/test.sh runs next, some of them at once: installed here, one apt-get at a
+  # time, so that they never wait on each other's dpkg lock.
+  "docker.io:dockerd"
+  "iptables:iptables"
+  "qemu-user-static:"
+  "binfmt-support:update-binfmts"
+  "debootstrap:debootstrap"
+  "chromium:chromium"
+  "chromium-driver:chromedriver"
 )
 WASM_TARGET=wasm32-unknown-unknown
 

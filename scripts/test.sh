@@ -1,43 +1,50 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian machine: installs what it needs, builds the fixtures, fetches
-# the multi-architecture corpus and the real projects (tests/real/fetch.sh), starts a Docker engine, builds
-# the builder images and static-build's own release binary with static-build (scripts/release-build.sh;
-# all cached), installs Chromium and the pinned wasm-bindgen CLI and builds the web page
-# (scripts/web-setup.sh, web/build.sh), checks formatting and lints,
+# The whole test suite, from a fresh Debian machine: installs what it needs, then at once builds the
+# fixtures, fetches the multi-architecture corpus and the real projects (tests/real/fetch.sh), starts a
+# Docker engine, builds the builder images and static-build's own release binary with static-build
+# (scripts/release-build.sh; all cached), installs Chromium and the pinned wasm-bindgen CLI and builds the
+# web page (scripts/web-setup.sh, web/build.sh); then checks formatting and lints,
 # builds the core for wasm32, builds the fuzz target and fuzzes the inspector for a bounded time
 # (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). Idempotent; a second run
 # skips the set-up that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\n==> %s\n' "$*"; }
+say() { printf '\n==> [%d s] %s\n' "$SECONDS" "$*"; }
 
-say "set-up (packages, wasm32 target)"
+# at_once NAME COMMAND [NAME COMMAND]...: the set-up steps that do not depend on each other run at the same
+# time (downloads overlap with builds); each one's output is kept and printed whole, in order, with how long
+# it took. Fails, after all have ended, when any did.
+at_once() {
+  local logs=target/test-setup names=() pids=() i=0 failed=()
+  mkdir -p "$logs"
+  while [ $# -gt 0 ]; do
+    names+=("$1")
+    ( start=$SECONDS; rc=0; bash -c "$2" || rc=$?; echo "[$1: $((SECONDS - start)) s, exit $rc]"; exit "$rc" ) \
+      >"$logs/$i.log" 2>&1 &
+    pids+=($!)
+    i=$((i + 1))
+    shift 2
+  done
+  for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then say "${names[$i]}"; else say "${names[$i]}: FAILED"; failed+=("${names[$i]}"); fi
+    cat "$logs/$i.log"
+  done
+  [ ${#failed[@]} -eq 0 ] || { echo "test.sh: set-up failed: ${failed[*]} (the logs are above)" >&2; exit 1; }
+}
+
+say "set-up (Debian packages, Rust targets: scripts/setup.sh)"
 scripts/setup.sh
 
-say "fixtures (tests/fixtures/build.sh)"
-tests/fixtures/build.sh
-
-say "multi-architecture corpus (tests/corpus/fetch.sh)"
-tests/corpus/fetch.sh
-
-say "real projects from their registries (tests/real/fetch.sh)"
-tests/real/fetch.sh >/dev/null
-
-say "Docker engine, QEMU and builder images (scripts/docker.sh, qemu.sh, builder-images.sh)"
-scripts/docker.sh
-scripts/qemu.sh
-scripts/builder-images.sh amd64 386 arm64
-
-say "release build of static-build by static-build (scripts/release-build.sh)"
-scripts/release-build.sh
-
-say "Actions runner for the action's tests: act and its job image (scripts/act.sh)"
-scripts/act.sh
-
-say "web page: Chromium, chromedriver, wasm-bindgen, wasm-opt (scripts/web-setup.sh), then the page (web/build.sh)"
-scripts/web-setup.sh
-web/build.sh
+say "set-up, the independent steps at once"
+at_once \
+  "fixtures (tests/fixtures/build.sh)" "tests/fixtures/build.sh" \
+  "multi-architecture corpus (tests/corpus/fetch.sh)" "tests/corpus/fetch.sh" \
+  "real projects from their registries (tests/real/fetch.sh)" "tests/real/fetch.sh >/dev/null" \
+  "Docker engine, QEMU, builder images, release build, act (scripts/docker.sh, qemu.sh, builder-images.sh, release-build.sh, act.sh)" \
+  "scripts/docker.sh && scripts/qemu.sh && scripts/builder-images.sh amd64 386 arm64 && scripts/release-build.sh && scripts/act.sh" \
+  "web page: Chromium, chromedriver, wasm-bindgen, wasm-opt, then the page (scripts/web-setup.sh, web/build.sh)" \
+  "scripts/web-setup.sh && web/build.sh"
 
 say "format and lints"
 cargo fmt --all --check
