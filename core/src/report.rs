@@ -266,14 +266,27 @@ pub enum ReadError {
 impl Report {
     /// A JSON report, its schema version checked before anything else is read.
     pub fn from_json(bytes: &[u8]) -> Result<Report, ReadError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| ReadError::NotJson(e.to_string()))?;
-        match value.get("schema_version").and_then(|v| v.as_u64()) {
+        // The version alone first (the rest of the document skipped, not built into a tree), then the
+        // report itself.
+        #[derive(Deserialize)]
+        struct Version {
+            schema_version: Option<serde_json::Value>,
+        }
+        let version = match serde_json::from_slice::<Version>(bytes) {
+            Ok(v) => v
+                .schema_version
+                .as_ref()
+                .and_then(serde_json::Value::as_u64),
+            Err(e) if e.is_syntax() || e.is_eof() => return Err(ReadError::NotJson(e.to_string())),
+            // JSON, but not an object.
+            Err(_) => None,
+        };
+        match version {
             None => return Err(ReadError::NoVersion),
             Some(v) if v != u64::from(SCHEMA_VERSION) => return Err(ReadError::Version(v)),
             Some(_) => {}
         }
-        serde_json::from_value(value).map_err(|e| ReadError::NotReport(e.to_string()))
+        serde_json::from_slice(bytes).map_err(|e| ReadError::NotReport(e.to_string()))
     }
 }
 

@@ -21,11 +21,7 @@ pub fn run(base: &Path, head: &Path, format: Format) -> Result<Outcome> {
     let text = match format {
         Format::Text => render::diff_text(&d),
         Format::Markdown => render::diff_markdown(&d),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&d)?;
-            s.push('\n');
-            s
-        }
+        Format::Json => super::pretty_json(&d)?,
     };
     crate::outdir::write_file_or_stdout(None, &text)?;
     Ok(if d.has_regressions() {

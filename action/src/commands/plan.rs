@@ -17,11 +17,7 @@ pub fn run(config: &ConfigOptions, format: Format) -> Result<Outcome> {
     let plan = config.resolve()?;
     let text = match format {
         Format::Text => render::plan_text(&plan),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&plan)?;
-            s.push('\n');
-            s
-        }
+        Format::Json => super::pretty_json(&plan)?,
     };
     crate::outdir::write_file_or_stdout(None, &text)?;
     Ok(Outcome::Pass)

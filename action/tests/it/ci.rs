@@ -42,20 +42,7 @@ fn inspect_bins(dir: &Path) -> Option<i32> {
 /// Run static-build in `dir` as a step of a GitHub (or Gitea/Forgejo) job; returns the output and the step's
 /// outputs file and summary file contents.
 fn in_job(dir: &Path, forge: &str, args: &[&str]) -> (Output, String, String) {
-    let out_file = dir.join("github_output");
-    let summary = dir.join("step_summary.md");
-    std::fs::write(&out_file, "").unwrap();
-    std::fs::write(&summary, "").unwrap();
-    let mut cmd = Command::new(bin());
-    cmd.args(args).current_dir(dir);
-    for k in crate::support::forge_vars() {
-        cmd.env_remove(k);
-    }
-    cmd.env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_OUTPUT", &out_file)
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .env("GITHUB_WORKSPACE", dir)
-        .env("NO_COLOR", "1");
+    let (mut cmd, out_file, summary) = crate::support::in_github_job(dir, args);
     match forge {
         "github" => {}
         "gitea" => {

@@ -40,6 +40,16 @@ impl Image {
         }
     }
 
+    /// A dynamic executable of that layout: an interpreter and one NEEDED library.
+    fn dynamic_exec(bits64: bool, big: bool, machine: u16) -> Image {
+        Image {
+            interp: Some("/lib/ld.so.1"),
+            dynamic: true,
+            needed: vec!["libc.so.6"],
+            ..Image::new(bits64, big, machine)
+        }
+    }
+
     fn put(&self, out: &mut Vec<u8>, value: u64, size: usize) {
         let bytes = value.to_le_bytes();
         let mut field = bytes[..size].to_vec();
@@ -268,11 +278,8 @@ fn the_verdicts_come_from_the_program_headers_and_the_dynamic_section() {
 fn a_file_without_a_section_table_still_gets_its_verdict() {
     for (bits64, big, machine, arch) in LAYOUTS {
         let image = Image {
-            interp: Some("/lib/ld.so.1"),
-            dynamic: true,
-            needed: vec!["libc.so.6"],
             sections: false,
-            ..Image::new(bits64, big, machine)
+            ..Image::dynamic_exec(bits64, big, machine)
         };
         let b = crate::inspect(&image.build()[..]).unwrap();
         assert_eq!(b.linkage.verdict, Verdict::DynamicExecutable, "{arch}");
@@ -285,12 +292,9 @@ fn a_file_without_a_section_table_still_gets_its_verdict() {
 fn a_dynamic_segment_past_the_end_of_the_file_is_a_problem_not_a_guess() {
     for (bits64, big, machine, arch) in LAYOUTS {
         let image = Image {
-            interp: Some("/lib/ld.so.1"),
-            dynamic: true,
-            needed: vec!["libc.so.6"],
             sections: false,
             dynamic_overrun: 4096,
-            ..Image::new(bits64, big, machine)
+            ..Image::dynamic_exec(bits64, big, machine)
         };
         // Whatever the reader makes of it, it answers without panicking, and says what it could not read.
         match crate::inspect(&image.build()[..]) {
@@ -314,12 +318,7 @@ fn a_dynamic_segment_past_the_end_of_the_file_is_a_problem_not_a_guess() {
 fn every_cut_of_an_image_is_answered_without_a_panic() {
     // Each prefix of a dynamic image: an error or a verdict, never a panic, and never `static` for a
     // prefix that still holds the interpreter's program header.
-    let image = Image {
-        interp: Some("/lib/ld.so.1"),
-        dynamic: true,
-        needed: vec!["libc.so.6"],
-        ..Image::new(true, false, 62)
-    };
+    let image = Image::dynamic_exec(true, false, 62);
     let bytes = image.build();
     for end in 0..bytes.len() {
         if let Ok(b) = crate::inspect(&bytes[..end]) {
