@@ -22,6 +22,7 @@
 mod analyze;
 pub mod blocks;
 mod budget;
+pub mod cache;
 mod diff;
 mod elf;
 mod error;

@@ -35,6 +35,24 @@ pub const MAX_LINK_ARCHIVES: usize = 8;
 /// bomb stops here).
 pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
 
+// --- Build caches carried between CI runs (`static-build cache export/import`) -----------------------------
+
+/// Default of the `cache-max-size` setting: the most that one export writes (compressed, all the volumes of a
+/// build together). A volume that would go over it is not saved, with a warning.
+pub const DEFAULT_CACHE_MAX_SIZE: u64 = 2 << 30;
+
+/// Largest cache manifest read.
+pub const MAX_CACHE_MANIFEST: usize = 1 << 20;
+
+/// Most a volume's archive may unpack to; an archive that would go over it is not imported.
+pub const MAX_CACHE_UNPACKED: u64 = 32 << 30;
+
+/// Entries of one volume's archive.
+pub const MAX_CACHE_ENTRIES: usize = 4_000_000;
+
+/// Bytes of a path in a volume's archive.
+pub const MAX_CACHE_PATH: usize = 4096;
+
 // --- Configuration and reports -----------------------------------------------------------------------------
 
 /// Largest configuration or policy file read (`static-build.toml`, `--policy`).
@@ -238,6 +256,11 @@ bounds! {
     MAX_LINK_NAMES: Count, "undefined symbols and missing libraries kept to explain a failed link";
     MAX_LINK_ARCHIVES: Count, "archives named per undefined symbol";
     DEFAULT_PIDS_LIMIT: Count, "processes of a build container (`pids-limit`)";
+    DEFAULT_CACHE_MAX_SIZE: Bytes, "what one cache export writes, compressed (`cache-max-size`)";
+    MAX_CACHE_MANIFEST: Bytes, "a cache manifest";
+    MAX_CACHE_UNPACKED: Bytes, "a cached volume, unpacked";
+    MAX_CACHE_ENTRIES: Count, "entries of a cached volume";
+    MAX_CACHE_PATH: Bytes, "a path in a cached volume";
     MAX_CONFIG_BYTES: Bytes, "a configuration or policy file";
     MAX_CONFIG_WARNINGS: Count, "unknown keys listed per file";
     MAX_GLOBS: Count, "patterns of `allowed-needed`";

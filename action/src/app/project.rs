@@ -49,7 +49,23 @@ pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
         dir_name,
         top_level_files,
         go_uses_cgo,
+        pull_request: pull_request_scope(&crate::ci::process_env),
     })
+}
+
+/// In a CI job run for a pull request (`pull_request`, `pull_request_target` and the review events, on
+/// GitHub, Gitea and Forgejo alike), a short name for it: `pr<N>` from `GITHUB_REF` (`refs/pull/N/...`), or
+/// `pr` when the number is not there. `None` for every other job and outside CI.
+pub fn pull_request_scope(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let event = env("GITHUB_EVENT_NAME")?;
+    if !event.starts_with("pull_request") {
+        return None;
+    }
+    let number = env("GITHUB_REF").and_then(|r| {
+        let n = r.strip_prefix("refs/pull/")?.split('/').next()?.to_string();
+        (!n.is_empty() && n.len() <= 12 && n.bytes().all(|b| b.is_ascii_digit())).then_some(n)
+    });
+    Some(format!("pr{}", number.unwrap_or_default()))
 }
 
 /// The project's identity for its cache volumes (caches are shared only between builds of the same
@@ -178,5 +194,65 @@ impl ConfigOptions {
         config.cpus = self.cpus.or(config.cpus);
         let facts = project_facts(&self.dir)?;
         Ok(plan::resolve(&config, &facts)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn a_pull_request_build_is_named_by_its_number() {
+        let pr = [
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_REF", "refs/pull/12/merge"),
+        ];
+        assert_eq!(pull_request_scope(&env(&pr)).as_deref(), Some("pr12"));
+        let gitea = [
+            ("GITHUB_EVENT_NAME", "pull_request_target"),
+            ("GITHUB_REF", "refs/pull/7/head"),
+        ];
+        assert_eq!(pull_request_scope(&env(&gitea)).as_deref(), Some("pr7"));
+        let odd = [
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_REF", "refs/pull/../x"),
+        ];
+        assert_eq!(pull_request_scope(&env(&odd)).as_deref(), Some("pr"));
+        let push = [
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_REF", "refs/heads/main"),
+        ];
+        assert_eq!(pull_request_scope(&env(&push)), None);
+        assert_eq!(pull_request_scope(&env(&[])), None);
+    }
+
+    #[test]
+    fn the_project_key_is_the_repository_in_ci_and_the_directory_elsewhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path().to_str().unwrap().to_string();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let ci = |repo: &'static str| {
+            let ws = ws.clone();
+            move |k: &str| match k {
+                "GITHUB_REPOSITORY" => Some(repo.to_string()),
+                "GITHUB_WORKSPACE" => Some(ws.clone()),
+                _ => None,
+            }
+        };
+        let a = project_key(&sub, &ci("o/a"));
+        assert_eq!(a, project_key(&sub, &ci("o/a")));
+        assert_ne!(a, project_key(&sub, &ci("o/b")));
+        assert_ne!(a, project_key(dir.path(), &ci("o/a")));
+        assert_ne!(a, project_key(&sub, &env(&[])));
+        assert_eq!(a.len(), 16);
     }
 }

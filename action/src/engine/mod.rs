@@ -570,6 +570,7 @@ mod tests {
             dir_name: "app".into(),
             top_level_files: vec!["go.mod".into()],
             go_uses_cgo: false,
+            pull_request: None,
         };
         let plan = static_build_core::plan::resolve(&config, &facts).unwrap();
         let cmd = container_command(&plan.targets[0], "uname -m".into());

@@ -88,6 +88,9 @@ pub struct Config {
     /// Which builds share the cache volumes: by default the builds of this project only (its repository in CI,
     /// its directory elsewhere); builds with the same `cache-key` share theirs.
     pub cache_key: Option<String>,
+    /// The most a cache export (`static-build cache export`, the action's cache) writes, compressed, e.g. `4g`
+    /// (default 2 GiB).
+    pub cache_max_size: Option<String>,
     /// Largest output file a build may return, e.g. `2g` (default 1 GiB).
     pub max_output_size: Option<String>,
     /// Most processes and threads a build container may run at once (default 4096; 0 for no limit).
@@ -202,6 +205,10 @@ pub struct ProjectFacts {
     pub top_level_files: Vec<String>,
     /// Whether the project's own Go code imports "C".
     pub go_uses_cgo: bool,
+    /// In CI, when the build is of a pull request's code (which nobody may have reviewed): a short name of
+    /// the pull request (`pr12`). Its cache volumes are then its own, so that nothing it writes there reaches
+    /// a build of a branch; it may start from the branch's exported cache, never write to it.
+    pub pull_request: Option<String>,
 }
 
 impl ProjectFacts {
@@ -228,6 +235,7 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
     "jobs",
     "cache",
     "cache-key",
+    "cache-max-size",
     "max-output-size",
     "pids-limit",
     "capabilities",

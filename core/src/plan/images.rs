@@ -52,11 +52,36 @@ pub(crate) fn install_command(
         (PackageManager::Apt, false) => Some(format!(
             "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {list}"
         )),
-        (PackageManager::Apt, true) => Some(format!(
-            "mkdir -p {CACHE_DIR}/apt/partial && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dir::Cache::archives={CACHE_DIR}/apt {list}"
-        )),
+        (PackageManager::Apt, true) => Some(apt_cached_install(&list)),
         (PackageManager::None, _) => None,
     }
+}
+
+/// How long the package index kept in the cache volume is used before `apt-get update` runs again, in
+/// minutes (the installed environment, which skips the install altogether, is kept for longer).
+pub const APT_INDEX_MAX_AGE_MINUTES: u32 = 1440;
+
+/// apt with its downloads and its package index in the cache volume, so that a build whose volume came back
+/// from a cache (`static-build cache import`) downloads nothing: `apt-get update` runs only when the kept
+/// index is missing or older than [`APT_INDEX_MAX_AGE_MINUTES`], or when the install fails with the kept
+/// index (a package it does not know, or a file the mirror no longer has). `-q`, not `-qq`: the log shows
+/// each download (`Get:`), and so whether there was any.
+fn apt_cached_install(list: &str) -> String {
+    let dir = format!("{CACHE_DIR}/apt");
+    format!(
+        r#"sb_apt={dir}
+sb_apt_o="-o Dir::Cache::archives=$sb_apt/archives -o Dir::State::Lists=$sb_apt/lists -o Acquire::Languages=none"
+mkdir -p "$sb_apt/archives/partial" "$sb_apt/lists/partial"
+sb_apt_update() {{ apt-get update -q $sb_apt_o && touch "$sb_apt/updated"; }}
+sb_apt_install() {{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $sb_apt_o {list}; }}
+if [ -n "$(find "$sb_apt/updated" -mmin -{APT_INDEX_MAX_AGE_MINUTES} 2>/dev/null)" ]; then
+  echo "static-build: apt: the package index kept in the cache volume is less than {hours} hours old: not updated"
+  sb_apt_install || {{ echo "static-build: apt: the install failed with the kept index; updating it and trying again"; sb_apt_update; sb_apt_install; }}
+else
+  sb_apt_update; sb_apt_install
+fi"#,
+        hours = APT_INDEX_MAX_AGE_MINUTES / 60
+    )
 }
 
 /// The cache variables each preset's toolchain honours, pointed into the cache volume. Cargo's target

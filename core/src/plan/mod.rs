@@ -59,6 +59,15 @@ pub struct BuildPlan {
     pub cpus: Option<f64>,
     /// Largest output file accepted from a build, in bytes.
     pub max_output_bytes: u64,
+    /// The project's cache key (its identity or the `cache-key` setting, with the pull request's name for a
+    /// pull request's build), part of every cache volume's name.
+    pub cache_key: String,
+    /// For a pull request's build: the key of its branch's builds, whose exported caches it may start from
+    /// (never write to).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_cache_key: Option<String>,
+    /// The most a cache export writes, compressed, in bytes (`cache-max-size`).
+    pub cache_max_bytes: u64,
     /// How the build containers are confined.
     pub container: ContainerPlan,
     pub targets: Vec<TargetPlan>,
@@ -272,11 +281,24 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             });
         }
     }
-    let cache_key = match &config.cache_key {
+    let trusted_key = match &config.cache_key {
         Some(k) => k.clone(),
         None => project.project_key.clone(),
     };
-    check_cache_key(&cache_key)?;
+    check_cache_key(&trusted_key)?;
+    // A pull request's caches are its own, whatever its configuration says its cache-key is.
+    let cache_key = match &project.pull_request {
+        Some(pr) => {
+            check_cache_key(pr)?;
+            let key = format!("{trusted_key}-{pr}");
+            notes.push(format!(
+                "this build is of a pull request ({pr}): its cache volumes are its own (key `{key}`); it may start from its branch's exported cache, never write to it"
+            ));
+            key
+        }
+        None => trusted_key.clone(),
+    };
+    let trusted_cache_key = project.pull_request.as_ref().map(|_| trusted_key);
     let max_output_bytes = match &config.max_output_size {
         Some(s) => parse_size(
             "max-output-size",
@@ -285,6 +307,15 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             "use a number with an optional unit: 512m, 2g (at least 1m)",
         )?,
         None => crate::limits::DEFAULT_MAX_OUTPUT_SIZE,
+    };
+    let cache_max_bytes = match &config.cache_max_size {
+        Some(s) => parse_size(
+            "cache-max-size",
+            s,
+            1 << 20,
+            "use a number with an optional unit: 512m, 4g (at least 1m)",
+        )?,
+        None => crate::limits::DEFAULT_CACHE_MAX_SIZE,
     };
     let mut capabilities: Vec<String> = BUILD_CAPABILITIES.iter().map(|c| c.to_string()).collect();
     for c in &config.capabilities {
@@ -442,6 +473,9 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             other => other,
         },
         max_output_bytes,
+        cache_key,
+        trusted_cache_key,
+        cache_max_bytes,
         container,
         targets,
         notes,
@@ -458,6 +492,7 @@ mod tests {
             dir_name: "app".into(),
             top_level_files: files.iter().map(|s| s.to_string()).collect(),
             go_uses_cgo: cgo,
+            pull_request: None,
         }
     }
 
@@ -576,8 +611,30 @@ mod tests {
         };
         let t = &resolve(&c, &project(&["go.mod"], true)).unwrap().targets[0];
         assert_eq!(t.package_manager, PackageManager::Apt);
-        assert!(t.install.as_deref().unwrap().contains("apt-get install"));
+        let install = t.install.as_deref().unwrap();
+        assert!(install.contains("apt-get install"));
         assert!(t.packages.contains(&"zlib1g-dev".to_string()));
+        // With the cache on, apt's downloads and its index are in the cache volume and the index is updated
+        // only when the kept one is old or does not do; without it, apt as the image has it.
+        assert!(
+            install.contains("Dir::State::Lists=$sb_apt/lists"),
+            "{install}"
+        );
+        assert!(
+            install.contains("sb_apt=/static-build-cache/apt"),
+            "{install}"
+        );
+        assert!(install.contains("-mmin -1440"), "{install}");
+        let uncached = Config {
+            cache: Some(false),
+            ..c.clone()
+        };
+        let t = &resolve(&uncached, &project(&["go.mod"], true))
+            .unwrap()
+            .targets[0];
+        let install = t.install.as_deref().unwrap();
+        assert!(install.starts_with("apt-get update -qq && "), "{install}");
+        assert!(!install.contains("static-build-cache"), "{install}");
         let c = Config {
             image: Some("registry.example/builder:1".into()),
             ..Config::default()

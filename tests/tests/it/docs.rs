@@ -42,6 +42,7 @@ fn readme_toml_examples_parse_without_warnings() {
             assert!(warnings.is_empty(), "{warnings:?}\n{b}");
             let facts = ProjectFacts {
                 project_key: "docs".into(),
+                pull_request: None,
                 dir_name: "app".into(),
                 top_level_files: vec!["go.mod".into()],
                 go_uses_cgo: false,
