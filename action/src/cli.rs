@@ -9,6 +9,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use static_build_core::plan::{Network, PackageManager, Preset};
 use static_build_core::FailOn;
 
+use crate::app::cache::CacheOptions;
 use crate::app::policy::PolicyOptions;
 use crate::app::project::ConfigOptions;
 use crate::app::Outcome;
@@ -44,6 +45,9 @@ enum Command {
     Report(ReportArgs),
     /// List the policy rules with their ids and default levels
     Rules,
+    /// Carry the build caches between CI runs that start on empty machines: export the cache volumes to a
+    /// directory, import them from it, print the CI cache key; or remove the volumes
+    Cache(CacheArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -189,6 +193,9 @@ struct ConfigArgs {
     /// CPU limit of each build container (e.g. 2)
     #[arg(long, value_name = "N")]
     pub cpus: Option<f64>,
+    /// The most a cache export writes, compressed (e.g. 4g; default 2g)
+    #[arg(long, value_name = "SIZE")]
+    pub cache_max_size: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -236,8 +243,59 @@ struct BuildArgs {
     /// Colour in the report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Before building, fill the cache volumes that are not here from this directory (written by
+    /// --cache-export or `cache export`); what cannot be used is a warning and a cold build
+    #[arg(long, value_name = "CACHE_DIR")]
+    pub cache_import: Option<PathBuf>,
+    /// After building, write the cache volumes to this directory (one zstd-compressed tar per target and a
+    /// manifest), within cache-max-size; archives of volumes this build did not use are removed
+    #[arg(long, value_name = "CACHE_DIR")]
+    pub cache_export: Option<PathBuf>,
     #[command(flatten)]
     pub ci: CiArgs,
+}
+
+#[derive(Args)]
+struct CacheArgs {
+    #[command(subcommand)]
+    command: CacheCommand,
+}
+
+#[derive(Subcommand)]
+enum CacheCommand {
+    /// Write the project's cache volumes to CACHE_DIR (one zstd-compressed tar per target and a manifest)
+    Export(CacheDirArgs),
+    /// Fill the project's cache volumes that are not here from CACHE_DIR
+    Import(CacheDirArgs),
+    /// Print the CI cache key of the project's caches and the prefix of its fallbacks (`key=`,
+    /// `restore-key=` lines, as `$GITHUB_OUTPUT` takes them)
+    Key(CacheKeyArgs),
+    /// Remove the project's cache volumes (the next build is cold)
+    Clear(CacheClearArgs),
+}
+
+#[derive(Args)]
+struct CacheDirArgs {
+    /// The cache directory
+    #[arg(value_name = "CACHE_DIR")]
+    cache_dir: PathBuf,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+#[derive(Args)]
+struct CacheKeyArgs {
+    /// Extra key material (the action's `cache-key` input): another value, another cache
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    extra: String,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+#[derive(Args)]
+struct CacheClearArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(Args)]
@@ -361,7 +419,17 @@ pub fn main() -> ExitCode {
             &a.policy.options(),
             a.color.into(),
             &a.ci.options(),
+            &CacheOptions {
+                import: a.cache_import.clone(),
+                export: a.cache_export.clone(),
+            },
         ),
+        Command::Cache(a) => match a.command {
+            CacheCommand::Export(c) => commands::cache::export(&c.config.options(), &c.cache_dir),
+            CacheCommand::Import(c) => commands::cache::import(&c.config.options(), &c.cache_dir),
+            CacheCommand::Key(c) => commands::cache::key(&c.config.options(), &c.extra),
+            CacheCommand::Clear(c) => commands::cache::clear(&c.config.options()),
+        },
         Command::Report(a) => match a.command {
             ReportCommand::Merge(m) => commands::report::merge(&m.reports, m.output.as_deref()),
             ReportCommand::Publish(p) => {
@@ -447,6 +515,7 @@ impl ConfigArgs {
             jobs: self.jobs,
             memory: self.memory.clone(),
             cpus: self.cpus,
+            cache_max_size: self.cache_max_size.clone(),
         }
     }
 }

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use static_build_core::plan::BuildPlan;
 use static_build_core::{InspectError, InspectOptions, Policy, Report};
 
+use super::cache::{self, CacheOptions, ExportSummary, ImportSummary};
 use super::files::{inspect_file, Inspected};
 use crate::engine::{check_emulation, project_tar, Display, Engine, TargetResult};
 use crate::outdir::OutDir;
@@ -20,17 +21,26 @@ pub fn check(plan: &BuildPlan) -> Result<()> {
     check_emulation(plan)
 }
 
+/// What a build did besides its report: the cache import and export, when asked for.
+#[derive(Debug, Default)]
+pub struct CacheSteps {
+    pub import: Option<ImportSummary>,
+    pub export: Option<ExportSummary>,
+}
+
 /// Build every target of `plan` from the project in `dir`, its outputs written through `out`, and judge
-/// them: the report.
+/// them: the report. With `cache`, the cache volumes are first filled from an exported cache directory and
+/// written to one after the build.
 pub fn build(
     plan: &BuildPlan,
     dir: &Path,
     out: &Arc<OutDir>,
     policy: &Policy,
     display: Display,
-) -> Result<Report> {
+    cache: &CacheOptions,
+) -> Result<(Report, CacheSteps)> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let results = runtime.block_on(build_all(plan, dir, out, display))?;
+    let (results, steps) = runtime.block_on(build_all(plan, dir, out, display, cache))?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     for (target, result) in results {
         let first = report.files.len();
@@ -111,7 +121,7 @@ pub fn build(
             entry.target = Some(target.target.clone());
         }
     }
-    Ok(report)
+    Ok((report, steps))
 }
 
 /// After a build, say on the finding what usually causes a dynamic output. A link that needs libc was not a
@@ -156,7 +166,8 @@ async fn build_all(
     dir: &Path,
     out: &Arc<OutDir>,
     display: Display,
-) -> Result<Built> {
+    cache: &CacheOptions,
+) -> Result<(Built, CacheSteps)> {
     let mut engine = Engine::connect(display).await?;
     engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
     // Installed environments past their age go, so that they neither pile up nor keep old packages.
@@ -169,53 +180,28 @@ async fn build_all(
         }
     }
     let tar = project_tar(dir, &plan.out_dir)?;
-    let run_id = format!(
-        "{:x}{:x}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0)
-    );
+    let run_id = run_id();
     let host_root = dir.to_path_buf();
     let tar_path = tar.path();
-    let builds = futures_util::stream::iter(plan.targets.iter().map(|t| {
-        let (engine, run_id, host_root) = (&engine, &run_id, &host_root);
-        async move {
-            let start = Instant::now();
-            let progress = engine.progress();
-            progress.state(
-                &t.target,
-                &format!("building in {} ({})", t.image, t.platform),
-                false,
-            );
-            let r = engine
-                .build_target(run_id, plan, t, tar_path, host_root, out)
-                .await;
-            let outcome = match &r {
-                Ok(TargetResult::Built(_)) => "built",
-                Ok(TargetResult::Failed { .. }) => "failed",
-                Ok(TargetResult::TimedOut { .. }) => "timed out",
-                Err(_) => "error",
-            };
-            progress.state(
-                &t.target,
-                &format!("{outcome} in {:.1} s", start.elapsed().as_secs_f64()),
-                true,
-            );
-            (t.clone(), r)
+    let work = async {
+        let mut steps = CacheSteps::default();
+        if let Some(from) = &cache.import {
+            steps.import = Some(cache::import(&engine, &run_id, plan, from).await);
         }
-    }))
-    .buffer_unordered(plan.jobs)
-    .collect::<Vec<_>>();
+        let built = build_targets(&engine, &run_id, plan, tar_path, &host_root, out).await;
+        if let Some(to) = &cache.export {
+            steps.export = Some(cache::export(&engine, &run_id, plan, to).await?);
+        }
+        Ok::<_, anyhow::Error>((built, steps))
+    };
 
     // Ctrl-C, a cancelled CI job (SIGTERM) or a closed terminal (SIGHUP) removes every container this run
     // created.
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
     let mut hup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
-    let results = tokio::select! {
-        r = builds => r,
+    let (mut results, steps) = tokio::select! {
+        r = work => r?,
         _ = tokio::signal::ctrl_c() => {
             let n = engine.remove_run(&run_id).await;
             anyhow::bail!("interrupted: removed {n} build container(s)");
@@ -229,11 +215,56 @@ async fn build_all(
             anyhow::bail!("hung up: removed {n} build container(s)");
         }
     };
-    let mut out = Vec::new();
-    for r in results {
-        out.push(r);
-    }
     // Report in plan order, whatever order the targets finished in.
-    out.sort_by_key(|(t, _)| plan.targets.iter().position(|p| p.target == t.target));
-    Ok(out)
+    results.sort_by_key(|(t, _)| plan.targets.iter().position(|p| p.target == t.target));
+    Ok((results, steps))
+}
+
+/// An identifier of this run for its containers' label and names.
+pub fn run_id() -> String {
+    format!(
+        "{:x}{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    )
+}
+
+async fn build_targets(
+    engine: &Engine,
+    run_id: &str,
+    plan: &BuildPlan,
+    tar_path: &Path,
+    host_root: &Path,
+    out: &Arc<OutDir>,
+) -> Built {
+    futures_util::stream::iter(plan.targets.iter().map(|t| async move {
+        let start = Instant::now();
+        let progress = engine.progress();
+        progress.state(
+            &t.target,
+            &format!("building in {} ({})", t.image, t.platform),
+            false,
+        );
+        let r = engine
+            .build_target(run_id, plan, t, tar_path, host_root, out)
+            .await;
+        let outcome = match &r {
+            Ok(TargetResult::Built(_)) => "built",
+            Ok(TargetResult::Failed { .. }) => "failed",
+            Ok(TargetResult::TimedOut { .. }) => "timed out",
+            Err(_) => "error",
+        };
+        progress.state(
+            &t.target,
+            &format!("{outcome} in {:.1} s", start.elapsed().as_secs_f64()),
+            true,
+        );
+        (t.clone(), r)
+    }))
+    .buffer_unordered(plan.jobs)
+    .collect::<Vec<_>>()
+    .await
 }

@@ -3,6 +3,7 @@
 
 pub mod blockfile;
 pub mod build;
+pub mod cache;
 pub mod files;
 pub mod policy;
 pub mod project;

@@ -27,6 +27,8 @@ pub struct ConfigOptions {
     pub jobs: Option<usize>,
     pub memory: Option<String>,
     pub cpus: Option<f64>,
+    /// The most a cache export writes (`cache-max-size`).
+    pub cache_max_size: Option<String>,
 }
 
 /// What the planner needs to know about the project directory.
@@ -192,6 +194,7 @@ impl ConfigOptions {
         config.jobs = self.jobs.or(config.jobs);
         config.memory = self.memory.clone().or(config.memory);
         config.cpus = self.cpus.or(config.cpus);
+        config.cache_max_size = self.cache_max_size.clone().or(config.cache_max_size);
         let facts = project_facts(&self.dir)?;
         Ok(plan::resolve(&config, &facts)?)
     }

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use static_build_core::render::{self, TextOptions};
 use static_build_core::REPORT_FILE;
 
+use crate::app::cache::CacheOptions;
 use crate::app::policy::PolicyOptions;
 use crate::app::project::ConfigOptions;
 use crate::app::{build, reports, Outcome};
@@ -23,6 +24,7 @@ pub fn run(
     policy: &PolicyOptions,
     color: Color,
     publishing: &PublishOptions,
+    cache: &CacheOptions,
 ) -> Result<Outcome> {
     let ci = Ci::detect();
     if ci.is_some() {
@@ -40,7 +42,8 @@ pub fn run(
     } else {
         Display::Terminal
     };
-    let report = build::build(&plan, &dir, &out, &policy, display)?;
+    let (report, steps) = build::build(&plan, &dir, &out, &policy, display, cache)?;
+    super::cache::show(ci.as_ref(), &steps);
 
     let json_path = crate::outdir::under(&dir, Path::new(&plan.out_dir).join(REPORT_FILE));
     crate::term::out(&render::text(

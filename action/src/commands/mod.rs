@@ -2,6 +2,7 @@
 //! the command line turns that into the exit code.
 
 pub mod build;
+pub mod cache;
 pub mod diff;
 pub mod inspect;
 pub mod plan;

@@ -31,6 +31,7 @@ use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE};
 use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_DIR, WORKDIR};
 
 mod archive;
+mod cache;
 mod emulation;
 mod environment;
 mod loglines;
@@ -40,6 +41,7 @@ mod script;
 use crate::outdir::{OutDir, WriteError};
 pub use archive::project_tar;
 use archive::{extract_one, tools_tar};
+pub use cache::CacheIoError;
 pub use emulation::check_emulation;
 use environment::*;
 use loglines::LineSplitter;
