@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The action's second step: runs `static-build build` with the action's inputs as flags, or, when the
+# The action's build step: runs `static-build build` with the action's inputs as flags, or, when the
 # `reports` input is set, merges those JSON reports and publishes the result (the last job of a matrix).
+# `run.sh key` is the step before it: with the `cache` input on, the CI cache key of the build's caches
+# (`static-build cache key` with the same project flags), the cache directory and whether to save it, as
+# the step's outputs for actions/cache/restore and actions/cache/save.
 #
 # Inputs come only from the environment (INPUT_*, mapped explicitly in action.yml); each non-empty input
 # becomes one flag, an empty one passes nothing so that static-build.toml or the default applies. List inputs
@@ -83,6 +86,54 @@ show() {
 dir=$(trim "${INPUT_PATH:-}")
 dir=${dir:-.}
 
+# The flags that decide the plan (and so the cache volumes and the cache key).
+project_flags() {
+  value config "${INPUT_CONFIG:-}"
+  value preset "${INPUT_PRESET:-}"
+  list target "${INPUT_TARGETS:-}"
+  list image "${INPUT_IMAGE:-}"
+  value package-manager "${INPUT_PACKAGE_MANAGER:-}"
+  list package "${INPUT_PACKAGES:-}"
+  value command "${INPUT_COMMAND:-}"
+  value out-dir "${INPUT_OUT_DIR:-}"
+}
+
+if [ "${1:-}" = key ]; then
+  # No cache for a merge of reports (nothing is built), nor with `cache: false`.
+  cache=$(trim "${INPUT_CACHE:-true}")
+  case $cache in
+    "" | true | True | TRUE) cache=true ;;
+    false | False | FALSE) cache=false ;;
+    *) fail "input cache must be true or false, not '$cache'." ;;
+  esac
+  if [ "$cache" = false ] || [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
+    say "cache: off"
+    exit 0
+  fi
+  # Saved by default except for a pull request's code, which nobody may have reviewed: what it leaves in
+  # the caches is not passed on (GitHub keeps a pull request's cache entries to itself; some Gitea and
+  # Forgejo cache servers do not).
+  save=$(trim "${INPUT_SAVE_CACHE:-}")
+  case $save in
+    "") case ${GITHUB_EVENT_NAME:-} in pull_request*) save=false ;; *) save=true ;; esac ;;
+    true | True | TRUE) save=true ;;
+    false | False | FALSE) save=false ;;
+    *) fail "input save-cache must be true or false, not '$save'." ;;
+  esac
+  args=(cache key)
+  project_flags
+  value extra "${INPUT_CACHE_KEY:-}"
+  keys=$("$bin" "${args[@]}" -- "$dir") || fail "static-build cache key failed (its error is above)."
+  cache_dir=${RUNNER_TEMP:-/tmp}/static-build-cache
+  {
+    printf '%s\n' "$keys"
+    printf 'dir=%s\n' "$cache_dir"
+    printf 'save=%s\n' "$save"
+  } >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
+  say "cache: $(printf '%s' "$keys" | tr '\n' ' ')(directory $cache_dir, saved after the build: $save)"
+  exit 0
+fi
+
 if [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
   # Merge the reports of a matrix and publish the result; nothing is built.
   out_dir=$(trim "${INPUT_OUT_DIR:-}")
@@ -112,14 +163,7 @@ if [ -n "$(trim "${INPUT_REPORTS:-}")" ]; then
 fi
 
 args=(build)
-value config "${INPUT_CONFIG:-}"
-value preset "${INPUT_PRESET:-}"
-list target "${INPUT_TARGETS:-}"
-list image "${INPUT_IMAGE:-}"
-value package-manager "${INPUT_PACKAGE_MANAGER:-}"
-list package "${INPUT_PACKAGES:-}"
-value command "${INPUT_COMMAND:-}"
-value out-dir "${INPUT_OUT_DIR:-}"
+project_flags
 value network "${INPUT_NETWORK:-}"
 value timeout "${INPUT_TIMEOUT:-}"
 value jobs "${INPUT_JOBS:-}"
@@ -133,6 +177,16 @@ list expect-arch "${INPUT_EXPECT_ARCH:-}"
 list require "${INPUT_REQUIRE:-}"
 list rule "${INPUT_RULE:-}"
 value fail-on "${INPUT_FAIL_ON:-}"
+value cache-max-size "${INPUT_CACHE_MAX_SIZE:-}"
 ci_flags
+# The cache directory that actions/cache/restore filled (when the key step ran), and written back when it
+# is to be saved and the restore did not find this very key (then there is nothing new to save).
+cache_dir=$(trim "${INPUT_CACHE_DIR:-}")
+if [ -n "$cache_dir" ]; then
+  args+=("--cache-import=$cache_dir")
+  if [ "$(trim "${INPUT_CACHE_SAVE:-}")" = true ]; then
+    args+=("--cache-export=$cache_dir")
+  fi
+fi
 show static-build "${args[@]}" "$dir"
 exec "$bin" "${args[@]}" -- "$dir"

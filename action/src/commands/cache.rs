@@ -90,7 +90,7 @@ pub fn key(config: &ConfigOptions, extra: &str) -> Result<Outcome> {
 }
 
 /// Show what a cache import and export did: their warnings on standard error (and as workflow warnings in
-/// CI), and in CI the `cache-hit` output after an import.
+/// CI), and in CI the `cache-hit` output after an import and `cache-exported` after an export.
 pub fn show(ci: Option<&Ci>, steps: &CacheSteps) {
     let mut warnings = Vec::new();
     if let Some(import) = &steps.import {
@@ -104,6 +104,12 @@ pub fn show(ci: Option<&Ci>, steps: &CacheSteps) {
     }
     if let Some(export) = &steps.export {
         warnings.extend(export.warnings.iter().cloned());
+        if let Some(ci) = ci {
+            let exported = (!export.written.is_empty()).to_string();
+            if let Err(e) = ci.set_outputs(&[("cache-exported", exported)]) {
+                warnings.push(format!("cannot set the cache-exported output: {e:#}"));
+            }
+        }
         crate::term::errln!("{}", export_line(export));
     }
     for w in &warnings {

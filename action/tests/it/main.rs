@@ -7,6 +7,7 @@
 //! `cargo test` runs the rest on a machine with only Rust, `scripts/test.sh` runs them all.
 
 mod build;
+mod cache;
 mod ci;
 mod cli;
 mod hostile;

@@ -164,6 +164,11 @@ fn repo(name: &str, dist_sums: Option<String>, files: &[(String, String)]) -> Re
         )
         .unwrap_or_else(|e| panic!("copy action/scripts/{script}: {e}"));
     }
+    let store = dir.with_extension("cache-store");
+    if store.exists() {
+        std::fs::remove_dir_all(&store).expect("remove the previous cache store");
+    }
+    std::fs::create_dir_all(&store).unwrap();
     if let Some(sums) = dist_sums {
         std::fs::create_dir_all(dir.join("dist")).unwrap();
         std::fs::write(dir.join("dist/VERSION"), format!("{VERSION}\n")).unwrap();
@@ -268,8 +273,22 @@ fn act(repo: &Repo, secrets: &[(&str, &str)]) -> ActRun {
     let log_path = repo.dir.with_extension("log");
     let log_file = std::fs::File::create(&log_path).unwrap();
     let mut cmd = Command::new(&p.act);
+    // The action's actions/cache steps run the stand-in of tests/fixtures/act/actions-cache, whose store is a
+    // directory beside the test repository, kept from one act run to the next.
+    let store = repo.dir.with_extension("cache-store");
     cmd.args(["push", "--pull=false", "--rm", "--network", "host"])
         .arg("--no-cache-server")
+        .arg("--use-new-action-cache")
+        .arg("--local-repository")
+        .arg(format!(
+            "actions/cache@v4={}",
+            root().join("tests/fixtures/act/actions-cache").display()
+        ))
+        .arg("--container-options")
+        .arg(format!(
+            "-v {}:/static-build-test-cache-store",
+            store.display()
+        ))
         .args(["-P", &format!("ubuntu-latest={}", p.runner)])
         .args(["-W", &format!(".github/workflows/{}.yml", repo.name)]);
     for (k, v) in secrets {
@@ -488,6 +507,267 @@ WITH
     run.check(
         run.processed_errors().is_empty(),
         "a passing build should annotate no error",
+    );
+}
+
+/// A Go program that calls PCRE2 through cgo, found with pkg-config: the C library comes from the
+/// distribution's package (libpcre2-dev, which the builder image does not have), so a cold build downloads it.
+const PCRE_MAIN_GO: &str = r#"package main
+
+/*
+#cgo pkg-config: libpcre2-8
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <stdlib.h>
+#include <pcre2.h>
+
+static int matches(const char *pattern, const char *subject) {
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+	if (re == NULL) return -1;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int rc = pcre2_match(re, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return rc > 0;
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+func main() {
+	p, s := C.CString("st(at)ic"), C.CString("static-build")
+	defer C.free(unsafe.Pointer(p))
+	defer C.free(unsafe.Pointer(s))
+	fmt.Println("pcre2 match:", C.matches(p, s))
+}
+"#;
+
+/// How long a step took, from act's `✅  Success - Main <name> [<Go duration>]` line.
+fn step_seconds(run: &ActRun, name: &str) -> Option<f64> {
+    let line = run
+        .log
+        .lines()
+        .find(|l| l.contains(&format!("Success - Main {name} [")))?;
+    let d = line.rsplit_once('[')?.1.strip_suffix(']')?;
+    // A Go duration: 1m2.5s, 3.2s, 450ms, 12µs.
+    let (mut total, mut num) = (0.0, String::new());
+    let mut chars = d.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_digit() || n == '.' {
+                break;
+            }
+            unit.push(n);
+            chars.next();
+        }
+        let v: f64 = num.parse().ok()?;
+        num.clear();
+        total += v * match unit.as_str() {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "µs" | "us" => 1e-6,
+            "ns" => 1e-9,
+            _ => return None,
+        };
+    }
+    Some(total)
+}
+
+/// `docker <args>` output as words.
+fn docker_words(args: &[&str]) -> Vec<String> {
+    let out = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("the docker CLI is missing: run scripts/docker.sh");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The volumes and the installed environments (static-build-env images) on the engine.
+fn engine_state() -> (Vec<String>, Vec<String>) {
+    (
+        docker_words(&["volume", "ls", "-q"]),
+        docker_words(&[
+            "images",
+            "-q",
+            "--no-trunc",
+            "--filter",
+            "label=static-build.env",
+        ]),
+    )
+}
+
+#[test]
+#[ignore = "needs the Docker engine, act and its runner image: scripts/docker.sh, scripts/act.sh (scripts/test.sh runs them)"]
+fn the_second_run_on_an_empty_runner_is_warm_from_the_ci_cache() {
+    // Two workflow runs of a Go + cgo + PCRE2 project. Between them, every Docker volume and installed
+    // environment the first run made is removed, as on a hosted runner that starts empty: only the cache
+    // directory crosses over, carried by the actions/cache stand-in (tests/fixtures/act/actions-cache; act
+    // cannot fetch actions/cache here), as actions/cache would carry it.
+    let p = prereqs();
+    let server = Server::start(release_files());
+    let name = "sb-e2e-cache";
+    let with = format!(
+        "          release-url: {}\n          image: {}\n          package-manager: apt\n          comment: false\n          check: false\n",
+        server.url(),
+        p.builder
+    );
+    let mut files = vec![
+        ("main.go".to_string(), PCRE_MAIN_GO.to_string()),
+        (
+            "go.mod".to_string(),
+            "module example.com/pcre\n\ngo 1.19\n".to_string(),
+        ),
+        (
+            "static-build.toml".to_string(),
+            "name = \"pcre-match\"\ntargets = [\"amd64\"]\n\n[packages]\napt = [\"libpcre2-dev\"]\n"
+                .to_string(),
+        ),
+    ];
+    files.push(workflow(
+        name,
+        &steps(
+            r#"      - id: sb
+        uses: ./
+        with:
+WITH
+      - name: outputs
+        env:
+          HIT: ${{ steps.sb.outputs.cache-hit }}
+        run: |
+          echo "OUT-CACHE-HIT=$HIT"
+          ./out/pcre-match-amd64
+"#,
+            &with,
+        ),
+    ));
+    let repo = repo(name, pinned_sums(&p.asset_sha), &files);
+    let store = repo.dir.with_extension("cache-store");
+    let downloads = |run: &ActRun| -> Vec<String> {
+        run.step_lines()
+            .into_iter()
+            .filter(|l| (l.contains("Get:") && l.contains("http")) || l.contains("go: downloading"))
+            .map(str::to_string)
+            .collect()
+    };
+    const RUN_STEP: &str =
+        "exec bash --noprofile --norc \"$GITHUB_ACTION_PATH/action/scripts/run.sh\"";
+
+    let (volumes0, envs0) = engine_state();
+    let first = act(&repo, &[]);
+    first.check(first.success, "the first run should succeed");
+    first.check(
+        first.echoed("OUT-CACHE-HIT").as_deref() == Some("false"),
+        "output `cache-hit` should be false on the first run",
+    );
+    first.check(
+        !downloads(&first).is_empty(),
+        "the first run should download the packages (apt's `Get:` lines)",
+    );
+    first.check(
+        first.has_line_with("cache: 1 volume(s) exported"),
+        "the first run should export its cache volume",
+    );
+    first.check(
+        first.has_line_with("stand-in save: saved"),
+        "the cache directory should be saved after the first run",
+    );
+    first.check(
+        first.step_lines().contains(&"pcre2 match: 1"),
+        "the built program should run",
+    );
+    let saved: Vec<_> = std::fs::read_dir(&store)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    first.check(
+        saved.len() == 1,
+        &format!("one cache entry should be saved, found {saved:?}"),
+    );
+
+    // A new runner: nothing of the first run is left on the engine but the base images.
+    let (volumes1, envs1) = engine_state();
+    let new_volumes: Vec<&String> = volumes1.iter().filter(|v| !volumes0.contains(v)).collect();
+    first.check(
+        new_volumes
+            .iter()
+            .any(|v| v.starts_with("static-build-cache_go_amd64_")),
+        &format!("the first run should have made a Go cache volume, new volumes: {new_volumes:?}"),
+    );
+    for v in &new_volumes {
+        let _ = Command::new("docker")
+            .args(["volume", "rm", "-f", v])
+            .output();
+    }
+    for i in envs1.iter().filter(|i| !envs0.contains(i)) {
+        let _ = Command::new("docker").args(["rmi", "-f", i]).output();
+    }
+    let (volumes2, _) = engine_state();
+    assert!(
+        new_volumes.iter().all(|v| !volumes2.contains(v)),
+        "the first run's volumes should be gone"
+    );
+
+    let second = act(&repo, &[]);
+    second.check(second.success, "the second run should succeed");
+    second.check(
+        second.echoed("OUT-CACHE-HIT").as_deref() == Some("true"),
+        "output `cache-hit` should be true on the second run",
+    );
+    second.check(
+        second.has_line_with("(cache-hit true)"),
+        "the cache directory should be restored by its exact key",
+    );
+    second.check(
+        second.has_line_with("cache: 1 volume(s) imported"),
+        "the build should import the cache volume",
+    );
+    let got = downloads(&second);
+    second.check(
+        got.is_empty(),
+        &format!("the second run's build should download nothing, but: {got:?}"),
+    );
+    second.check(
+        second.has_line_with("Need to get 0 B"),
+        "apt should find every package in the cache (`Need to get 0 B`)",
+    );
+    second.check(
+        !second.has_line_with("stand-in save: saved")
+            && !second.has_line_with("volume(s) exported"),
+        "a run that restored its exact key should neither export nor save again",
+    );
+    second.check(
+        second.step_lines().contains(&"pcre2 match: 1"),
+        "the built program should run",
+    );
+    let (cold, warm) = (
+        step_seconds(&first, RUN_STEP),
+        step_seconds(&second, RUN_STEP),
+    );
+    second.check(
+        cold.is_some() && warm.is_some(),
+        "act should print how long each build step took",
+    );
+    let (cold, warm) = (cold.unwrap_or(0.0), warm.unwrap_or(1.0));
+    // Recorded in BENCHMARKS.md ("The CI cache"), not asserted: a time depends on the machine.
+    eprintln!(
+        "CI cache: build step cold {cold:.1} s, warm from the restored cache {warm:.1} s ({:.1}x); whole runs {:.1} s and {:.1} s",
+        cold / warm.max(0.001),
+        first.elapsed.as_secs_f64(),
+        second.elapsed.as_secs_f64()
     );
 }
 
@@ -898,6 +1178,9 @@ fn every_input_reaches_a_flag_and_the_readme() {
         "version",
         "release-url",
         "build-from-source",
+        "cache",
+        "cache-key",
+        "save-cache",
     ];
     for input in &inputs {
         let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
@@ -936,8 +1219,14 @@ fn every_input_reaches_a_flag_and_the_readme() {
         } else {
             "run"
         };
+        // `cache-hit` is false, not empty, when the run step did not import.
+        let mapped = if output == "cache-hit" {
+            format!("value: ${{{{ steps.{step}.outputs.{output} || 'false' }}}}")
+        } else {
+            format!("value: ${{{{ steps.{step}.outputs.{output} }}}}")
+        };
         assert!(
-            action.contains(&format!("value: ${{{{ steps.{step}.outputs.{output} }}}}")),
+            action.contains(&mapped),
             "output `{output}` is not mapped from the {step} step"
         );
         assert!(
