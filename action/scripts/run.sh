@@ -124,6 +124,10 @@ if [ "${1:-}" = key ]; then
   project_flags
   value extra "${INPUT_CACHE_KEY:-}"
   keys=$("$bin" "${args[@]}" -- "$dir") || fail "static-build cache key failed (its error is above)."
+  if [ -z "$keys" ]; then
+    say "cache: off (the configuration turns caching off)"
+    exit 0
+  fi
   cache_dir=${RUNNER_TEMP:-/tmp}/static-build-cache
   {
     printf '%s\n' "$keys"

@@ -53,6 +53,10 @@ pub const MAX_CACHE_ENTRIES: usize = 4_000_000;
 /// Bytes of a path in a volume's archive.
 pub const MAX_CACHE_PATH: usize = 4096;
 
+/// Paths an install may add or change and still leave a snapshot in the cache volume (for a runner that
+/// starts empty); over it, the next such runner installs the packages again.
+pub const MAX_ENV_SNAPSHOT_PATHS: usize = 500_000;
+
 // --- Configuration and reports -----------------------------------------------------------------------------
 
 /// Largest configuration or policy file read (`static-build.toml`, `--policy`).
@@ -261,6 +265,7 @@ bounds! {
     MAX_CACHE_UNPACKED: Bytes, "a cached volume, unpacked";
     MAX_CACHE_ENTRIES: Count, "entries of a cached volume";
     MAX_CACHE_PATH: Bytes, "a path in a cached volume";
+    MAX_ENV_SNAPSHOT_PATHS: Count, "paths of an install's snapshot in the cache volume";
     MAX_CONFIG_BYTES: Bytes, "a configuration or policy file";
     MAX_CONFIG_WARNINGS: Count, "unknown keys listed per file";
     MAX_GLOBS: Count, "patterns of `allowed-needed`";

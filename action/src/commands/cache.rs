@@ -73,8 +73,13 @@ pub fn clear(config: &ConfigOptions) -> Result<Outcome> {
 
 /// Print the CI cache key of the project's caches as `key=...` and `restore-key=...` lines (the format of
 /// `$GITHUB_OUTPUT`).
+/// Nothing when the plan keeps no cache volume (`cache = false`).
 pub fn key(config: &ConfigOptions, extra: &str) -> Result<Outcome> {
     let plan = config.resolve()?;
+    if plan.targets.iter().all(|t| t.cache_volume.is_none()) {
+        crate::term::errln!("cache: off in the configuration (cache = false): no key");
+        return Ok(Outcome::Pass);
+    }
     let k = cache::key(
         &plan,
         &config.dir,

@@ -1,7 +1,13 @@
 //! Installed environments: a target's packages installed once in a container committed as an image
 //! (`static-build-env:<key>`), reused by the next builds of the project until it is too old, then pruned.
+//!
+//! Each install also leaves a snapshot in the target's cache volume (`environments/<key>.tar`: the files the
+//! install added or changed, as the engine lists them), so that a runner that starts empty and gets the
+//! volume back from the CI cache (`static-build cache import`) makes the same image by unpacking it, without
+//! running the package manager again.
 
 use super::*;
+use static_build_core::limits::MAX_ENV_SNAPSHOT_PATHS;
 
 /// Where a target's packages get installed.
 pub(super) enum Environment {
@@ -52,6 +58,18 @@ impl Engine {
                 return Ok(Environment::Ready(tag));
             }
         }
+        if self
+            .restore_snapshot(run_id, plan, target, &key, &tag, labels, started)
+            .await
+        {
+            self.progress.target_line(
+                t,
+                &format!(
+                    "packages: installed environment {tag} made from the snapshot in the cache volume (no package manager run)"
+                ),
+            );
+            return Ok(Environment::Ready(tag));
+        }
         let name = format!("static-build-{run_id}-{t}-install");
         let body = self.container_body(
             plan,
@@ -64,8 +82,188 @@ impl Engine {
         let result = self
             .install_and_commit(&name, plan, target, &tag, labels, started)
             .await;
+        if matches!(result, Ok(Environment::Ready(_))) {
+            self.snapshot(run_id, &name, plan, target, &key, &tag, started)
+                .await;
+        }
         self.remove(&name).await;
         result
+    }
+
+    /// Make the installed environment `tag` from the snapshot `environments/<key>.tar` in the target's cache
+    /// volume: the base image with the snapshot unpacked (by the image's own `tar`), committed. False when
+    /// there is no snapshot or it did not unpack (then the packages are installed as usual).
+    #[allow(clippy::too_many_arguments)]
+    async fn restore_snapshot(
+        &self,
+        run_id: &str,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        key: &str,
+        tag: &str,
+        labels: &HashMap<String, String>,
+        started: Instant,
+    ) -> bool {
+        let file = snapshot_file(key);
+        let script = format!(
+            r#"[ -f {file} ] || exit 3
+cd /
+tar -xpf {file}
+echo "static-build: unpacked the snapshot of an earlier install ({file})""#
+        );
+        let name = format!("static-build-{run_id}-{}-restore", target.target);
+        let body = self.container_body(plan, target, target.image.clone(), script, labels.clone());
+        if self.create(&name, target, body, "restore").await.is_err() {
+            return false;
+        }
+        // Quietly: when there is no snapshot, nothing was restored and the install runs as usual.
+        let ran = self.run_quietly(&name, plan, started).await;
+        let done = match ran {
+            Some(0) => matches!(
+                self.commit(&name, target, tag, labels).await,
+                Ok(Environment::Ready(_))
+            ),
+            Some(3) | None => false,
+            Some(code) => {
+                self.progress.target_line(
+                    &target.target,
+                    &format!(
+                        "packages: the snapshot of an earlier install did not unpack (exit {code}); installing"
+                    ),
+                );
+                false
+            }
+        };
+        self.remove(&name).await;
+        done
+    }
+
+    /// Run a created container to its end without showing its log; its exit code, `None` when it could not
+    /// run or ran out of the target's time.
+    async fn run_quietly(&self, name: &str, plan: &BuildPlan, started: Instant) -> Option<i64> {
+        self.docker
+            .start_container(
+                name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
+            .await
+            .ok()?;
+        let deadline = Duration::from_secs(plan.timeout_secs).saturating_sub(started.elapsed());
+        let wait = async {
+            let mut w = self.docker.wait_container(
+                name,
+                None::<bollard::query_parameters::WaitContainerOptions>,
+            );
+            while let Some(r) = w.next().await {
+                match r {
+                    Ok(s) => return Some(s.status_code),
+                    // A non-zero exit comes as an error that carries the code.
+                    Err(bollard::errors::Error::DockerContainerWaitError { code, .. }) => {
+                        return Some(code)
+                    }
+                    Err(_) => return None,
+                }
+            }
+            None
+        };
+        tokio::time::timeout(deadline, wait).await.ok().flatten()
+    }
+
+    /// Leave a snapshot of what the install container `name` added or changed in the target's cache volume
+    /// (`environments/<key>.tar`, the only one there), written by a container of the new environment `tag`
+    /// that runs its own `tar`. Best effort: without it, a runner that starts empty installs again.
+    #[allow(clippy::too_many_arguments)]
+    async fn snapshot(
+        &self,
+        run_id: &str,
+        name: &str,
+        plan: &BuildPlan,
+        target: &TargetPlan,
+        key: &str,
+        tag: &str,
+        started: Instant,
+    ) {
+        let t = &target.target;
+        let changes = match self.docker.container_changes(name).await {
+            Ok(c) => c.unwrap_or_default(),
+            Err(_) => return,
+        };
+        let Some(list) = snapshot_list(&changes) else {
+            self.progress.target_line(
+                t,
+                &format!(
+                    "packages: the install changed more than {MAX_ENV_SNAPSHOT_PATHS} paths: no snapshot in the cache volume"
+                ),
+            );
+            return;
+        };
+        let file = snapshot_file(key);
+        // Directories come back with their files; a path that is gone since is left out.
+        let script = format!(
+            r#"cd /
+mkdir -p {dir}
+find {dir} -name '*.tar*' ! -name {key}.tar -exec rm -f {{}} +
+while IFS= read -r p; do
+  if [ -d "$p" ] && [ ! -L "$p" ]; then continue; fi
+  if [ -e "$p" ] || [ -L "$p" ]; then printf '%s\n' "$p"; fi
+done </tmp/static-build-snapshot.list >/tmp/static-build-snapshot.files
+tar -cf {file}.part -T /tmp/static-build-snapshot.files
+mv {file}.part {file}"#,
+            dir = snapshot_dir(),
+        );
+        let helper = format!("static-build-{run_id}-{t}-snapshot");
+        let body = self.container_body(
+            plan,
+            target,
+            tag.to_string(),
+            script,
+            HashMap::from([(RUN_LABEL.to_string(), run_id.to_string())]),
+        );
+        if self
+            .create(&helper, target, body, "snapshot")
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(list.len() as u64);
+        header.set_mode(0o644);
+        let ok = tar
+            .append_data(
+                &mut header,
+                "tmp/static-build-snapshot.list",
+                list.as_bytes(),
+            )
+            .and_then(|()| tar.into_inner());
+        let uploaded = match ok {
+            Ok(bytes) => self
+                .docker
+                .upload_to_container(
+                    &helper,
+                    Some(UploadToContainerOptionsBuilder::new().path("/").build()),
+                    bollard::body_full(bytes.into()),
+                )
+                .await
+                .is_ok(),
+            Err(_) => false,
+        };
+        if uploaded {
+            match self.run_quietly(&helper, plan, started).await {
+                Some(0) => self.progress.target_line(
+                    t,
+                    &format!("packages: snapshot of the install kept in the cache volume ({file})"),
+                ),
+                code => self.progress.target_line(
+                    t,
+                    &format!(
+                        "packages: no snapshot of the install in the cache volume (exit {code:?})"
+                    ),
+                ),
+            }
+        }
+        self.remove(&helper).await;
     }
 
     async fn install_and_commit(
@@ -80,7 +278,21 @@ impl Engine {
         let t = &target.target;
         match self.run_to_end(name, plan, t, "install", started).await? {
             Some(failed) => Ok(Environment::Failed(failed)),
-            None => {
+            None => self.commit(name, target, tag, labels).await,
+        }
+    }
+
+    /// Commit the container `name` as the installed environment `tag`.
+    async fn commit(
+        &self,
+        name: &str,
+        target: &TargetPlan,
+        tag: &str,
+        labels: &HashMap<String, String>,
+    ) -> Result<Environment> {
+        let t = &target.target;
+        {
+            {
                 let (repo, tag_part) = tag.split_once(':').unwrap_or((tag, "latest"));
                 let mut env_labels = labels.clone();
                 env_labels.remove(RUN_LABEL);
@@ -144,6 +356,53 @@ impl Engine {
         }
         removed
     }
+}
+
+/// Where the snapshots of installs are kept in a cache volume.
+fn snapshot_dir() -> String {
+    format!("{CACHE_DIR}/environments")
+}
+
+/// The snapshot of the install whose environment has `key`.
+fn snapshot_file(key: &str) -> String {
+    format!("{}/{key}.tar", snapshot_dir())
+}
+
+/// The paths (relative to `/`, one per line) that an install added or changed, as the engine lists them:
+/// deletions, the temporary directories, the package managers' own caches, logs and the cache volume left
+/// out; `None` when there are more than
+/// [`MAX_ENV_SNAPSHOT_PATHS`].
+fn snapshot_list(changes: &[bollard::models::FilesystemChange]) -> Option<String> {
+    if changes.len() > MAX_ENV_SNAPSHOT_PATHS {
+        return None;
+    }
+    let mut list = String::new();
+    for c in changes {
+        if c.kind == bollard::models::ChangeType::_2 {
+            continue;
+        }
+        let p = c.path.trim_start_matches('/');
+        let skipped = [
+            "tmp",
+            "var/tmp",
+            "run",
+            "proc",
+            "sys",
+            "dev",
+            "static-build-cache",
+            "var/cache/apt",
+            "var/cache/apk",
+            "var/log",
+        ]
+        .iter()
+        .any(|d| p == *d || p.starts_with(&format!("{d}/")));
+        if p.is_empty() || skipped || p.contains(['\n', '\r']) {
+            continue;
+        }
+        list.push_str(p);
+        list.push('\n');
+    }
+    Some(list)
 }
 
 /// The key of a target's installed environment: what the install's result depends on.

@@ -417,10 +417,13 @@ fn packages_install_with_apt_and_land_in_the_cache_volume() {
         &image,
         "sh",
         "-c",
-        "ls /c/apt; echo ccache-files=$(find /c/ccache -type f | wc -l)",
+        "ls /c/apt/archives /c/apt/lists; echo ccache-files=$(find /c/ccache -type f | wc -l)",
     ]);
     let listed = String::from_utf8_lossy(&ls.stdout);
+    // The packages and apt's index (so that a build whose volume comes back from a CI cache downloads
+    // nothing).
     assert!(listed.contains(".deb"), "{}", text(&ls));
+    assert!(listed.contains("_Packages"), "{}", text(&ls));
     // The c preset installed ccache and the compiler ran through it: its cache is in the volume.
     assert!(plan["targets"][0]["packages"]
         .as_array()
@@ -481,6 +484,29 @@ fn installed_packages_are_kept_for_the_next_build_of_the_project_only() {
         "{t2}"
     );
     assert!(!t2.contains("Unpacking") && !t2.contains("apt-get"), "{t2}");
+    assert!(leftover_containers(&dir).is_empty());
+    // The install left a snapshot in the cache volume: without the image (a runner that starts empty and
+    // got the volume back from a CI cache), the environment is made from it, with no package manager run.
+    assert!(
+        t1.contains("packages: snapshot of the install kept in the cache volume"),
+        "{t1}"
+    );
+    docker(&["rmi", "-f", &kept[0]]);
+    let fourth = static_build(&dir, &args);
+    let t4 = text(&fourth);
+    assert_eq!(fourth.status.code(), Some(0), "{t4}");
+    assert!(
+        t4.contains(&format!(
+            "packages: installed environment {} made from the snapshot in the cache volume",
+            kept[0]
+        )),
+        "{t4}"
+    );
+    assert!(
+        !t4.contains("Unpacking") && !t4.contains("Reading package lists"),
+        "{t4}"
+    );
+    assert_eq!(env_images(&dir), kept);
     assert!(leftover_containers(&dir).is_empty());
     // Another project with the same packages: its own install, its own image.
     let other = copy_example("c-zlib");

@@ -195,6 +195,17 @@ fn the_key_step_sets_the_key_and_decides_whether_to_save() {
         assert!(!outputs.contains("key="), "{off:?}: {outputs}");
         assert!(log.contains("cache: off"), "{log}");
     }
+    // Nor when the configuration turns caching off.
+    std::fs::write(
+        project.join("static-build.toml"),
+        "name = \"x\"\ncache = false\n",
+    )
+    .unwrap();
+    let (ok, outputs, log) = key_step(&project, &[]);
+    assert!(
+        ok && !outputs.contains("key=") && log.contains("cache: off"),
+        "{log}"
+    );
     // A value that is neither true nor false is an error, not a guess.
     let (ok, _, log) = key_step(&project, &[("INPUT_CACHE", "yes")]);
     assert!(

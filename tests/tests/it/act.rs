@@ -9,6 +9,11 @@
 //! host's network (`--network host`). The job container reaches the host's Docker engine through the socket
 //! act mounts, and static-build builds in the Debian builder image with `package-manager: none`.
 //!
+//! The action's `actions/cache/restore@v4` and `actions/cache/save@v4` steps cannot be fetched from GitHub
+//! here: act runs them from the stand-in in `tests/fixtures/act/actions-cache` (`--local-repository`), which
+//! keeps cache entries in a directory beside the test repository (mounted into the job container), with the
+//! restore and save behaviour that actions/cache documents.
+//!
 //! Prerequisites (made by `scripts/test.sh`): a Docker engine (`scripts/docker.sh`), the amd64 builder image
 //! (`scripts/builder-images.sh amd64`), act and the runner image (`scripts/act.sh`) and the release binary
 //! (`scripts/release-build.sh`). A missing one fails the test with the command that makes it.
