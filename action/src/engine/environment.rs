@@ -154,17 +154,12 @@ echo "static-build: unpacked the snapshot of an earlier install ({file})""#
                 name,
                 None::<bollard::query_parameters::WaitContainerOptions>,
             );
-            while let Some(r) = w.next().await {
-                match r {
-                    Ok(s) => return Some(s.status_code),
-                    // A non-zero exit comes as an error that carries the code.
-                    Err(bollard::errors::Error::DockerContainerWaitError { code, .. }) => {
-                        return Some(code)
-                    }
-                    Err(_) => return None,
-                }
+            match w.next().await? {
+                Ok(s) => Some(s.status_code),
+                // A non-zero exit comes as an error that carries the code.
+                Err(bollard::errors::Error::DockerContainerWaitError { code, .. }) => Some(code),
+                Err(_) => None,
             }
-            None
         };
         tokio::time::timeout(deadline, wait).await.ok().flatten()
     }

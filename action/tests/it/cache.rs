@@ -322,29 +322,19 @@ fn a_cache_survives_the_loss_of_its_volume_and_a_bad_one_is_a_warning_and_a_cold
     );
 
     let good = std::fs::read(archive(&cache)).unwrap();
-    let bad_cases: Vec<(&str, Box<dyn Fn()>)> = vec![
-        (
-            "cut short",
-            Box::new({
-                let (cache, good) = (cache.clone(), good.clone());
-                move || std::fs::write(archive(&cache), &good[..good.len() / 2]).unwrap()
-            }),
-        ),
-        (
-            "changed",
-            Box::new({
-                let (cache, good) = (cache.clone(), good.clone());
-                move || {
-                    let mut bytes = good.clone();
-                    let last = bytes.len() - 1;
-                    bytes[last] ^= 0xff;
-                    std::fs::write(archive(&cache), bytes).unwrap()
-                }
-            }),
-        ),
+    // A copy cut short, and one with a byte changed.
+    type Damage = fn(&[u8]) -> Vec<u8>;
+    let damaged: [(&str, Damage); 2] = [
+        ("cut short", |good| good[..good.len() / 2].to_vec()),
+        ("changed", |good| {
+            let mut bytes = good.to_vec();
+            let last = bytes.len() - 1;
+            bytes[last] ^= 0xff;
+            bytes
+        }),
     ];
-    for (what, damage) in bad_cases {
-        damage();
+    for (what, damage) in damaged {
+        std::fs::write(archive(&cache), damage(&good)).unwrap();
         remove_caches(&dir, &plan_args);
         let (ok, t) = run(&dir, &build_args(&image, &import));
         assert!(
