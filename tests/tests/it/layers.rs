@@ -22,7 +22,8 @@ const ACTION_LAYERS: &[&[&str]] = &[
 ];
 
 /// The modules of core/src by layer: the raw ELF layer at the bottom of the inspector, the analysis on it,
-/// the orchestrator on that, then the policy, reports, diff and renderers; the planner beside them, and the
+/// the orchestrator on that, then the policy, reports, diff and renderers; the planner beside them (with the
+/// cache manifest on it), and the
 /// leaves (numbers, strings, sizes) under everything.
 const CORE_LAYERS: &[&[&str]] = &[
     &["lib"],
@@ -36,6 +37,7 @@ const CORE_LAYERS: &[&[&str]] = &[
     &["elf"],
     &["budget"],
     &["reader"],
+    &["cache"],
     &["plan"],
     &[
         "blocks", "sniff", "error", "model", "escape", "limits", "units",
