@@ -2,16 +2,20 @@
 # Benchmark: cold and warm `static-build build` of the real projects (tests/real/fetch.sh) for amd64 with the
 # Debian builder image, packages installed by apt: what a hosted runner without caches pays (cold: no cache
 # volume) against a second build of the same project (warm: the volume keeps the downloaded packages, the Go
-# build cache, cargo's target directory, ccache).
+# build cache, cargo's target directory, ccache), and against a build on a runner that starts empty but gets
+# the cache back from the CI's cache (ci-cache: after `static-build cache export DIR`, the volume and the
+# installed environment removed and the project copied afresh, as a checkout makes it, with new modification
+# times; then `build --cache-import DIR`, the import included in the time).
 #
 #   bench/real.sh [NAME ...]        (default: runc ripgrep mozjpeg libgit2; WARM_RUNS, default 3)
 #
 # Each project is copied to a temporary directory; its cache volumes and installed environment
 # (static-build-env image) are removed before the cold build and after the last warm one. Logs go to
-# target/bench/real/. Prints one line per project: cold seconds, the median of the warm builds, and
-# cold/warm.
+# target/bench/real/. Prints one line per project: cold seconds, the median of the warm builds, cold/warm,
+# the median of the ci-cache builds and cold/ci-cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 
 docker info >/dev/null 2>&1 || { echo "no Docker engine: run scripts/docker.sh" >&2; exit 2; }
 cargo build --release --locked -p static-build --quiet
@@ -43,14 +47,17 @@ clean() {
 
 # One build: its wall time in seconds; fails loudly if the build does.
 timed_build() {
-  local start end
+  local start end log=$1
+  shift
   start=$(date +%s.%N)
-  "$SB" build "${ARGS[@]}" >"$OUT/$1.log" 2>&1 || { tail -n 30 "$OUT/$1.log" >&2; echo "bench: $1 failed" >&2; exit 1; }
+  "$SB" build "${ARGS[@]}" "$@" >"$OUT/$log.log" 2>&1 || { tail -n 30 "$OUT/$log.log" >&2; echo "bench: $log failed" >&2; exit 1; }
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
 
-printf '%-10s %10s %10s %8s\n' project cold-s warm-s ratio
+median() { sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"; }
+
+printf '%-10s %10s %10s %8s %12s %8s\n' project cold-s warm-s ratio ci-cache-s ratio
 for name in "${NAMES[@]}"; do
   src=$(tests/real/fetch.sh "$name" 2>/dev/null | sed -n "s/^$name //p")
   [ -n "$src" ] || { echo "bench: cannot fetch $name" >&2; exit 1; }
@@ -61,8 +68,18 @@ for name in "${NAMES[@]}"; do
   cold=$(timed_build "$name-cold")
   warm=()
   for i in $(seq "$RUNS"); do warm+=("$(timed_build "$name-warm-$i")"); done
-  median=$(printf '%s\n' "${warm[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+  warm_median=$(printf '%s\n' "${warm[@]}" | median)
+  cache=$WORK/ci-cache-$name
+  "$SB" cache export "$cache" "${ARGS[@]}" >"$OUT/$name-export.log" 2>&1
+  hosted=()
+  for i in $(seq "$RUNS"); do
+    clean "$dir"
+    cd "$WORK" && rm -rf "$dir" && mkdir -p "$dir" && cp -r "$src/." "$dir/" && cd "$dir"
+    hosted+=("$(timed_build "$name-ci-cache-$i" --cache-import "$cache")")
+  done
+  from_cache=$(printf '%s\n' "${hosted[@]}" | median)
   clean "$dir"
-  cd - >/dev/null
-  printf '%-10s %10.1f %10.1f %7.1fx\n' "$name" "$cold" "$median" "$(echo "$cold / $median" | bc -l)"
+  cd "$ROOT"
+  printf '%-10s %10.1f %10.1f %7.1fx %12.1f %7.1fx\n' "$name" "$cold" "$warm_median" "$(echo "$cold / $warm_median" | bc -l)" \
+    "$from_cache" "$(echo "$cold / $from_cache" | bc -l)"
 done

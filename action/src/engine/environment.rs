@@ -92,7 +92,8 @@ impl Engine {
 
     /// Make the installed environment `tag` from the snapshot `environments/<key>.tar` in the target's cache
     /// volume: the base image with the snapshot unpacked (by the image's own `tar`), committed. False when
-    /// there is no snapshot or it did not unpack (then the packages are installed as usual).
+    /// there is no snapshot, it is older than [`ENV_MAX_AGE`] (as the images are, so that the distribution's
+    /// updates reach the builds), or it did not unpack: then the packages are installed as usual.
     #[allow(clippy::too_many_arguments)]
     async fn restore_snapshot(
         &self,
@@ -107,9 +108,11 @@ impl Engine {
         let file = snapshot_file(key);
         let script = format!(
             r#"[ -f {file} ] || exit 3
+[ -n "$(find {file} -mmin -{minutes} 2>/dev/null)" ] || exit 4
 cd /
 tar -xpf {file}
-echo "static-build: unpacked the snapshot of an earlier install ({file})""#
+echo "static-build: unpacked the snapshot of an earlier install ({file})""#,
+            minutes = ENV_MAX_AGE.as_secs() / 60
         );
         let name = format!("static-build-{run_id}-{}-restore", target.target);
         let body = self.container_body(plan, target, target.image.clone(), script, labels.clone());
@@ -124,6 +127,16 @@ echo "static-build: unpacked the snapshot of an earlier install ({file})""#
                 Ok(Environment::Ready(_))
             ),
             Some(3) | None => false,
+            Some(4) => {
+                self.progress.target_line(
+                    &target.target,
+                    &format!(
+                        "packages: the snapshot of an earlier install is older than {}: installing afresh",
+                        human_age(ENV_MAX_AGE)
+                    ),
+                );
+                false
+            }
             Some(code) => {
                 self.progress.target_line(
                     &target.target,

@@ -508,6 +508,36 @@ fn installed_packages_are_kept_for_the_next_build_of_the_project_only() {
     );
     assert_eq!(env_images(&dir), kept);
     assert!(leftover_containers(&dir).is_empty());
+    // A snapshot as old as an image that would be pruned is not used: the packages are installed afresh.
+    let plan = static_build(&dir, &[&["plan", "--format", "json"], plan_args].concat());
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let volume = plan["targets"][0]["cache_volume"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let aged = docker(&[
+        "run",
+        "--rm",
+        "-v",
+        &format!("{volume}:/c"),
+        &image,
+        "sh",
+        "-c",
+        "touch -d '8 days ago' /c/environments/*.tar",
+    ]);
+    assert!(aged.status.success(), "{}", text(&aged));
+    docker(&["rmi", "-f", &kept[0]]);
+    let fifth = static_build(&dir, &args);
+    let t5 = text(&fifth);
+    assert_eq!(fifth.status.code(), Some(0), "{t5}");
+    assert!(
+        t5.contains("snapshot of an earlier install is older than 7 days: installing afresh"),
+        "{t5}"
+    );
+    assert!(
+        t5.contains("Unpacking") && !t5.contains("made from the snapshot"),
+        "{t5}"
+    );
     // Another project with the same packages: its own install, its own image.
     let other = copy_example("c-zlib");
     let third = static_build(&other, &args);
