@@ -441,6 +441,7 @@ WITH
       - name: second use of the action (cached binary)
         uses: ./
         with:
+          cache: false
 WITH
 "#,
             &with,
@@ -463,6 +464,26 @@ WITH
     run.check(
         run.has_line_with("(cache)"),
         "the second use should take the binary from the tool cache",
+    );
+    // The build caches: restored (nothing there yet) and saved by the first use; the second, with
+    // `cache: false`, runs neither actions/cache step.
+    let restores = run
+        .log
+        .lines()
+        .filter(|l| l.contains("⭐ Run Main actions/cache/restore@v4"))
+        .count();
+    let saves = run
+        .log
+        .lines()
+        .filter(|l| l.contains("⭐ Run Main actions/cache/save@v4"))
+        .count();
+    run.check(
+        restores == 1 && saves == 1,
+        &format!("actions/cache should run once each, for the first use only: restore {restores}, save {saves}"),
+    );
+    run.check(
+        run.has_line_with("static-build: cache: off"),
+        "the second use should say that its cache is off",
     );
 
     // The outputs, as the next step saw them.
@@ -874,6 +895,11 @@ WITH
         run.echoed("OUT-STATIC").as_deref() == Some("false")
             && run.echoed("OUT-PASSED").as_deref() == Some("false"),
         "outputs `static` and `passed` should be false",
+    );
+    // The caches are saved whatever the verdict: what the build downloaded and compiled is still good.
+    run.check(
+        run.has_line_with("stand-in save: saved"),
+        "the cache should be saved after a build whose binary fails the policy",
     );
 }
 
