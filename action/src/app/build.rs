@@ -172,13 +172,7 @@ async fn build_all(
     engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
     // Installed environments past their age go, so that they neither pile up nor keep old packages.
     engine.prune_environments().await;
-    let mut seen = Vec::new();
-    for t in &plan.targets {
-        if !seen.contains(&(&t.image, &t.platform)) {
-            engine.ensure_image(&t.image, &t.platform).await?;
-            seen.push((&t.image, &t.platform));
-        }
-    }
+    engine.ensure_images(&plan.targets).await?;
     let tar = project_tar(dir, &plan.out_dir)?;
     let run_id = run_id();
     let host_root = dir.to_path_buf();

@@ -77,10 +77,17 @@ pub async fn import(engine: &Engine, run_id: &str, plan: &BuildPlan, dir: &Path)
     let mut summary = ImportSummary::default();
     let progress = engine.progress();
     let manifest = read_manifest(dir);
-    for t in &plan.targets {
-        let Some(volume) = t.cache_volume.as_deref() else {
-            continue;
-        };
+    // What the manifest holds for each target with a cache volume, in plan order (once, not per target).
+    let matches: Vec<VolumeMatch> = match &manifest {
+        Ok(m) => match_volumes(plan, m)
+            .into_iter()
+            .map(|(_, _, d)| d)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let cached_targets = plan.targets.iter().filter(|t| t.cache_volume.is_some());
+    for (i, t) in cached_targets.enumerate() {
+        let volume = t.cache_volume.as_deref().unwrap_or_default();
         let start = if engine.volume_exists(volume).await {
             progress.line(&format!(
                 "{}: cache: the volume {volume} is here already; the cache directory is not needed",
@@ -88,23 +95,13 @@ pub async fn import(engine: &Engine, run_id: &str, plan: &BuildPlan, dir: &Path)
             ));
             Start::Present
         } else {
-            match &manifest {
-                Err(ManifestState::Absent) => Start::Missing,
-                Err(ManifestState::Unusable(why)) => Start::Refused(why.clone()),
-                Ok(m) => {
-                    let found = match_volumes(plan, m)
-                        .into_iter()
-                        .find(|(target, _, _)| *target == t.target)
-                        .map(|(_, _, d)| d)
-                        .unwrap_or(VolumeMatch::Missing);
-                    match found {
-                        VolumeMatch::Missing => Start::Missing,
-                        VolumeMatch::Foreign { why, .. } => Start::Refused(why),
-                        VolumeMatch::Import(cached) => {
-                            import_one(engine, run_id, t, volume, dir, cached).await
-                        }
-                    }
+            match (&manifest, matches.get(i)) {
+                (Err(ManifestState::Unusable(why)), _) => Start::Refused(why.clone()),
+                (Ok(_), Some(VolumeMatch::Foreign { why, .. })) => Start::Refused(why.clone()),
+                (Ok(_), Some(VolumeMatch::Import(cached))) => {
+                    import_one(engine, run_id, t, volume, dir, cached).await
                 }
+                _ => Start::Missing,
             }
         };
         if start == Start::Missing {
@@ -303,13 +300,8 @@ pub fn standalone(
         let engine = Engine::connect(display).await?;
         let run_id = super::build::run_id();
         if !matches!(what, Standalone::Clear) {
-            let mut seen = Vec::new();
-            for t in plan.targets.iter().filter(|t| t.cache_volume.is_some()) {
-                if !seen.contains(&(&t.image, &t.platform)) {
-                    engine.ensure_image(&t.image, &t.platform).await?;
-                    seen.push((&t.image, &t.platform));
-                }
-            }
+            let cached = plan.targets.iter().filter(|t| t.cache_volume.is_some());
+            engine.ensure_images(cached).await?;
         }
         Ok(match what {
             Standalone::Import(dir) => Done::Imported(import(&engine, &run_id, plan, dir).await),

@@ -24,36 +24,29 @@ fn display(ci: Option<&Ci>) -> Display {
 }
 
 pub fn import(config: &ConfigOptions, dir: &Path) -> Result<Outcome> {
-    let ci = Ci::detect();
-    let plan = config.resolve()?;
-    if let Done::Imported(summary) =
-        cache::standalone(&plan, Standalone::Import(dir), display(ci.as_ref()))?
-    {
-        show(
-            ci.as_ref(),
-            &CacheSteps {
-                import: Some(summary),
-                export: None,
-            },
-        );
-    }
-    Ok(Outcome::Pass)
+    standalone(config, Standalone::Import(dir))
 }
 
 pub fn export(config: &ConfigOptions, dir: &Path) -> Result<Outcome> {
+    standalone(config, Standalone::Export(dir))
+}
+
+/// `cache import` or `cache export` on its own, with what it did shown as after a build.
+fn standalone(config: &ConfigOptions, what: Standalone<'_>) -> Result<Outcome> {
     let ci = Ci::detect();
     let plan = config.resolve()?;
-    if let Done::Exported(summary) =
-        cache::standalone(&plan, Standalone::Export(dir), display(ci.as_ref()))?
-    {
-        show(
-            ci.as_ref(),
-            &CacheSteps {
-                import: None,
-                export: Some(summary),
-            },
-        );
-    }
+    let steps = match cache::standalone(&plan, what, display(ci.as_ref()))? {
+        Done::Imported(summary) => CacheSteps {
+            import: Some(summary),
+            export: None,
+        },
+        Done::Exported(summary) => CacheSteps {
+            import: None,
+            export: Some(summary),
+        },
+        Done::Cleared(_) => CacheSteps::default(),
+    };
+    show(ci.as_ref(), &steps);
     Ok(Outcome::Pass)
 }
 

@@ -79,12 +79,7 @@ impl Engine {
             network_disabled: Some(true),
             host_config: Some(HostConfig {
                 network_mode: Some("none".into()),
-                mounts: Some(vec![Mount {
-                    target: Some(CACHE_DIR.into()),
-                    source: Some(volume.to_string()),
-                    typ: Some(MountTypeEnum::VOLUME),
-                    ..Default::default()
-                }]),
+                mounts: Some(vec![cache_mount(volume)]),
                 ..Default::default()
             }),
             ..Default::default()
@@ -117,19 +112,11 @@ impl Engine {
         let to = part.clone();
         let result = tokio::task::spawn_blocking(move || export_tar(reader, &to, budget))
             .await
-            .map_err(|e| anyhow!("the cache writer stopped: {e}"));
+            .unwrap_or_else(|e| Err(anyhow!("the cache writer stopped: {e}").into()));
         self.remove(&helper).await;
-        let archive = match result {
-            Ok(Ok(a)) => a,
-            Ok(Err(e)) => {
-                let _ = std::fs::remove_file(&part);
-                return Err(e);
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&part);
-                return Err(e.into());
-            }
-        };
+        let archive = result.inspect_err(|_| {
+            let _ = std::fs::remove_file(&part);
+        })?;
         std::fs::rename(&part, file).with_context(|| format!("cannot write {}", file.display()))?;
         Ok(archive)
     }

@@ -48,6 +48,16 @@ use loglines::LineSplitter;
 pub use progress::{Display, Progress};
 use script::*;
 
+/// The named cache volume `volume` at [`CACHE_DIR`].
+fn cache_mount(volume: &str) -> Mount {
+    Mount {
+        target: Some(CACHE_DIR.into()),
+        source: Some(volume.to_string()),
+        typ: Some(MountTypeEnum::VOLUME),
+        ..Default::default()
+    }
+}
+
 /// Label on every container a run creates: `static-build.run=<run id>`.
 pub const RUN_LABEL: &str = "static-build.run";
 
@@ -155,6 +165,22 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::ensure_image`] for each distinct image and platform of `targets`, once.
+    pub async fn ensure_images<'a>(
+        &self,
+        targets: impl IntoIterator<Item = &'a TargetPlan>,
+    ) -> Result<()> {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for t in targets {
+            let key = (t.image.as_str(), t.platform.as_str());
+            if !seen.contains(&key) {
+                self.ensure_image(key.0, key.1).await?;
+                seen.push(key);
+            }
+        }
+        Ok(())
+    }
+
     /// Run one target: create its container, send the project, build, fetch the outputs, remove it.
     pub async fn build_target(
         &self,
@@ -238,14 +264,7 @@ impl Engine {
                 // Decision 2: nothing from the host is mounted. The only mount is the named cache volume,
                 // which lives in the engine, not on the host's file system.
                 binds: None,
-                mounts: target.cache_volume.as_ref().map(|volume| {
-                    vec![Mount {
-                        target: Some(CACHE_DIR.into()),
-                        source: Some(volume.clone()),
-                        typ: Some(MountTypeEnum::VOLUME),
-                        ..Default::default()
-                    }]
-                }),
+                mounts: target.cache_volume.as_deref().map(|v| vec![cache_mount(v)]),
                 ..Default::default()
             }),
             ..Default::default()
