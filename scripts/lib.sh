@@ -8,6 +8,9 @@
 #                           package lists are updated at most once per script, and only when an install
 #                           from the present lists fails
 #   rustup_target TARGET    add a Rust target with rustup when it is not installed
+#   contains GREP-ARGS...   `grep -q` that reads all of its input first: with `set -o pipefail`, a plain
+#                           `producer | grep -q` is false whenever grep exits at the first match before the
+#                           producer has written the rest (SIGPIPE), which depends on timing
 
 SB_NAME=${SB_NAME:-$(basename "$0" .sh)}
 
@@ -15,12 +18,14 @@ die() { echo "$SB_NAME: ERROR: $*" >&2; exit 1; }
 log() { echo "$SB_NAME: $*" >&2; }
 step() { printf '%s: %-34s %s\n' "$SB_NAME" "$1" "$2" >&2; }
 
+contains() { local text; text=$(cat) || return 1; grep -q "$@" <<<"$text"; }
+
 SB_APT_UPDATED=${SB_APT_UPDATED:-}
 
 apt_install() {
   local missing=() pkg
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | contains 'install ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script supports Debian and Ubuntu only (install ${missing[*]})"
@@ -40,7 +45,7 @@ apt_install() {
     "${install[@]}" "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
   fi
   for pkg in "${missing[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | contains 'install ok installed' \
       || die "package $pkg is still not installed after apt-get install"
   done
 }
@@ -50,12 +55,12 @@ rustup_target() {
     PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
   fi
   command -v rustup >/dev/null 2>&1 || die "rustup not found (needed for 'rustup target add $1'); install Rust with rustup"
-  if rustup target list --installed 2>/dev/null | grep -qx "$1"; then
+  if rustup target list --installed 2>/dev/null | contains -x "$1"; then
     step "rustup $1" "present"
     return 0
   fi
   step "rustup $1" "adding"
   rustup target add "$1" >/dev/null 2>&1 || die "rustup target add $1 failed"
-  rustup target list --installed | grep -qx "$1" || die "$1 still missing after rustup target add"
+  rustup target list --installed | contains -x "$1" || die "$1 still missing after rustup target add"
   step "rustup $1" "added"
 }

@@ -38,7 +38,7 @@ SB_NAME=setup
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian/Ubuntu only"
 
 is_installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | contains 'ok installed'
 }
 
 missing=()
