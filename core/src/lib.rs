@@ -37,6 +37,7 @@ mod reader;
 pub mod render;
 mod report;
 mod sniff;
+pub mod sources;
 
 pub mod units;
 

@@ -57,6 +57,13 @@ pub const MAX_CACHE_PATH: usize = 4096;
 /// starts empty); over it, the next such runner installs the packages again.
 pub const MAX_ENV_SNAPSHOT_PATHS: usize = 500_000;
 
+/// Largest source ledger read from a cache volume (the modification times the last build saw, see
+/// `sources`); a bigger one is ignored and the files keep their own times.
+pub const MAX_SOURCE_LEDGER: usize = 64 << 20;
+
+/// Files a source ledger lists; a project with more is sent with its own times and no ledger is kept.
+pub const MAX_SOURCE_LEDGER_FILES: usize = 300_000;
+
 // --- Configuration and reports -----------------------------------------------------------------------------
 
 /// Largest configuration or policy file read (`static-build.toml`, `--policy`).
@@ -266,6 +273,8 @@ bounds! {
     MAX_CACHE_ENTRIES: Count, "entries of a cached volume";
     MAX_CACHE_PATH: Bytes, "a path in a cached volume";
     MAX_ENV_SNAPSHOT_PATHS: Count, "paths of an install's snapshot in the cache volume";
+    MAX_SOURCE_LEDGER: Bytes, "the source ledger (the times the last build saw) read from a cache volume";
+    MAX_SOURCE_LEDGER_FILES: Count, "files listed in a source ledger";
     MAX_CONFIG_BYTES: Bytes, "a configuration or policy file";
     MAX_CONFIG_WARNINGS: Count, "unknown keys listed per file";
     MAX_GLOBS: Count, "patterns of `allowed-needed`";

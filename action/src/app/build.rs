@@ -13,7 +13,7 @@ use static_build_core::{InspectError, InspectOptions, Policy, Report};
 
 use super::cache::{self, CacheOptions, ExportSummary, ImportSummary};
 use super::files::{inspect_file, Inspected};
-use crate::engine::{check_emulation, project_tar, Display, Engine, TargetResult};
+use crate::engine::{check_emulation, project_tar, Display, Engine, ProjectTar, TargetResult};
 use crate::outdir::OutDir;
 
 /// Fail before contacting the daemon or pulling anything when a foreign target cannot run here.
@@ -176,13 +176,12 @@ async fn build_all(
     let tar = project_tar(dir, &plan.out_dir)?;
     let run_id = run_id();
     let host_root = dir.to_path_buf();
-    let tar_path = tar.path();
     let work = async {
         let mut steps = CacheSteps::default();
         if let Some(from) = &cache.import {
             steps.import = Some(cache::import(&engine, &run_id, plan, from).await);
         }
-        let built = build_targets(&engine, &run_id, plan, tar_path, &host_root, out).await;
+        let built = build_targets(&engine, &run_id, plan, &tar, &host_root, out).await;
         if let Some(to) = &cache.export {
             steps.export = Some(cache::export(&engine, &run_id, plan, to).await?);
         }
@@ -230,7 +229,7 @@ async fn build_targets(
     engine: &Engine,
     run_id: &str,
     plan: &BuildPlan,
-    tar_path: &Path,
+    project: &ProjectTar,
     host_root: &Path,
     out: &Arc<OutDir>,
 ) -> Built {
@@ -243,7 +242,7 @@ async fn build_targets(
             false,
         );
         let r = engine
-            .build_target(run_id, plan, t, tar_path, host_root, out)
+            .build_target(run_id, plan, t, project, host_root, out)
             .await;
         let outcome = match &r {
             Ok(TargetResult::Built(_)) => "built",

@@ -2,6 +2,8 @@
 //! applied), static-build's tools going in, and one output coming out.
 
 use super::*;
+use sha2::{Digest, Sha256};
+use static_build_core::sources::SourceFile;
 
 /// Write the one entry of a `docker cp`-style tar archive (the output `from`) as `name` in `out`, mode 0755,
 /// at most `limit` bytes. Anything but a non-empty regular file is an error that says what it is.
@@ -96,17 +98,25 @@ pub(super) fn tools_tar(target: &TargetPlan) -> Result<bytes::Bytes> {
 /// `.gitignore` means nothing, and a fetched crate's `target` rule would drop its vendored `cc/src/target/`),
 /// without `.git` and without the output directory. Other tools' ignore files (`.ignore`) are not read.
 ///
-/// Written to a temporary file, never held in memory; each target's upload streams from it.
-pub fn project_tar(dir: &Path, out_dir: &str) -> Result<tempfile::NamedTempFile> {
+/// Written to a temporary file, never held in memory; each target's upload streams from it. The regular
+/// files are listed with their size, SHA-256 and modification time (hashed as they are written) and where
+/// their headers are, so that a target's upload can give them the times of its last build
+/// ([`ProjectTar::retimed`]).
+pub fn project_tar(dir: &Path, out_dir: &str) -> Result<ProjectTar> {
     let file = tempfile::Builder::new()
         .prefix("static-build-project-")
         .suffix(".tar")
         .tempfile()
         .context("cannot create a temporary file for the project archive")?;
-    let writer = std::io::BufWriter::new(
-        file.reopen()
-            .context("cannot open the project archive for writing")?,
-    );
+    let writer = CountingWriter {
+        inner: std::io::BufWriter::new(
+            file.reopen()
+                .context("cannot open the project archive for writing")?,
+        ),
+        bytes: 0,
+    };
+    let mut files = Vec::new();
+    let mut headers = Vec::new();
     let mut builder = tar::Builder::new(writer);
     builder.mode(tar::HeaderMode::Deterministic);
     let top = WORKDIR.trim_start_matches('/');
@@ -158,11 +168,128 @@ pub fn project_tar(dir: &Path, out_dir: &str) -> Result<tempfile::NamedTempFile>
             } else {
                 let file = std::fs::File::open(path)
                     .with_context(|| format!("cannot read `{}`", path.display()))?;
-                builder.append_data(&mut header, &name, file)?;
+                let mut hashing = Hashing {
+                    inner: file,
+                    hash: Sha256::new(),
+                };
+                let mtime = header.mtime().unwrap_or(0);
+                let size = header.size().unwrap_or(0);
+                builder.append_data(&mut header, &name, &mut hashing)?;
+                // The entry ends with its data padded to a block; its own header (after any long-name
+                // entry) is the block before the data.
+                let end = builder.get_ref().bytes;
+                headers.push(end - size.div_ceil(512) * 512 - 512);
+                files.push(SourceFile {
+                    path: rel.to_string_lossy().into_owned(),
+                    size,
+                    sha256: hex(&hashing.hash.finalize()),
+                    mtime,
+                });
             }
         }
     }
     let mut writer = builder.into_inner()?;
     std::io::Write::flush(&mut writer).context("cannot write the project archive")?;
-    Ok(file)
+    Ok(ProjectTar {
+        file,
+        files,
+        headers,
+    })
+}
+
+/// The project as a tar file ([`project_tar`]).
+pub struct ProjectTar {
+    file: tempfile::NamedTempFile,
+    /// Its regular files, in the archive's order.
+    pub files: Vec<SourceFile>,
+    /// Where each file's header is in the archive.
+    headers: Vec<u64>,
+}
+
+impl ProjectTar {
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// A copy of the archive in which the regular files have the modification times `times` (in the order
+    /// of [`ProjectTar::files`]); `None` when they are the times it has already. Only the headers of the
+    /// files whose time changes are rewritten.
+    pub(super) fn retimed(&self, times: &[u64]) -> Result<Option<tempfile::NamedTempFile>> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        let changes: Vec<(u64, u64)> = self
+            .files
+            .iter()
+            .zip(&self.headers)
+            .zip(times)
+            .filter(|((f, _), &t)| f.mtime != t)
+            .map(|((_, &at), &t)| (at, t))
+            .collect();
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        let copy = tempfile::Builder::new()
+            .prefix("static-build-project-")
+            .suffix(".tar")
+            .tempfile()
+            .context("cannot create a temporary file for the project archive")?;
+        std::fs::copy(self.path(), copy.path()).context("cannot copy the project archive")?;
+        let mut from =
+            std::fs::File::open(self.path()).context("cannot read the project archive")?;
+        let mut to = copy.reopen().context("cannot write the project archive")?;
+        let mut block = [0u8; 512];
+        for (at, time) in changes {
+            from.seek(SeekFrom::Start(at))?;
+            from.read_exact(&mut block)?;
+            let mut header = tar::Header::new_old();
+            header.as_mut_bytes().copy_from_slice(&block);
+            header.set_mtime(time);
+            header.set_cksum();
+            to.seek(SeekFrom::Start(at))?;
+            to.write_all(header.as_bytes())?;
+        }
+        to.flush().context("cannot write the project archive")?;
+        Ok(Some(copy))
+    }
+}
+
+/// A writer that counts what went through it.
+pub(super) struct CountingWriter<W> {
+    pub(super) inner: W,
+    pub(super) bytes: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for CountingWriter<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(data)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Bytes (a digest) in lower-case hex.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(text, "{b:02x}");
+    }
+    text
+}
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
 }

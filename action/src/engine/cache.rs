@@ -391,27 +391,6 @@ fn export_tar<R: Read>(reader: R, file: &Path, budget: u64) -> Result<VolumeArch
     })
 }
 
-struct CountingWriter<W> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for CountingWriter<W> {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(data)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The archive file is the one the manifest describes: its size, then its SHA-256.
 fn verify_file(path: &Path, want: &CachedVolume) -> Result<(), CacheIoError> {
     let mut f = std::fs::File::open(path).map_err(|e| CacheIoError::Mismatch(e.to_string()))?;

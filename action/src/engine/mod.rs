@@ -27,7 +27,7 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures_util::StreamExt;
 use static_build_core::escape::one_line;
-use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE};
+use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE, MAX_SOURCE_LEDGER_FILES};
 use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_DIR, WORKDIR};
 
 mod archive;
@@ -37,10 +37,12 @@ mod environment;
 mod loglines;
 mod progress;
 mod script;
+mod sources;
 
 use crate::outdir::{OutDir, WriteError};
 pub use archive::project_tar;
-use archive::{extract_one, tools_tar};
+pub use archive::ProjectTar;
+use archive::{extract_one, hex, tools_tar, CountingWriter};
 pub use cache::CacheIoError;
 pub use emulation::check_emulation;
 use environment::*;
@@ -187,7 +189,7 @@ impl Engine {
         run_id: &str,
         plan: &BuildPlan,
         target: &TargetPlan,
-        project_tar: &Path,
+        project: &ProjectTar,
         host_root: &Path,
         out: &Arc<OutDir>,
     ) -> Result<TargetResult> {
@@ -217,7 +219,7 @@ impl Engine {
         let body = self.container_body(plan, target, image, script, labels);
         self.create(&name, target, body, "build").await?;
         let result = self
-            .run_container(&name, plan, target, project_tar, out, started)
+            .run_container(&name, plan, target, project, out, started)
             .await;
         self.remove(&name).await;
         result
@@ -276,21 +278,12 @@ impl Engine {
         name: &str,
         plan: &BuildPlan,
         target: &TargetPlan,
-        project_tar: &Path,
+        project: &ProjectTar,
         out: &Arc<OutDir>,
         started: Instant,
     ) -> Result<TargetResult> {
         let t = &target.target;
-        let upload = UploadToContainerOptionsBuilder::new().path("/").build();
-        // Streamed from the file, never held in memory.
-        let file = tokio::fs::File::open(project_tar)
-            .await
-            .with_context(|| format!("{t}: cannot read the project archive"))?;
-        let body = bollard::body_try_stream(tokio_util::io::ReaderStream::new(file));
-        self.docker
-            .upload_to_container(name, Some(upload), body)
-            .await
-            .with_context(|| format!("{t}: cannot copy the project into the container"))?;
+        self.send_project(name, target, project).await?;
         if !target.tools.is_empty() {
             let upload = UploadToContainerOptionsBuilder::new().path("/").build();
             self.docker
@@ -513,6 +506,70 @@ fn neutralize(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_project_tar_lists_its_files_and_can_take_other_times() {
+        let dir = std::env::temp_dir().join(format!("sb-retime-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // A path over tar's 100 bytes goes through a long-name entry before its own header.
+        let long = format!("{}/deep.c", "d".repeat(120));
+        std::fs::create_dir_all(dir.join(&long).parent().unwrap()).unwrap();
+        std::fs::write(dir.join("a.c"), "int a;").unwrap();
+        std::fs::write(dir.join(&long), "x".repeat(700)).unwrap();
+        std::fs::write(dir.join("empty.h"), "").unwrap();
+        let tar = project_tar(&dir, "out").unwrap();
+        let mut files: Vec<_> = tar
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.size))
+            .collect();
+        files.sort();
+        assert_eq!(files, [("a.c", 6), (long.as_str(), 700), ("empty.h", 0)]);
+        let a = tar.files.iter().find(|f| f.path == "a.c").unwrap();
+        // sha256sum of `int a;`
+        assert_eq!(
+            a.sha256,
+            "68ee7ca0e099b2c45f613f363e4911edbf3f696a3569f0ca666d433db8503c90"
+        );
+        // The same times: no copy.
+        let same: Vec<u64> = tar.files.iter().map(|f| f.mtime).collect();
+        assert!(tar.retimed(&same).unwrap().is_none());
+        // Other times: every header says its own, the content is unchanged, the checksums are right.
+        let times: Vec<u64> = (0..tar.files.len() as u64).map(|i| 1_000 + i).collect();
+        let copy = tar.retimed(&times).unwrap().unwrap();
+        let read = |path: &Path| {
+            let mut archive = tar::Archive::new(std::fs::File::open(path).unwrap());
+            archive
+                .entries()
+                .unwrap()
+                .map(|e| {
+                    let mut e = e.unwrap();
+                    let name = e.path().unwrap().to_string_lossy().into_owned();
+                    let mtime = e.header().mtime().unwrap();
+                    let file = e.header().entry_type().is_file();
+                    let mut body = Vec::new();
+                    std::io::Read::read_to_end(&mut e, &mut body).unwrap();
+                    (name, mtime, body, file)
+                })
+                .collect::<Vec<_>>()
+        };
+        let before = read(tar.path());
+        let after = read(copy.path());
+        assert_eq!(before.len(), after.len());
+        let mut files = tar.files.iter().zip(&times);
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!((&b.0, &b.2), (&a.0, &a.2));
+            if !b.3 {
+                assert_eq!(b.1, a.1);
+            } else {
+                let (f, &t) = files.next().unwrap();
+                assert_eq!(a.0, format!("src/{}", f.path));
+                assert_eq!(a.1, t);
+            }
+        }
+        assert!(files.next().is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn the_project_tar_honours_ignore_files() {

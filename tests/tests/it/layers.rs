@@ -37,7 +37,7 @@ const CORE_LAYERS: &[&[&str]] = &[
     &["elf"],
     &["budget"],
     &["reader"],
-    &["cache"],
+    &["cache", "sources"],
     &["plan"],
     &[
         "blocks", "sniff", "error", "model", "escape", "limits", "units",
