@@ -96,6 +96,10 @@ struct InspectArgs {
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Accept paths that hold no ELF file (without it, that is an error: nothing was judged, say an output
+    /// directory the build never filled)
+    #[arg(long)]
+    pub allow_empty: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -159,18 +163,28 @@ struct ConfigArgs {
     /// What kind of project: go, c, rust or script (default: detected)
     #[arg(long, value_enum)]
     pub preset: Option<PresetArg>,
-    /// Target to build for (repeatable): amd64, 386, arm64, armv7, armv6, ppc64le, s390x, riscv64
-    #[arg(long = "target", short = 't', value_name = "TARGET")]
+    /// Target to build for (repeatable, or a comma-separated list): amd64, 386, arm64, armv7, armv6, ppc64le, s390x, riscv64
+    #[arg(
+        long = "target",
+        short = 't',
+        value_name = "TARGET",
+        value_delimiter = ','
+    )]
     pub targets: Vec<String>,
-    /// Build image: IMAGE for every target, or TARGET=IMAGE for one (repeatable; default: the pinned Alpine
-    /// image)
-    #[arg(long = "image", value_name = "[TARGET=]IMAGE")]
+    /// Build image: IMAGE for every target, or TARGET=IMAGE for one (repeatable, or a comma-separated list;
+    /// default: the pinned Alpine image)
+    #[arg(long = "image", value_name = "[TARGET=]IMAGE", value_delimiter = ',')]
     pub images: Vec<String>,
     /// Package manager of the image: apk, apt or none (default: detected from the image name)
     #[arg(long, value_enum)]
     pub package_manager: Option<PackageManagerArg>,
-    /// Extra package to install in the build container (repeatable)
-    #[arg(long = "package", short = 'p', value_name = "PACKAGE")]
+    /// Extra package to install in the build container (repeatable, or a comma-separated list)
+    #[arg(
+        long = "package",
+        short = 'p',
+        value_name = "PACKAGE",
+        value_delimiter = ','
+    )]
     pub packages: Vec<String>,
     /// Build command, replacing the preset's (a shell command run in the project directory)
     #[arg(long, value_name = "COMMAND")]
@@ -396,6 +410,7 @@ pub fn main() -> ExitCode {
             verbose: a.verbose,
             output: a.output,
             color: a.color.into(),
+            allow_empty: a.allow_empty,
             policy: a.policy.options(),
         }),
         Command::Diff(a) => commands::diff::run(
@@ -441,9 +456,19 @@ pub fn main() -> ExitCode {
     match outcome {
         Ok(o) => exit_code(o),
         Err(e) => {
-            crate::term::errln!("error: {e:#}");
+            print_error(&e);
             exit_code(Outcome::Errors)
         }
+    }
+}
+
+/// An error as a person reads it: `error: ` and its first line, the rest (a list, a hint) indented under it.
+fn print_error(e: &anyhow::Error) {
+    let text = format!("{e:#}");
+    let mut lines = text.lines();
+    crate::term::errln!("error: {}", lines.next().unwrap_or_default());
+    for line in lines {
+        crate::term::errln!("  {line}");
     }
 }
 

@@ -75,7 +75,7 @@ pub fn guard(text: &str) -> Cow<'_, str> {
 /// Whether text output is coloured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Color {
-    /// When the output goes to a terminal and `NO_COLOR` is unset or empty.
+    /// By the environment: see [`Color::enabled`].
     Auto,
     Always,
     Never,
@@ -83,16 +83,33 @@ pub enum Color {
 
 impl Color {
     /// Colour for output that goes to standard output (`to_terminal`: not redirected by the command to a
-    /// file).
+    /// file). `Auto` colours when none of these says no, in this order: output to a file (never coloured),
+    /// `NO_COLOR` set (no-color.org), `FORCE_COLOR` or `CLICOLOR_FORCE` set and not `0` or `false` (yes), a CI
+    /// log that shows ANSI colour (GitHub, Gitea and Forgejo Actions: yes), standard output a terminal.
     pub fn enabled(self, to_terminal: bool) -> bool {
         use std::io::IsTerminal;
+        self.decide(
+            to_terminal,
+            |name| std::env::var(name).ok(),
+            std::io::stdout().is_terminal(),
+        )
+    }
+
+    fn decide(self, to_terminal: bool, env: impl Fn(&str) -> Option<String>, tty: bool) -> bool {
+        let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+        let forced = |name: &str| {
+            env(name).is_some_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+        };
         match self {
             Color::Always => true,
             Color::Never => false,
+            Color::Auto if !to_terminal || set("NO_COLOR") => false,
+            Color::Auto if forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") => true,
             Color::Auto => {
-                to_terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
+                ["GITHUB_ACTIONS", "GITEA_ACTIONS", "FORGEJO_ACTIONS"]
+                    .iter()
+                    .any(|n| env(n).as_deref() == Some("true"))
+                    || tty
             }
         }
     }
@@ -140,6 +157,40 @@ pub(crate) use errln;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment() {
+        let with = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let auto = |vars: &'static [(&'static str, &'static str)], tty: bool| {
+            Color::Auto.decide(true, with(vars), tty)
+        };
+        assert!(auto(&[], true));
+        assert!(!auto(&[], false));
+        assert!(!auto(&[("NO_COLOR", "1")], true));
+        assert!(auto(&[("NO_COLOR", "")], true));
+        assert!(auto(&[("FORCE_COLOR", "1")], false));
+        assert!(auto(&[("FORCE_COLOR", "3")], false));
+        assert!(!auto(&[("FORCE_COLOR", "0")], false));
+        assert!(!auto(&[("FORCE_COLOR", "false")], false));
+        assert!(auto(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(!auto(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], false));
+        assert!(auto(&[("GITHUB_ACTIONS", "true")], false));
+        assert!(auto(&[("GITEA_ACTIONS", "true")], false));
+        assert!(!auto(
+            &[("GITHUB_ACTIONS", "true"), ("NO_COLOR", "1")],
+            false
+        ));
+        // A report written to a file is never coloured, and the flag wins over everything.
+        assert!(!Color::Auto.decide(false, with(&[("FORCE_COLOR", "1")]), true));
+        assert!(Color::Always.decide(false, with(&[("NO_COLOR", "1")]), false));
+        assert!(!Color::Never.decide(true, with(&[("FORCE_COLOR", "1")]), true));
+    }
 
     /// The runner's reading: a line is a command when it starts with `::` after trimming whitespace.
     fn is_command(line: &str) -> bool {

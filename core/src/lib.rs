@@ -38,6 +38,7 @@ pub mod render;
 mod report;
 mod sniff;
 pub mod sources;
+pub mod strict;
 
 pub mod units;
 

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::*;
+use crate::strict::{self, struct_fields, Segment, StrictError};
 use crate::units::parse_version;
 
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
@@ -162,7 +163,7 @@ pub const RULES: &[(&str, &str, Level)] = &[
     ),
 ];
 
-/// A policy as data. Unknown keys are reported by [`Policy::from_toml`] as warnings, not errors.
+/// A policy as data. Unknown keys are errors of [`Policy::from_toml`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", default)]
 pub struct Policy {
@@ -193,12 +194,38 @@ impl Default for Policy {
 pub enum PolicyError {
     #[error("invalid policy: {0}")]
     Toml(String),
-    #[error("unknown rule `{}` (known rules: {})", crate::escape::one_line(.0), .1)]
+    /// A rule id no rule has, with the nearest one or the list of all.
+    #[error("unknown rule `{}` ({})", crate::escape::one_line(.0), .1)]
     UnknownRule(String, String),
+    /// Keys the policy does not know, one per line with its line number and a suggestion.
+    #[error("{0}")]
+    UnknownKeys(String),
     #[error("invalid glibc version `{}`: expected something like 2.17", crate::escape::one_line(.0))]
     BadVersion(String),
     #[error("allowed-needed: {0}")]
     TooManyGlobs(String),
+}
+
+impl From<StrictError> for PolicyError {
+    fn from(e: StrictError) -> Self {
+        match e {
+            StrictError::Toml(m) => PolicyError::Toml(m),
+            unknown => PolicyError::UnknownKeys(unknown.to_string()),
+        }
+    }
+}
+
+/// An error naming the nearest known rule (or all of them) unless `rule` is one.
+fn check_rule(rule: &str) -> Result<(), PolicyError> {
+    if RULES.iter().any(|(id, _, _)| *id == rule) {
+        return Ok(());
+    }
+    let ids = || RULES.iter().map(|(id, _, _)| *id);
+    let hint = match strict::suggest(rule, ids()) {
+        Some(near) => format!("did you mean `{near}`? `static-build rules` lists them all"),
+        None => format!("known rules: {}", ids().collect::<Vec<_>>().join(", ")),
+    };
+    Err(PolicyError::UnknownRule(rule.into(), hint))
 }
 
 /// A policy violation, or a note, about one file.
@@ -211,79 +238,56 @@ pub struct Finding {
 }
 
 impl Policy {
-    /// Parse a TOML policy. Unknown keys become warnings in the second value.
-    pub fn from_toml(text: &str) -> Result<(Policy, Vec<String>), PolicyError> {
-        // Typed from the text first, so that a type error names its line.
-        toml::from_str::<Policy>(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
-        let value: toml::Table =
-            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
-        Policy::from_table(value)
+    /// Parse a TOML policy strictly: an unknown key (`max_glibc` for `max-glibc`) or rule is an error that
+    /// names its line and the nearest known one, never a setting quietly left at its default (core `strict`).
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let policy: Policy = strict::from_toml(
+            text,
+            |_| false,
+            |parent| {
+                if parent.is_empty() {
+                    struct_fields::<Policy>().to_vec()
+                } else {
+                    Vec::new()
+                }
+            },
+        )
+        .map_err(PolicyError::from)?;
+        policy.validate()?;
+        Ok(policy)
     }
 
-    /// The `[policy]` table of a `static-build.toml`, if it has one.
-    pub fn from_config_toml(text: &str) -> Result<Option<(Policy, Vec<String>)>, PolicyError> {
+    /// The `[policy]` table of a `static-build.toml`, if it has one (its other keys are the configuration's,
+    /// checked by its own reader).
+    pub fn from_config_toml(text: &str) -> Result<Option<Policy>, PolicyError> {
         #[derive(Deserialize)]
         struct Doc {
-            #[allow(dead_code)] // read for its type errors only
             policy: Option<Policy>,
         }
-        toml::from_str::<Doc>(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
-        let mut doc: toml::Table =
-            toml::from_str(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
-        match doc.remove("policy") {
-            None => Ok(None),
-            Some(toml::Value::Table(t)) => Policy::from_table(t).map(Some),
-            Some(_) => Err(PolicyError::Toml("`policy` must be a table".into())),
-        }
-    }
-
-    fn from_table(mut value: toml::Table) -> Result<(Policy, Vec<String>), PolicyError> {
-        let known = [
-            "fail-on",
-            "allowed-needed",
-            "max-glibc",
-            "expected-arch",
-            "rules",
-        ];
-        let mut warnings: Vec<String> = value
-            .keys()
-            .filter(|k| !known.iter().any(|x| x == *k))
-            .map(|k| {
-                format!(
-                    "unknown policy key `{}` ignored",
-                    crate::escape::one_line(k)
-                )
-            })
-            .collect();
-        if let Some(rules) = value.get("rules").and_then(|r| r.as_table()) {
-            for k in rules.keys() {
-                if !RULES.iter().any(|(id, _, _)| id == k) {
-                    warnings.push(format!(
-                        "unknown rule `{}` ignored",
-                        crate::escape::one_line(k)
-                    ));
+        let in_policy = |p: &[Segment]| matches!(p.first(), Some(Segment::Key(k)) if k == "policy");
+        let doc: Doc = strict::from_toml(
+            text,
+            |p| !in_policy(p),
+            |parent| {
+                if parent.len() == 1 && in_policy(parent) {
+                    struct_fields::<Policy>().to_vec()
+                } else {
+                    Vec::new()
                 }
-            }
+            },
+        )
+        .map_err(PolicyError::from)?;
+        if let Some(p) = &doc.policy {
+            p.validate()?;
         }
-        // As many as a person reads; the rest counted.
-        let max = crate::limits::MAX_CONFIG_WARNINGS;
-        if warnings.len() > max {
-            let more = warnings.len() - max;
-            warnings.truncate(max);
-            warnings.push(format!(
-                "{more} more unknown policy keys and rules ignored (only the first {max} are listed)"
-            ));
-        }
-        value.retain(|k, _| known.contains(&k));
-        let policy: Policy = value
-            .try_into()
-            .map_err(|e: toml::de::Error| PolicyError::Toml(e.to_string()))?;
-        policy.validate()?;
-        Ok((policy, warnings))
+        Ok(doc.policy)
     }
 
     /// Check values that TOML types cannot.
     pub fn validate(&self) -> Result<(), PolicyError> {
+        for rule in self.rules.keys() {
+            check_rule(rule)?;
+        }
         if let Some(v) = &self.max_glibc {
             if parse_version(v).is_none() {
                 return Err(PolicyError::BadVersion(v.clone()));
@@ -313,16 +317,7 @@ impl Policy {
 
     /// Set a rule's level by id; errors on an unknown id.
     pub fn set(&mut self, rule: &str, level: Level) -> Result<(), PolicyError> {
-        if !RULES.iter().any(|(id, _, _)| *id == rule) {
-            return Err(PolicyError::UnknownRule(
-                rule.into(),
-                RULES
-                    .iter()
-                    .map(|(id, _, _)| *id)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
-        }
+        check_rule(rule)?;
         self.rules.insert(rule.to_string(), level);
         Ok(())
     }
@@ -549,10 +544,9 @@ mod tests {
     #[test]
     fn policy_table_of_a_config_file() {
         let text = "targets = [\"amd64\"]\n[policy]\nmax-glibc = \"2.17\"\nfail-on = \"warning\"\n";
-        let (p, w) = Policy::from_config_toml(text).unwrap().unwrap();
+        let p = Policy::from_config_toml(text).unwrap().unwrap();
         assert_eq!(p.max_glibc.as_deref(), Some("2.17"));
         assert_eq!(p.fail_on, FailOn::Warning);
-        assert!(w.is_empty());
         assert!(Policy::from_config_toml("targets = []\n")
             .unwrap()
             .is_none());
@@ -590,15 +584,48 @@ mod tests {
         let err = Policy::from_config_toml("[policy]\nmax-glibc = \"2.17\\n::warning::x\"\n")
             .unwrap_err();
         assert!(!err.to_string().contains('\n'), "{err}");
-        let (p, warnings) = Policy::from_toml(
-            "fail-on = \"warning\"\nmax-glibc = \"2.17\"\nbogus = 1\n[rules]\nrequire-pie = \"error\"\n",
+        let p = Policy::from_toml(
+            "fail-on = \"warning\"\nmax-glibc = \"2.17\"\n[rules]\nrequire-pie = \"error\"\n",
         )
         .unwrap();
         assert_eq!(p.fail_on, FailOn::Warning);
         assert_eq!(p.level("require-pie"), Level::Error);
         assert_eq!(p.level("require-static"), Level::Error);
-        assert_eq!(warnings, vec!["unknown policy key `bogus` ignored"]);
         assert!(Policy::from_toml("max-glibc = \"two\"").is_err());
+    }
+
+    /// A typo must not leave a setting at its default: the policy would pass what it was meant to fail.
+    #[test]
+    fn unknown_keys_and_rules_are_errors_with_the_nearest_known_one() {
+        let err = Policy::from_toml("fail-on = \"warning\"\nmax_glibc = \"2.17\"\nbogus = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "2 unknown keys:\nline 2: unknown key `max_glibc` (did you mean `max-glibc`?)\nline 3: unknown key `bogus`"
+        );
+        let err =
+            Policy::from_config_toml("name = \"x\"\nimage = 3\n[policy]\nexpected_arch = []\n")
+                .unwrap_err()
+                .to_string();
+        assert_eq!(
+            err,
+            "line 4: unknown key `policy.expected_arch` (did you mean `expected-arch`?)"
+        );
+        let err = Policy::from_toml("[rules]\nrequire-pi = \"error\"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "unknown rule `require-pi` (did you mean `require-pie`? `static-build rules` lists them all)"
+        );
+        let err = Policy::from_toml("[rules]\nzzz = \"error\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unknown rule `zzz` (known rules: require-static, "),
+            "{err}"
+        );
     }
 
     #[test]

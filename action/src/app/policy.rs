@@ -25,7 +25,7 @@ pub struct PolicyOptions {
 }
 
 impl PolicyOptions {
-    /// The policy file (if any) with the flags applied on top; warnings about the file go to stderr.
+    /// The policy file (if any) with the flags applied on top.
     pub fn resolve(&self) -> Result<Policy> {
         self.resolve_with_config(None)
     }
@@ -42,12 +42,6 @@ impl PolicyOptions {
                 )?;
                 Policy::from_config_toml(&text)
                     .with_context(|| format!("in the [policy] table of `{}`", path.display()))?
-                    .map(|(p, warnings)| {
-                        for w in warnings {
-                            crate::term::errln!("warning: {}: [policy]: {w}", path.display());
-                        }
-                        p
-                    })
             }
             _ => None,
         };
@@ -58,12 +52,8 @@ impl PolicyOptions {
                     static_build_core::limits::MAX_CONFIG_BYTES,
                     "policy file",
                 )?;
-                let (p, warnings) = Policy::from_toml(&text)
-                    .with_context(|| format!("in policy file `{}`", path.display()))?;
-                for w in warnings {
-                    crate::term::errln!("warning: {}: {w}", path.display());
-                }
-                p
+                Policy::from_toml(&text)
+                    .with_context(|| format!("in policy file `{}`", path.display()))?
             }
             None => from_config.unwrap_or_default(),
         };

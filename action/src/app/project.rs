@@ -139,7 +139,7 @@ impl ConfigOptions {
         }
     }
 
-    /// The configuration file (if any) with the flags applied; warnings go to stderr.
+    /// The configuration file (if any) with the flags applied.
     pub fn resolve(&self) -> Result<BuildPlan> {
         let path = self.config_path();
         let mut config = match &path {
@@ -149,12 +149,7 @@ impl ConfigOptions {
                     static_build_core::limits::MAX_CONFIG_BYTES,
                     "configuration",
                 )?;
-                let (c, warnings) =
-                    Config::from_toml(&text).with_context(|| format!("in `{}`", p.display()))?;
-                for w in warnings {
-                    crate::term::errln!("warning: {}: {w}", p.display());
-                }
-                c
+                Config::from_toml(&text).with_context(|| format!("in `{}`", p.display()))?
             }
             None => Config::default(),
         };

@@ -286,9 +286,10 @@ pub fn annotations(report: &Report, config: Option<&ConfigLines>) -> Vec<Annotat
                 None => (None, None),
             }
         };
+        // A failed target's entry is named `app (amd64)` already; an output's path is not.
         let who = match &f.target {
-            Some(t) => format!("{} ({t})", f.path),
-            None => f.path.clone(),
+            Some(t) if !f.path.ends_with(&format!("({t})")) => format!("{} ({t})", f.path),
+            _ => f.path.clone(),
         };
         if let Outcome::Error { error } = &f.outcome {
             let (file, line) = place(false);

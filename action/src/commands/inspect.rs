@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
+use static_build_core::escape::one_line;
 use static_build_core::render::{self, MarkdownOptions, TextOptions};
 use static_build_core::{InspectOptions, Report};
 
@@ -29,6 +30,8 @@ pub struct Options {
     /// The report's file instead of standard output.
     pub output: Option<PathBuf>,
     pub color: Color,
+    /// No ELF file among the paths is not an error.
+    pub allow_empty: bool,
     pub policy: PolicyOptions,
 }
 
@@ -42,6 +45,11 @@ pub fn run(o: Options) -> Result<Outcome> {
     };
     for f in &files {
         inspect_path(f, options, &mut report);
+    }
+    // Nothing judged cannot pass: the report says FAIL, and the error below says why.
+    let nothing = report.summary.elf == 0 && report.summary.errors == 0 && !o.allow_empty;
+    if nothing {
+        report.summary.passed = false;
     }
     let to_terminal = o.output.is_none();
     let text = match o.format {
@@ -58,5 +66,23 @@ pub fn run(o: Options) -> Result<Outcome> {
         Format::Sarif => render::sarif(&report),
     };
     crate::outdir::write_file_or_stdout(o.output.as_deref(), &text)?;
+    let s = &report.summary;
+    if nothing {
+        let paths: Vec<String> = o
+            .paths
+            .iter()
+            .map(|p| format!("`{}`", one_line(&p.to_string_lossy())))
+            .collect();
+        bail!(
+            "nothing to judge: {} {} no ELF file{}\nhint: check the path (an output directory the build did not fill?), or pass --allow-empty to accept it",
+            paths.join(", "),
+            if paths.len() == 1 { "holds" } else { "hold" },
+            match s.skipped {
+                0 => String::new(),
+                1 => " (1 other file skipped)".into(),
+                n => format!(" ({n} other files skipped)"),
+            }
+        );
+    }
     Ok(Outcome::of(&report))
 }

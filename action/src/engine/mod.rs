@@ -100,14 +100,15 @@ impl Engine {
     /// Connect as Docker clients do (`DOCKER_HOST`, else the local socket) and agree on an API version.
     pub async fn connect(display: Display) -> Result<Engine> {
         let where_ = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "/var/run/docker.sock".into());
-        let hint = || {
-            format!(
-                "cannot reach the Docker engine at {where_}\nhint: is the Docker daemon running? Start it, or set DOCKER_HOST (on this project's machines: scripts/docker.sh)"
+        // The cause on the first line, what to do under it.
+        let hint = |e: bollard::errors::Error| {
+            anyhow!(
+                "cannot reach the Docker engine at {where_}: {e}\nhint: is Docker installed and its daemon running (`docker info` says)? Start it (`sudo systemctl start docker`), or set DOCKER_HOST to the engine to use"
             )
         };
-        let docker = Docker::connect_with_defaults().with_context(hint)?;
-        let docker = docker.negotiate_version().await.with_context(hint)?;
-        docker.ping().await.with_context(hint)?;
+        let docker = Docker::connect_with_defaults().map_err(hint)?;
+        let docker = docker.negotiate_version().await.map_err(hint)?;
+        docker.ping().await.map_err(hint)?;
         Ok(Engine {
             docker,
             progress: Progress::new(display),

@@ -171,12 +171,20 @@ fn a_dynamic_link_fails_the_policy_naming_the_library() {
 fn a_failing_build_shows_its_exit_code_and_last_lines() {
     let (dir, out, t) = build_with_config(
         "c-zlib",
-        "outputs = [\"hello-zlib\"]\ncommand = \"echo about to fail; exit 7\"\n",
+        "outputs = [\"hello-zlib\"]\ncommand = \"echo about to fail; echo from the second line; exit 7\"\n",
         &["amd64"],
     );
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("exit code 7"), "{t}");
     assert!(t.contains("about to fail"), "{t}");
+    // The report's part of the output: the last lines each on a line of their own, never joined by a
+    // literal `\n`, and the summary counting the target as unreadable, not as an error finding.
+    let at = t.find(" (amd64): error").expect(&t);
+    let report = &t[t[..at].rfind('\n').map_or(0, |n| n + 1)..];
+    let report = &report[..report.find("--- stderr").unwrap_or(report.len())];
+    insta::with_settings!({filters => vec![(r"build-c-zlib-[0-9]+-[0-9]+", "[project]")]}, {
+        insta::assert_snapshot!("failed_build_report", report);
+    });
     assert!(leftover_containers(&dir).is_empty());
 }
 

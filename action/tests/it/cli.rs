@@ -137,7 +137,7 @@ fn policy_file_and_flags() {
     let policy = dir.join("policy.toml");
     std::fs::write(
         &policy,
-        "max-glibc = \"2.17\"\nallowed-needed = [\"libc.so.*\"]\nunknown-key = 1\n[rules]\nrequire-static = \"off\"\n",
+        "max-glibc = \"2.17\"\nallowed-needed = [\"libc.so.*\"]\n[rules]\nrequire-static = \"off\"\n",
     )
     .unwrap();
     snap!(
@@ -159,6 +159,196 @@ fn policy_file_and_flags() {
     ]);
     assert!(out.starts_with("exit: 2\n"), "{out}");
     assert!(out.contains("policy.toml"), "{out}");
+}
+
+// The mistakes a newcomer makes, each failing closed with what to do about it.
+
+/// A typo in a policy file would leave the setting at its default and pass a binary that the flag fails.
+#[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
+fn a_typo_in_a_policy_file_fails_instead_of_passing() {
+    let dir = tempdir();
+    let policy = dir.join("typo-policy.toml");
+    std::fs::write(
+        &policy,
+        "fail-on = \"error\"\nmax_glibc = \"2.17\"\n[rules]\nrequire-pi = \"error\"\n",
+    )
+    .unwrap();
+    snap!(
+        "mistake_policy_key",
+        run(&[
+            "inspect",
+            "--policy",
+            policy.to_str().unwrap(),
+            "dynamic-pie"
+        ])
+    );
+    std::fs::write(
+        &policy,
+        "max-glibc = \"2.17\"\n[rules]\nrequire-pi = \"error\"\n",
+    )
+    .unwrap();
+    snap!(
+        "mistake_policy_rule",
+        run(&[
+            "inspect",
+            "--policy",
+            policy.to_str().unwrap(),
+            "dynamic-pie"
+        ])
+    );
+}
+
+/// An unknown key of static-build.toml, with the nearest known key; the `[policy]` table is checked too.
+#[test]
+fn a_typo_in_the_configuration_is_an_error_with_a_suggestion() {
+    let dir = tempdir().join("config-typo");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/app\n\ngo 1.22\n").unwrap();
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "name = \"app\"\ntarget = [\"amd64\", \"arm64\"]\n\n[go]\ncgo = false\nld-flags = \"-s -w\"\n",
+    )
+    .unwrap();
+    snap!("mistake_config_key", run_in(&dir, &["plan"]));
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "name = \"app\"\n[policy]\nmax_glibc = \"2.17\"\n",
+    )
+    .unwrap();
+    snap!("mistake_config_policy_key", run_in(&dir, &["build"]));
+}
+
+/// Inspecting a directory that holds no ELF file (an output directory the build never filled) judged
+/// nothing, so it cannot pass.
+#[test]
+fn nothing_to_judge_is_an_error_unless_allowed() {
+    let dir = tempdir().join("empty-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    snap!("mistake_empty", run_in(&dir, &["inspect", "out"]));
+    std::fs::write(dir.join("out/README.txt"), "no binary here\n").unwrap();
+    snap!("mistake_no_elf", run_in(&dir, &["inspect", "out"]));
+    let out = run_in(&dir, &["inspect", "--allow-empty", "out"]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+}
+
+/// `--image`, `--target` and `--package` take comma-separated lists, as the action's list inputs do.
+#[test]
+fn list_flags_take_commas() {
+    let out = run_in(
+        &repo(),
+        &[
+            "plan",
+            "--format",
+            "json",
+            "--target",
+            "amd64,386",
+            "--image",
+            "amd64=debian:bookworm,386=i386/debian:bookworm",
+            "--package",
+            "zlib1g-dev,libpcre2-dev",
+            "examples/go-pure",
+        ],
+    );
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let json = &out[out.find("--- stdout\n").unwrap() + 11..out.find("--- stderr\n").unwrap()];
+    let plan: serde_json::Value = serde_json::from_str(json).unwrap();
+    let images: Vec<(&str, &str)> = plan["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["target"].as_str().unwrap(), t["image"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        images,
+        [
+            ("amd64", "debian:bookworm"),
+            ("386", "i386/debian:bookworm")
+        ]
+    );
+    assert!(json.contains("libpcre2-dev"), "{json}");
+    // One image for every target still works, and so does the repeated flag.
+    let out = run_in(
+        &repo(),
+        &[
+            "plan",
+            "--format",
+            "json",
+            "-t",
+            "amd64",
+            "-t",
+            "arm64",
+            "--image",
+            "debian:bookworm",
+            "examples/go-pure",
+        ],
+    );
+    assert_eq!(
+        out.matches("\"image\": \"debian:bookworm\"").count(),
+        2,
+        "{out}"
+    );
+}
+
+/// Colour follows `--color`, then `NO_COLOR`, `FORCE_COLOR`/`CLICOLOR_FORCE` and CI logs that show ANSI
+/// colour (GitHub, Gitea, Forgejo); a pipe gets none otherwise.
+#[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
+fn colour_follows_the_flag_and_the_environment() {
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_static-build"));
+        cmd.args(args).current_dir(fixtures());
+        for name in [
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+            "GITHUB_ACTIONS",
+            "GITEA_ACTIONS",
+            "FORGEJO_ACTIONS",
+        ] {
+            cmd.env_remove(name);
+        }
+        cmd.envs(env.iter().copied());
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        out.stdout.contains(&0x1b)
+    };
+    let inspect = ["inspect", "musl-static"];
+    assert!(!coloured(&inspect, &[]), "a pipe gets no colour");
+    assert!(coloured(&inspect, &[("FORCE_COLOR", "1")]));
+    assert!(coloured(&inspect, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&inspect, &[("FORCE_COLOR", "0")]));
+    assert!(coloured(&inspect, &[("GITHUB_ACTIONS", "true")]));
+    assert!(coloured(&inspect, &[("GITEA_ACTIONS", "true")]));
+    assert!(!coloured(
+        &inspect,
+        &[("GITHUB_ACTIONS", "true"), ("NO_COLOR", "1")]
+    ));
+    assert!(coloured(
+        &["inspect", "--color", "always", "musl-static"],
+        &[("NO_COLOR", "1")]
+    ));
+    assert!(!coloured(
+        &["inspect", "--color", "never", "musl-static"],
+        &[("FORCE_COLOR", "1")]
+    ));
+    // A report written to a file is never coloured.
+    let file = tempdir().join("coloured-report.txt");
+    assert!(!coloured(
+        &["inspect", "-o", file.to_str().unwrap(), "musl-static"],
+        &[("FORCE_COLOR", "1")]
+    ));
+    assert!(!std::fs::read(&file).unwrap().contains(&0x1b));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_static-build"));
+    cmd.args(["inspect", "musl-static"])
+        .current_dir(fixtures())
+        .env("FORCE_COLOR", "1")
+        .env_remove("NO_COLOR");
+    snap!(
+        "colour_forced",
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).replace('\u{1b}', "<ESC>")
+    );
 }
 
 #[test]

@@ -566,10 +566,28 @@ fn twenty_thousand_unknown_keys_are_read_in_linear_time_and_capped() {
     let se = stderr(&out);
     // The quadratic search took 19 s; linear takes milliseconds (1 s is a wide margin for a slow machine).
     assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+    // An error (a typo must not pass), listing the first keys in the file's order and counting the rest.
+    assert_eq!(out.status.code(), Some(2), "{se}");
     let max = static_build_core::limits::MAX_CONFIG_WARNINGS;
-    let warnings = se.lines().filter(|l| l.starts_with("warning:")).count();
-    assert_eq!(warnings, 2 * (max + 1), "{se}");
-    assert!(se.contains("19980 more unknown keys ignored"), "{se}");
-    assert!(se.contains("19980 more unknown policy keys"), "{se}");
-    assert!(se.contains("unknown key `k0` ignored (line 2)"), "{se}");
+    let listed = se.lines().filter(|l| l.contains("unknown key `")).count();
+    assert_eq!(listed, max, "{se}");
+    assert!(se.contains("20000 unknown keys:"), "{se}");
+    assert!(se.contains("  line 2: unknown key `k0`\n"), "{se}");
+    assert!(se.contains(&format!("  and {} more", 20_000 - max)), "{se}");
+    // The policy table is read too, as strictly.
+    std::fs::write(
+        dir.join("static-build.toml"),
+        format!(
+            "outputs = [\"app\"]\n{}",
+            &config[config.find("[policy]").unwrap()..]
+        ),
+    )
+    .unwrap();
+    let (mut cmd, _, _) = in_github_job(&dir, &["build"]);
+    cmd.env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
+    let out = cmd.output().unwrap();
+    let se = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{se}");
+    assert!(se.contains("line 3: unknown key `policy.p0`"), "{se}");
+    assert!(se.contains(&format!("  and {} more", 20_000 - max)), "{se}");
 }

@@ -1,7 +1,8 @@
 //! The schema of `static-build.toml`: presets, package managers, the per-preset tables, with the known keys
-//! (an unknown key is a warning naming its line) and what the planner knows of the project.
+//! (an unknown key is an error naming its line, see [`Config::from_toml`]) and what the planner knows of the project.
 
 use super::*;
+use crate::strict::{self, struct_fields, Segment, StrictError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -152,16 +153,49 @@ pub struct CConfig {
 
 /// Extra packages: the same names for every image, or names per package manager (Alpine and Debian name the
 /// same library differently: `zlib-dev zlib-static` against `zlib1g-dev`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Packages {
     All(Vec<String>),
-    ByManager {
-        #[serde(default)]
-        apk: Vec<String>,
-        #[serde(default)]
-        apt: Vec<String>,
-    },
+    ByManager { apk: Vec<String>, apt: Vec<String> },
+}
+
+/// The table form of `packages` (`[packages] apk = [...] apt = [...]`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct PackagesByManager {
+    pub apk: Vec<String>,
+    pub apt: Vec<String>,
+}
+
+/// A list or a table, told apart by the value itself (not serde's `untagged`, which reads the value into a
+/// buffer first and so hides a table's unknown keys from the strict reader).
+impl<'de> Deserialize<'de> for Packages {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListOrTable;
+        impl<'de> serde::de::Visitor<'de> for ListOrTable {
+            type Value = Packages;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a list of packages, or a table of lists per package manager (apk, apt)",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Packages, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(Packages::All)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Packages, A::Error> {
+                let t = PackagesByManager::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(Packages::ByManager {
+                    apk: t.apk,
+                    apt: t.apt,
+                })
+            }
+        }
+        d.deserialize_any(ListOrTable)
+    }
 }
 
 impl Default for Packages {
@@ -217,152 +251,35 @@ impl ProjectFacts {
     }
 }
 
-pub(crate) const KNOWN_KEYS: &[&str] = &[
-    "name",
-    "preset",
-    "targets",
-    "image",
-    "images",
-    "package-manager",
-    "packages",
-    "env",
-    "command",
-    "script",
-    "outputs",
-    "out-dir",
-    "network",
-    "timeout",
-    "jobs",
-    "cache",
-    "cache-key",
-    "cache-max-size",
-    "max-output-size",
-    "pids-limit",
-    "capabilities",
-    "no-new-privileges",
-    "memory",
-    "cpus",
-    "go",
-    "rust",
-    "c",
-    "policy",
-];
-pub(crate) const GO_KEYS: &[&str] = &["cgo", "tags", "static-pie", "ldflags", "package"];
-pub(crate) const RUST_KEYS: &[&str] = &["bin", "package", "features", "musl"];
-pub(crate) const C_KEYS: &[&str] = &["build-system", "args"];
-pub(crate) const PACKAGES_KEYS: &[&str] = &["apk", "apt"];
-
 impl Config {
-    /// Parse `static-build.toml`. Unknown keys come back as warnings with their line, not errors. A
-    /// `[policy]` table is accepted and left to the policy parser.
-    pub fn from_toml(text: &str) -> Result<(Config, Vec<String>), PlanError> {
-        // Typed straight from the text, so that a type error names its line and column. Unknown keys are
-        // ignored by this pass and found by the next one.
-        let config: Config = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
-        let doc: toml::Table = toml::from_str(text).map_err(|e| PlanError::Toml(e.to_string()))?;
-        let mut unknown: Vec<String> = Vec::new();
-        for (k, v) in &doc {
-            if !KNOWN_KEYS.contains(&k.as_str()) {
-                unknown.push(k.clone());
-            }
-            let sub = match k.as_str() {
-                "go" => GO_KEYS,
-                "rust" => RUST_KEYS,
-                "c" => C_KEYS,
-                // A key written after `[packages]` lands in that table (e.g. `cache = false`): say so.
-                "packages" => PACKAGES_KEYS,
-                _ => continue,
-            };
-            if let Some(t) = v.as_table() {
-                for sk in t.keys().filter(|sk| !sub.contains(&sk.as_str())) {
-                    unknown.push(format!("{k}.{sk}"));
-                }
-            }
-        }
-        Ok((config, unknown_key_warnings(text, &unknown)))
-    }
-}
-
-/// One warning per unknown key with the line that sets it, up to [`MAX_CONFIG_WARNINGS`], then one that
-/// counts the rest. Linear: the file's key lines are indexed once.
-///
-/// [`MAX_CONFIG_WARNINGS`]: crate::limits::MAX_CONFIG_WARNINGS
-pub fn unknown_key_warnings(text: &str, unknown: &[String]) -> Vec<String> {
-    if unknown.is_empty() {
-        return Vec::new();
-    }
-    let lines = KeyLines::index(text);
-    let max = crate::limits::MAX_CONFIG_WARNINGS;
-    let mut warnings: Vec<String> = unknown
-        .iter()
-        .take(max)
-        .map(|k| {
-            let at = lines
-                .line(k)
-                .map(|n| format!(" (line {n})"))
-                .unwrap_or_default();
-            format!("unknown key `{}` ignored{at}", crate::escape::one_line(k))
+    /// Parse `static-build.toml` strictly: a key the configuration does not know is an error that names its
+    /// line and the nearest known key (core `strict`). The `[policy]` table is left to the policy parser,
+    /// which is as strict.
+    pub fn from_toml(text: &str) -> Result<Config, PlanError> {
+        let policy = |p: &[Segment]| matches!(p.first(), Some(Segment::Key(k)) if k == "policy");
+        strict::from_toml(text, policy, config_keys).map_err(|e| match e {
+            StrictError::Toml(m) => PlanError::Toml(m),
+            unknown => PlanError::UnknownKeys(unknown.to_string()),
         })
-        .collect();
-    if unknown.len() > max {
-        warnings.push(format!(
-            "{} more unknown keys ignored (only the first {max} are listed)",
-            unknown.len() - max
-        ));
-    }
-    warnings
-}
-
-/// Where each key of a TOML file is set: `key = ...` at the top level, `key = ...` under `[table]` (as
-/// `table.key`), dotted keys, and table headers. Built in one pass over the lines; the first line wins.
-/// An approximation for messages: keys inside inline tables and multi-line values are not indexed.
-pub struct KeyLines {
-    lines: std::collections::HashMap<String, u32>,
-}
-
-impl KeyLines {
-    pub fn index(text: &str) -> KeyLines {
-        let mut lines = std::collections::HashMap::new();
-        let mut table = String::new();
-        for (n, l) in text.lines().enumerate() {
-            let Ok(line_no) = u32::try_from(n + 1) else {
-                break;
-            };
-            let t = l.trim();
-            if let Some(header) = t.strip_prefix('[') {
-                let header = header.trim_start_matches('[');
-                let name = header.split(']').next().unwrap_or("");
-                table = dotted(name);
-                lines.entry(table.clone()).or_insert(line_no);
-                continue;
-            }
-            let Some((key, _)) = t.split_once('=') else {
-                continue;
-            };
-            let key = dotted(key);
-            if key.is_empty() || key.starts_with('#') {
-                continue;
-            }
-            let path = if table.is_empty() {
-                key
-            } else {
-                format!("{table}.{key}")
-            };
-            lines.entry(path).or_insert(line_no);
-        }
-        KeyLines { lines }
-    }
-
-    /// The 1-based line that sets the key `path` (`go.flavour`), if it was found.
-    pub fn line(&self, path: &str) -> Option<u32> {
-        self.lines.get(path).copied()
     }
 }
 
-/// A TOML key as written (`a . "b"`) in the dotted form used for lookups (`a.b`).
-pub(crate) fn dotted(key: &str) -> String {
-    key.split('.')
-        .map(|part| part.trim().trim_matches(['"', '\'']))
-        .collect::<Vec<_>>()
-        .join(".")
+/// The keys each table of `static-build.toml` takes, from the types (for suggestions).
+fn config_keys(parent: &[Segment]) -> Vec<&'static str> {
+    let key = |k: &str| matches!(parent, [Segment::Key(p)] if p == k);
+    if parent.is_empty() {
+        let mut keys = struct_fields::<Config>().to_vec();
+        keys.push("policy");
+        keys
+    } else if key("go") {
+        struct_fields::<GoConfig>().to_vec()
+    } else if key("rust") {
+        struct_fields::<RustConfig>().to_vec()
+    } else if key("c") {
+        struct_fields::<CConfig>().to_vec()
+    } else if key("packages") {
+        struct_fields::<PackagesByManager>().to_vec()
+    } else {
+        Vec::new()
+    }
 }

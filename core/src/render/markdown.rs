@@ -241,9 +241,10 @@ fn row(f: &FileReport) -> String {
             "| {path} | ➖ skipped: not ELF ({}) | {NONE} | {NONE} | {NONE} | {size} | {counts} |\n",
             escape(looks_like)
         ),
+        // A failed build's last lines each on a line of their own in the cell.
         Outcome::Error { error } => format!(
             "| {path} | ⚠️ error: {} | {NONE} | {NONE} | {NONE} | {size} | {counts} |\n",
-            escape(error)
+            error.lines().map(escape).collect::<Vec<_>>().join("<br>")
         ),
     }
 }

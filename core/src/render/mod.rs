@@ -52,15 +52,17 @@ pub(crate) fn needs_escape(c: char) -> bool {
 }
 
 /// The summary line shared by the text and Markdown renderers, without the PASS/FAIL word:
-/// `3 files: 2 static, 1 not static, 0 skipped, 0 errors — 1 error, 0 warnings`.
+/// `3 files: 2 static, 1 not static, 0 skipped, 0 unreadable — 1 error, 0 warnings`. "unreadable" counts the
+/// entries that could not be judged (a file that could not be read, an output a build did not produce);
+/// "errors" and "warnings" count findings.
 pub fn summary_line(s: &Summary) -> String {
     let mut line = format!(
-        "{}: {} static, {} not static, {} skipped, {} — {}, {}",
+        "{}: {} static, {} not static, {} skipped, {} unreadable — {}, {}",
         plural(s.files, "file", "files"),
         s.static_files,
         s.not_static,
         s.skipped,
-        plural(s.errors, "error", "errors"),
+        s.errors,
         plural(s.findings_error, "error", "errors"),
         plural(s.findings_warning, "warning", "warnings"),
     );

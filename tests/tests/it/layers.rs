@@ -39,6 +39,7 @@ const CORE_LAYERS: &[&[&str]] = &[
     &["reader"],
     &["cache", "sources"],
     &["plan"],
+    &["strict"],
     &[
         "blocks", "sniff", "error", "model", "escape", "limits", "units",
     ],

@@ -590,7 +590,7 @@ mod tests {
         assert!(t.contains("out/broken: error: truncated ELF header"));
         assert!(t.contains("  error[require-static]: is not static (dynamic PIE)"));
         assert!(t.ends_with(
-            "5 files: 2 static, 1 not static, 1 skipped, 1 error — 1 error, 0 warnings: FAIL\n"
+            "5 files: 2 static, 1 not static, 1 skipped, 1 unreadable — 1 error, 0 warnings: FAIL\n"
         ));
         assert!(!t.contains('\x1b'));
         for line in t.lines() {
