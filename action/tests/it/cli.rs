@@ -268,6 +268,20 @@ fn list_flags_take_commas() {
         ]
     );
     assert!(json.contains("libpcre2-dev"), "{json}");
+    snap!(
+        "list_flags",
+        run_in(
+            &repo(),
+            &[
+                "plan",
+                "--target",
+                "amd64,386",
+                "--image",
+                "amd64=debian:bookworm,386=i386/debian:bookworm",
+                "examples/go-pure",
+            ],
+        )
+    );
     // One image for every target still works, and so does the repeated flag.
     let out = run_in(
         &repo(),

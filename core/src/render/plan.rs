@@ -67,7 +67,7 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         };
         let _ = writeln!(out, "  image    {} ({pm})", clean(&t.image));
         if let Some(i) = &t.install {
-            let _ = writeln!(out, "  install  {}", clean(i));
+            field(&mut out, "install", i);
             if t.cache_volume.is_some() {
                 let _ = writeln!(
                     out,
@@ -111,7 +111,7 @@ pub fn plan_text(plan: &BuildPlan) -> String {
             );
         }
         for c in &t.commands {
-            let _ = writeln!(out, "  run      {}", clean(c));
+            field(&mut out, "run", c);
         }
         for o in &t.outputs {
             let _ = writeln!(
@@ -124,4 +124,18 @@ pub fn plan_text(plan: &BuildPlan) -> String {
         }
     }
     out
+}
+
+/// A labelled field whose value may be a script of several lines: each line of it on a line of its own,
+/// under the first (never joined by a literal `\n`), each cleaned.
+fn field(out: &mut String, label: &str, value: &str) {
+    let mut lines = value.lines();
+    let _ = writeln!(
+        out,
+        "  {label:<8} {}",
+        clean(lines.next().unwrap_or_default())
+    );
+    for line in lines {
+        let _ = writeln!(out, "           {}", clean(line));
+    }
 }
