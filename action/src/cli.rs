@@ -472,7 +472,7 @@ fn print_error(e: &anyhow::Error) {
     }
 }
 
-/// The exit code of every subcommand, as the README documents it.
+/// The exit code of every subcommand, as README.md and docs/configuration.md document it.
 fn exit_code(outcome: Outcome) -> ExitCode {
     match outcome {
         Outcome::Pass => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 //!
 //! static-build reads what a pull request controls: the project tree and its configuration, the build's output
 //! and log, the binaries it produces, reports from other jobs, answers from forge APIs. Each loop over such data
-//! is linear and each buffer that holds it has one of these bounds. The README's "Security" section lists them;
+//! is linear and each buffer that holds it has one of these bounds. docs/security.md lists them;
 //! a test there checks that the two agree.
 //!
 //! Bounds that a user may need to raise are settings whose default is given here (`max-output-size`); the
@@ -210,7 +210,7 @@ pub enum Unit {
     Count,
 }
 
-/// One bound: its name here, its value and what it limits, for the README's table of bounds.
+/// One bound: its name here, its value and what it limits, for the table of bounds in docs/security.md.
 #[derive(Debug, Clone, Copy)]
 pub struct Bound {
     pub name: &'static str,
@@ -220,7 +220,7 @@ pub struct Bound {
 }
 
 impl Bound {
-    /// The value as the README writes it: `16 KiB`, `1 GiB`, `10,000`.
+    /// The value as docs/security.md writes it: `16 KiB`, `1 GiB`, `10,000`.
     pub fn shown(&self) -> String {
         let v = self.value;
         match self.unit {

@@ -235,7 +235,7 @@ pub async fn export(
                 });
             }
             Err(CacheIoError::OverBudget(_)) => summary.warnings.push(format!(
-                "{}: cache: not saved: the volume {volume} does not fit in what is left of cache-max-size ({} of {}); raise cache-max-size, or clear the cache (README: the action's cache)",
+                "{}: cache: not saved: the volume {volume} does not fit in what is left of cache-max-size ({} of {}); raise cache-max-size, or clear the cache (docs/action.md: The action's cache)",
                 t.target,
                 human_size(left),
                 human_size(plan.cache_max_bytes)

@@ -249,7 +249,7 @@ impl Engine {
                 nano_cpus: plan.cpus.map(|c| (c * 1e9) as i64),
                 // A build runs a pull request's code: only the capabilities package installs need, no gain
                 // of privileges through set-user-ID programs, a bounded number of processes (a fork bomb
-                // stops there). Each is a setting (README: Security).
+                // stops there). Each is a setting (docs/security.md).
                 cap_drop: Some(vec!["ALL".into()]),
                 cap_add: Some(plan.container.capabilities.clone()),
                 security_opt: plan

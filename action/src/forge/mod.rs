@@ -409,7 +409,7 @@ fn describe(failure: &Failure, permission: &str, what: &str) -> String {
     match failure {
         Failure::Status { status, message } if *status == 403 || *status == 404 => format!(
             "the token may not {permission} (HTTP {status}: {message}); the report is in the job summary \
-             and annotations. For pull requests from forks see README#fork-pull-requests"
+             and annotations. For pull requests from forks see docs/action.md#pull-requests-from-forks"
         ),
         other => format!("could not publish the {what}: {other}"),
     }

@@ -299,7 +299,10 @@ async fn forge_github_403_degrades_to_warnings_and_a_commit_status() {
     assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
     let warning = &outcome.warnings[0];
     assert!(warning.starts_with("the token may not write pull-request comments (HTTP 403: Resource not accessible by integration)"), "{warning}");
-    assert!(warning.contains("README#fork-pull-requests"), "{warning}");
+    assert!(
+        warning.contains("docs/action.md#pull-requests-from-forks"),
+        "{warning}"
+    );
     assert_eq!(
         outcome.check.as_deref(),
         Some("commit status failure (check run not permitted: HTTP 403: Resource not accessible by integration)")

@@ -1,5 +1,5 @@
 //! The layers of the command-line crate (action/src), the core library (core/src) and the web page
-//! (web/src), as their lib.rs, the README's Layout and web/DESIGN.md describe them: imports point one way, from the top down to the leaves. Read from the sources: every
+//! (web/src), as their lib.rs, CONTRIBUTING.md's Layout and web/DESIGN.md describe them: imports point one way, from the top down to the leaves. Read from the sources: every
 //! `crate::name` path and `use crate::{...}` list names the top-level module a file depends on. A module may
 //! use its own submodules and modules of a lower layer only; so no circle can form between the top-level
 //! modules, `engine` never reaches `ci`, and nothing reaches `cli` or `commands`. Clap's types stay in `cli`.

@@ -140,3 +140,40 @@ fn release_binary_runs_and_is_this_version() {
     assert_eq!(report.summary.static_files, 1);
     assert!(report.summary.passed);
 }
+
+/// `cargo binstall` finds the release assets: every override in action/Cargo.toml names one of the files the
+/// release workflow uploads, for a Linux triple of its architecture, as a raw executable.
+#[test]
+fn binstall_metadata_names_the_release_assets() {
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join("action/Cargo.toml")).unwrap())
+            .unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("bin"));
+    let workflow = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    let overrides = binstall["overrides"].as_table().unwrap();
+    let arch_of = |triple: &str| match triple.split('-').next().unwrap() {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "i686" => "386",
+        "armv7" => "armv7",
+        other => panic!("no release asset for {other}"),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for (triple, o) in overrides {
+        assert!(triple.contains("-linux-"), "{triple}");
+        let url = o["pkg-url"].as_str().unwrap();
+        let asset = format!("static-build-linux-{}", arch_of(triple));
+        assert_eq!(
+            url,
+            format!("{{ repo }}/releases/download/v{{ version }}/{asset}"),
+            "{triple}"
+        );
+        assert!(
+            workflow.contains(&format!("\"$ASSETS\"/{asset}")),
+            "{asset} is not uploaded"
+        );
+        seen.insert(asset);
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}
