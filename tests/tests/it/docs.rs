@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde_yaml::Value;
 use static_build_core::plan::{self, Config, ProjectFacts};
 use static_build_core::Policy;
@@ -49,68 +50,100 @@ const EXAMPLE_FILES: &[&str] = &["README.md", "CONTRIBUTING.md"];
 /// The files whose links are checked (and that README.md must lead to).
 const LINKED_FILES: &[&str] = &["README.md", "CONTRIBUTING.md", "BENCHMARKS.md"];
 
-/// Where each line of a Markdown file is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Line {
-    Prose,
-    /// An opening or closing fence line.
-    Fence,
-    /// Inside a fenced code block.
-    Code,
-}
-
 /// A fenced code block: its language (the first word of the info string, lower-case), the 1-based line of
-/// its opening fence and its contents (with the fence's own indentation taken off each line).
+/// its opening fence and its contents.
 struct Block {
     lang: String,
     line: usize,
     text: String,
 }
 
-/// Each line's kind and the fenced blocks (``` or ~~~, at least three, closed by a run at least as long).
-fn scan(markdown: &str) -> (Vec<Line>, Vec<Block>) {
-    let mut kinds = Vec::new();
-    let mut blocks = Vec::new();
-    // The open fence: its character, length, indentation and block.
-    let mut open: Option<(char, usize, usize, Block)> = None;
-    for (i, line) in markdown.lines().enumerate() {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let rest = line.trim_start_matches(' ');
-        let run = |c: char| rest.chars().take_while(|&x| x == c).count();
-        let closes = open
-            .as_ref()
-            .is_some_and(|(c, n, ..)| run(*c) >= *n && rest.trim_end().chars().all(|x| x == *c));
-        match &mut open {
-            Some(_) if closes => {
-                kinds.push(Line::Fence);
-                blocks.extend(open.take().map(|(.., b)| b));
+/// A link or image: the 1-based line where its target is written and the target.
+struct Link {
+    line: usize,
+    target: String,
+}
+
+/// What the checks read of a Markdown file, read as GitHub does (CommonMark with its extensions).
+#[derive(Default)]
+struct Markdown {
+    blocks: Vec<Block>,
+    /// Inline links and images (at the line of their closing `)`), and every reference definition
+    /// (`[label]: target`, used or not); none from code or HTML.
+    links: Vec<Link>,
+    /// The text of each heading (code spans with their text, links with theirs), in order.
+    headings: Vec<String>,
+    /// The values of the `id` and `name` attributes of its HTML.
+    html_ids: Vec<String>,
+}
+
+/// Read with pulldown-cmark, each event's offset taken to its line.
+fn read(text: &str) -> Markdown {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line = |offset: usize| starts.partition_point(|&s| s <= offset);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
+    let parser = Parser::new_ext(text, options);
+    let mut md = Markdown::default();
+    for (_, def) in parser.reference_definitions().iter() {
+        let (line, target) = (line(def.span.start), def.dest.to_string());
+        md.links.push(Link { line, target });
+    }
+    // The heading or fenced block being read.
+    let (mut heading, mut block) = (None::<String>, None::<Block>);
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let lang = info.split_whitespace().next().unwrap_or("");
+                block = Some(Block {
+                    lang: lang.to_ascii_lowercase(),
+                    line: line(range.start),
+                    text: String::new(),
+                });
             }
-            Some((_, _, strip, block)) => {
-                kinds.push(Line::Code);
-                block.text.push_str(&line[indent.min(*strip)..]);
-                block.text.push('\n');
-            }
-            None => {
-                let fence = ['`', '~'].into_iter().find(|&c| indent < 4 && run(c) >= 3);
-                match fence {
-                    Some(c) => {
-                        let n = run(c);
-                        let info = rest[n..].trim();
-                        let lang = info.split_whitespace().next().unwrap_or("");
-                        kinds.push(Line::Fence);
-                        let block = Block {
-                            lang: lang.to_ascii_lowercase(),
-                            line: i + 1,
-                            text: String::new(),
-                        };
-                        open = Some((c, n, indent, block));
-                    }
-                    None => kinds.push(Line::Prose),
+            Event::End(TagEnd::CodeBlock) => md.blocks.extend(block.take()),
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => md.headings.extend(heading.take()),
+            // A reference link's target is checked where it is defined.
+            Event::Start(
+                Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    ..
+                },
+            ) => md.links.push(Link {
+                line: line(range.end - 1),
+                target: dest_url.to_string(),
+            }),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(open) = block.as_mut().map(|b| &mut b.text).or(heading.as_mut()) {
+                    open.push_str(&t);
                 }
             }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for attr in [" id=\"", " name=\""] {
+                    for (at, _) in html.match_indices(attr) {
+                        let value = &html[at + attr.len()..];
+                        md.html_ids
+                            .extend(value.split_once('"').map(|(v, _)| v.to_string()));
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    (kinds, blocks)
+    md.links.sort_by_key(|l| l.line);
+    md
 }
 
 // ------------------------------------------------------------------------------------------------ TOML
@@ -156,12 +189,14 @@ fn is_policy(block: &str) -> bool {
     toml::from_str::<toml::Table>(&uncommented(block)).is_ok_and(|t| t.contains_key("rules"))
 }
 
-/// Parse one variant of a block as a policy or a configuration (which must also resolve to a plan).
+/// Parse one variant of a block as a policy or a configuration (whose `[policy]` table must be a policy too,
+/// and which must resolve to a plan).
 fn check_toml(text: &str, policy: bool) -> Result<(), String> {
     if policy {
         return Policy::from_toml(text).map(drop).map_err(|e| e.to_string());
     }
     let config = Config::from_toml(text).map_err(|e| e.to_string())?;
+    Policy::from_config_toml(text).map_err(|e| format!("its [policy] table: {e}"))?;
     let facts = ProjectFacts {
         project_key: "docs".into(),
         pull_request: None,
@@ -179,7 +214,7 @@ fn toml_examples_parse_with_known_keys_only_even_commented_out() {
     let (mut policies, mut configs, mut commented) = (0, 0, 0);
     let mut failures = Vec::new();
     for doc in docs(EXAMPLE_FILES) {
-        for block in scan(&doc.text).1.iter().filter(|b| b.lang == "toml") {
+        for block in read(&doc.text).blocks.iter().filter(|b| b.lang == "toml") {
             let policy = is_policy(&block.text);
             let what = if policy {
                 "policy"
@@ -258,7 +293,7 @@ fn yaml_examples_parse_and_pass_the_action_only_its_inputs() {
     let (mut blocks, mut steps) = (0, 0);
     let mut failures = Vec::new();
     for doc in docs(EXAMPLE_FILES) {
-        for block in scan(&doc.text).1.iter() {
+        for block in read(&doc.text).blocks {
             if block.lang != "yaml" && block.lang != "yml" {
                 continue;
             }
@@ -313,170 +348,6 @@ fn yaml_examples_parse_and_pass_the_action_only_its_inputs() {
 
 // ----------------------------------------------------------------------------------------------- links
 
-/// A link of a Markdown file: the 1-based line of its target and the target as written.
-struct Link {
-    line: usize,
-    target: String,
-}
-
-/// The text with fenced code blocks, inline code spans and HTML comments blanked out (newlines kept, so
-/// offsets keep their lines).
-fn prose(markdown: &str) -> Vec<u8> {
-    let (kinds, _) = scan(markdown);
-    let mut out = Vec::with_capacity(markdown.len());
-    for (line, kind) in markdown.lines().zip(kinds) {
-        if kind == Line::Prose {
-            out.extend_from_slice(line.as_bytes());
-        }
-        out.push(b'\n');
-    }
-    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for b in &mut out[from..to] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
-    };
-    // A code span (a run of n backticks to the next run of exactly n) stays within a paragraph.
-    let mut i = 0;
-    while i < out.len() {
-        if out[i] == b'<' && out[i..].starts_with(b"<!--") {
-            let end = find(&out, i + 4, b"-->").map_or(out.len(), |e| e + 3);
-            blank(&mut out, i, end);
-            i = end;
-            continue;
-        }
-        if out[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let n = out[i..].iter().take_while(|&&b| b == b'`').count();
-        let mut j = i + n;
-        let mut close = None;
-        while j < out.len() {
-            if out[j..].starts_with(b"\n\n") {
-                break;
-            }
-            if out[j] == b'`' {
-                let m = out[j..].iter().take_while(|&&b| b == b'`').count();
-                if m == n {
-                    close = Some(j + m);
-                    break;
-                }
-                j += m;
-            } else {
-                j += 1;
-            }
-        }
-        match close {
-            Some(end) => {
-                blank(&mut out, i, end);
-                i = end;
-            }
-            None => i += n,
-        }
-    }
-    out
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
-}
-
-/// Inline links and images (`[text](target)`, `![alt](target "title")`) and reference definitions
-/// (`[label]: target`), outside code.
-fn links(markdown: &str) -> Vec<Link> {
-    let text = prose(markdown);
-    let line_of = |at: usize| text[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(at) = find(&text, from, b"](") {
-        from = at + 2;
-        if at > 0 && text[at - 1] == b'\\' {
-            continue;
-        }
-        let mut i = at + 2;
-        while text.get(i).is_some_and(|b| *b == b' ') {
-            i += 1;
-        }
-        let target = if text.get(i) == Some(&b'<') {
-            let end = find(&text, i, b">").unwrap_or(text.len());
-            &text[i + 1..end]
-        } else {
-            let (mut depth, mut end) = (0usize, i);
-            while let Some(&b) = text.get(end) {
-                match b {
-                    b'(' => depth += 1,
-                    b')' if depth == 0 => break,
-                    b')' => depth -= 1,
-                    b' ' | b'\n' | b'\t' => break,
-                    _ => {}
-                }
-                end += 1;
-            }
-            &text[i..end]
-        };
-        out.push(Link {
-            line: line_of(at),
-            target: String::from_utf8_lossy(target).into_owned(),
-        });
-    }
-    // Reference definitions: `[label]: target` at the start of a line.
-    let mut offset = 0;
-    for line in text.split(|&b| b == b'\n') {
-        let trimmed = line.trim_ascii_start();
-        if trimmed.starts_with(b"[") && !trimmed.starts_with(b"[^") {
-            if let Some(close) = find(trimmed, 1, b"]:") {
-                let target = trimmed[close + 2..].trim_ascii();
-                let target = target.split(|b| *b == b' ').next().unwrap_or(b"");
-                let target = target.strip_prefix(b"<").unwrap_or(target);
-                let target = target.strip_suffix(b">").unwrap_or(target);
-                out.push(Link {
-                    line: line_of(offset),
-                    target: String::from_utf8_lossy(target).into_owned(),
-                });
-            }
-        }
-        offset += line.len() + 1;
-    }
-    out
-}
-
-/// The text a heading shows: links and images give their text, HTML tags and emphasis marks go.
-fn heading_text(raw: &str) -> String {
-    let mut text = String::new();
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            // `[text](url)`: keep the text, drop the url.
-            ']' if chars.peek() == Some(&'(') => {
-                let mut depth = 0;
-                for c in chars.by_ref() {
-                    match c {
-                        '(' => depth += 1,
-                        ')' if depth == 1 => break,
-                        ')' => depth -= 1,
-                        _ => {}
-                    }
-                }
-            }
-            '<' => {
-                for c in chars.by_ref() {
-                    if c == '>' {
-                        break;
-                    }
-                }
-            }
-            '[' | '!' | '*' | '`' => {}
-            c => text.push(c),
-        }
-    }
-    text
-}
-
 /// GitHub's anchor for a heading's text (github-slugger): lower-case, every character that is not a
 /// letter, a digit, a space, `-` or `_` dropped, spaces made `-`.
 fn slug(text: &str) -> String {
@@ -488,76 +359,15 @@ fn slug(text: &str) -> String {
         .collect()
 }
 
-/// A line without its blockquote markers (`> `) and up to three spaces of indentation.
-fn unquoted(line: &str) -> &str {
-    let mut l = line;
-    loop {
-        let t = l.trim_start_matches(' ');
-        if l.len() - t.len() > 3 {
-            return l;
-        }
-        match t.strip_prefix('>') {
-            Some(rest) => l = rest.strip_prefix(' ').unwrap_or(rest),
-            None => return t,
-        }
-    }
-}
-
-/// The ATX heading (`## Text ##`) a line is, as its text.
-fn atx(line: &str) -> Option<&str> {
-    let l = unquoted(line);
-    let level = l.chars().take_while(|&c| c == '#').count();
-    let rest = &l[level..];
-    if !(1..=6).contains(&level) || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let rest = rest.trim();
-    let closed = rest.trim_end_matches('#');
-    Some(if closed.is_empty() || closed.ends_with(' ') {
-        closed.trim_end()
-    } else {
-        rest
-    })
-}
-
 /// The anchors of a Markdown file: its headings' (duplicates get `-1`, `-2`... as on GitHub) and the ids
 /// and names of its HTML elements.
 fn anchors(markdown: &str) -> BTreeSet<String> {
-    let (kinds, _) = scan(markdown);
-    let lines: Vec<&str> = markdown.lines().collect();
-    let mut headings = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if kinds[i] != Line::Prose {
-            continue;
-        }
-        if let Some(text) = atx(line) {
-            headings.push(text.to_string());
-            continue;
-        }
-        // A setext heading: a paragraph line underlined with `===` or `---`.
-        let under = unquoted(line).trim_end();
-        let setext = !under.is_empty()
-            && (under.chars().all(|c| c == '=') || under.chars().all(|c| c == '-'));
-        if setext && i > 0 && kinds[i - 1] == Line::Prose {
-            let prev = unquoted(lines[i - 1]).trim();
-            let list_item = prev.starts_with(['-', '*', '+'])
-                || prev
-                    .split_once(". ")
-                    .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
-            if !prev.is_empty()
-                && !list_item
-                && !prev.starts_with(['|', '<'])
-                && atx(lines[i - 1]).is_none()
-            {
-                headings.push(prev.to_string());
-            }
-        }
-    }
+    let md = read(markdown);
     // github-slugger: a slug already taken gets the next free `-N`.
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut out = BTreeSet::new();
-    for heading in headings {
-        let base = slug(&heading_text(&heading));
+    for heading in &md.headings {
+        let base = slug(heading);
         let mut anchor = base.clone();
         while taken.contains_key(&anchor) {
             // The loop runs only when `base` itself is taken.
@@ -568,20 +378,7 @@ fn anchors(markdown: &str) -> BTreeSet<String> {
         taken.insert(anchor.clone(), 0);
         out.insert(anchor);
     }
-    for (i, line) in lines.iter().enumerate() {
-        if kinds[i] != Line::Prose || !line.contains('<') {
-            continue;
-        }
-        for attr in [" id=\"", " name=\""] {
-            let mut rest = *line;
-            while let Some(at) = rest.find(attr) {
-                rest = &rest[at + attr.len()..];
-                if let Some(end) = rest.find('"') {
-                    out.insert(rest[..end].to_string());
-                }
-            }
-        }
-    }
+    out.extend(md.html_ids);
     out
 }
 
@@ -675,7 +472,7 @@ type Resolved = Vec<(
 fn all_links() -> Resolved {
     let mut out = Vec::new();
     for doc in docs(LINKED_FILES) {
-        for link in links(&doc.text) {
+        for link in read(&doc.text).links {
             if let Some(r) = resolve_link(&doc.path, &link.target) {
                 out.push((doc.path.clone(), link.line, link.target, r));
             }
@@ -798,9 +595,9 @@ fn bounds_table_is_core_limits() {
 fn the_checks_read_markdown_as_github_does() {
     let md = "# Building: `static-build build` and `static-build plan`\n\
               ## The action's cache\n## Usage\n## Usage\n## Usage-1\n> ## Quoted ##\nSetext\n---\n\
-              ```toml\n# [rules]\n```\n";
+              ## [Linked](x.md) *emphasis* &amp; more\n<a name=\"kept\"></a>\n```toml\n# [rules]\n```\n";
     let got = anchors(md);
-    for want in [
+    let want = [
         "building-static-build-build-and-static-build-plan",
         "the-actions-cache",
         "usage",
@@ -808,27 +605,43 @@ fn the_checks_read_markdown_as_github_does() {
         "usage-1-1",
         "quoted",
         "setext",
-    ] {
-        assert!(got.contains(want), "{want} not in {got:?}");
-    }
-    assert!(!got.contains("rules"), "{got:?}");
+        "linked-emphasis--more",
+        "kept",
+    ];
+    assert_eq!(got, want.map(String::from).into(), "anchors");
 
-    let md = "See [a](x.md#y) and [the\naction's cache](docs/action.md#the-actions-cache), `[no](code.md)`,\n\
-              ```\n[no](fenced.md)\n```\n![img](i.png \"title\") [web](https://example.com) <!-- [no](c.md) -->\n\
-              [ref]: ref.md\n";
-    let got: Vec<(usize, String)> = links(md).into_iter().map(|l| (l.line, l.target)).collect();
+    let md = "See [a](x.md#y) and [the\naction's cache](docs/action.md#the-actions-cache), `[no](code.md)`, [used][ref]\n\
+              ```\n[no](fenced.md)\n[no]: fenced.md\n```\n\
+              ![img](i.png \"title\") [web](https://example.com) <!-- [no](c.md) -->\n\n\
+              [ref]: ref.md\n[unused]: <unused.md>\n";
+    let got: Vec<(usize, String)> = read(md)
+        .links
+        .into_iter()
+        .map(|l| (l.line, l.target))
+        .collect();
     let want = [
         (1, "x.md#y"),
         (2, "docs/action.md#the-actions-cache"),
-        (6, "i.png"),
-        (6, "https://example.com"),
-        (7, "ref.md"),
+        (7, "i.png"),
+        (7, "https://example.com"),
+        (9, "ref.md"),
+        (10, "unused.md"),
     ];
+    assert_eq!(got, want.map(|(l, t)| (l, t.to_string())).to_vec(), "links");
+
+    let md = "- item\n\n  ~~~ TOML title\n  a = 1\n  ```\n  ~~~\n\n````yaml\n```\nx: 1\n````\n\n    indented\n";
+    let got: Vec<(String, usize, String)> = read(md)
+        .blocks
+        .into_iter()
+        .map(|b| (b.lang, b.line, b.text))
+        .collect();
+    let want = [("toml", 3, "a = 1\n```\n"), ("yaml", 8, "```\nx: 1\n")];
     assert_eq!(
         got,
-        want.map(|(l, t)| (l, t.to_string())).to_vec(),
-        "links found"
+        want.map(|(l, n, t)| (l.into(), n, t.into())).to_vec(),
+        "blocks"
     );
+
     assert!(resolve_link("docs/a.md", "https://example.com").is_none());
     assert!(resolve_link("docs/a.md", "mailto:x@example.com").is_none());
     assert_eq!(
@@ -850,6 +663,7 @@ fn the_checks_read_markdown_as_github_does() {
         "# static-build.toml\nname = \"app\"\nimage = \"alpine\"   # a note\n\n[go]\ncgo = true\n# static-build policy\n#\n"
     );
     assert!(Config::from_toml(&uncommented("# imagee = \"x\"\n")).is_err());
+    assert!(check_toml("name = \"app\"\n[policy]\nmax-glbc = \"2.17\"\n", false).is_err());
     assert!(is_policy("# static-build policy\nfail-on = \"error\"\n"));
     assert!(is_policy(
         "fail-on = \"error\"\n[rules]\nrequire-pie = \"off\"\n"
