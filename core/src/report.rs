@@ -129,6 +129,20 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// No ELF file was among the files, and none failed to be read: nothing was judged. A run like that
+    /// (an output directory the build never filled, a text file dropped on the page) cannot pass.
+    pub fn nothing_judged(&self) -> bool {
+        self.elf == 0 && self.errors == 0
+    }
+
+    /// Not passed when [`nothing_judged`](Self::nothing_judged): `inspect` unless `--allow-empty`, the page
+    /// once something was dropped.
+    pub fn fail_if_nothing_judged(&mut self) {
+        if self.nothing_judged() {
+            self.passed = false;
+        }
+    }
+
     /// The summary of these entries, failing at `fail_on` (what [`Report::summarize`] computes, without a
     /// report to hold the entries).
     pub fn of<'a>(files: impl IntoIterator<Item = &'a FileReport>, fail_on: FailOn) -> Summary {
@@ -326,6 +340,30 @@ fn count(s: &mut Summary, f: &FileReport) {
 mod tests {
     use super::*;
     use crate::InspectError;
+
+    #[test]
+    fn a_run_that_judged_no_elf_file_cannot_pass() {
+        let mut r = Report::new("1.0", Policy::default());
+        r.add(
+            "notes.txt".into(),
+            5,
+            Err(InspectError::NotElf {
+                looks_like: "text".into(),
+            }),
+        );
+        assert!(r.summary.passed && r.summary.nothing_judged());
+        r.summary.fail_if_nothing_judged();
+        assert!(!r.summary.passed);
+        // One ELF file among them, or a file that could not be read (which fails anyway), is something judged.
+        let mut r = Report::new("1.0", Policy::default());
+        let s = crate::render::fixtures::sample_binary(crate::Verdict::Static);
+        r.add("app".into(), 1000, Ok(s));
+        r.summary.fail_if_nothing_judged();
+        assert!(r.summary.passed);
+        let mut r = Report::new("1.0", Policy::default());
+        r.add_error("gone".into(), "cannot read".into());
+        assert!(!r.summary.nothing_judged());
+    }
 
     #[test]
     fn rejudge_applies_a_new_policy_without_reading_again() {

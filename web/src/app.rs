@@ -332,10 +332,14 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let summary = Summary::of(
+        let mut summary = Summary::of(
             self.entries.iter().filter_map(Entry::answer),
             self.policy.fail_on,
         );
+        // As `static-build inspect` without --allow-empty: files that hold no ELF file judged nothing.
+        if summary.files > 0 {
+            summary.fail_if_nothing_judged();
+        }
         let dragging = self.dragging > 0;
         html! {
             <div id="app-root" class={classes!("root", dragging.then_some("dragging"))}
@@ -607,6 +611,9 @@ impl App {
         for answer in self.entries.iter().filter_map(Entry::answer) {
             r.push(answer.clone());
         }
+        if r.summary.files > 0 {
+            r.summary.fail_if_nothing_judged();
+        }
         r
     }
 
@@ -693,6 +700,7 @@ impl App {
                 <p id="summary" class={classes!("summary", if summary.passed { "pass" } else { "fail" })}>
                     { render::summary_line(summary) }{": "}
                     <strong>{ if summary.passed { "PASS" } else { "FAIL" } }</strong>
+                    if summary.files > 0 && summary.nothing_judged() { {" · no ELF file to judge"} }
                     if pending > 0 { { format!(" · {pending} in progress") } }
                 </p>
                 <ul id="files" role="listbox" aria-labelledby="files-label" ref={self.list.clone()}

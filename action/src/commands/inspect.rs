@@ -47,9 +47,9 @@ pub fn run(o: Options) -> Result<Outcome> {
         inspect_path(f, options, &mut report);
     }
     // Nothing judged cannot pass: the report says FAIL, and the error below says why.
-    let nothing = report.summary.elf == 0 && report.summary.errors == 0 && !o.allow_empty;
+    let nothing = report.summary.nothing_judged() && !o.allow_empty;
     if nothing {
-        report.summary.passed = false;
+        report.summary.fail_if_nothing_judged();
     }
     let to_terminal = o.output.is_none();
     let text = match o.format {
