@@ -154,19 +154,25 @@ macro_rules! errln {
 }
 pub(crate) use errln;
 
+/// For tests: an environment of these variables only, as the functions that read it through a lookup take it.
+#[cfg(test)]
+pub(crate) fn fake_env(
+    vars: &'static [(&'static str, &'static str)],
+) -> impl Fn(&str) -> Option<String> {
+    move |name: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn colour_follows_the_flag_then_the_environment() {
-        let with = |vars: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                vars.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let with = fake_env;
         let auto = |vars: &'static [(&'static str, &'static str)], tty: bool| {
             Color::Auto.decide(true, with(vars), tty)
         };

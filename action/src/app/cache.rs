@@ -189,7 +189,7 @@ pub async fn export(
         .with_context(|| format!("cannot create the cache directory {}", dir.display()))?;
     let mut summary = ExportSummary::default();
     let mut left = plan.cache_max_bytes;
-    let now = now();
+    let now = crate::engine::unix_now();
     for t in &plan.targets {
         let Some(volume) = t.cache_volume.as_deref() else {
             continue;
@@ -322,13 +322,6 @@ pub fn standalone(
             }
         })
     })
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// The key of a CI cache entry holding a build's exported caches, and the prefix that finds the newest entry

@@ -442,13 +442,7 @@ mod tests {
 
     #[test]
     fn forge_detection_order() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                vars.iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
+        let env = crate::term::fake_env;
         let gh = env(&[("GITHUB_ACTIONS", "true")]);
         assert_eq!(Forge::detect(&gh), Some(Forge::GitHub));
         let gitea = env(&[("GITHUB_ACTIONS", "true"), ("GITEA_ACTIONS", "true")]);

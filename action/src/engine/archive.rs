@@ -73,11 +73,7 @@ pub(super) fn tools_tar(target: &TargetPlan) -> Result<bytes::Bytes> {
     for part in TOOLS_DIR.trim_start_matches('/').split('/') {
         dirs.push_str(part);
         dirs.push('/');
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Directory);
-        h.set_mode(0o755);
-        h.set_size(0);
-        b.append_data(&mut h, &dirs, std::io::empty())?;
+        append_dir(&mut b, &dirs)?;
     }
     for tool in &target.tools {
         let mut h = tar::Header::new_gnu();
@@ -91,6 +87,19 @@ pub(super) fn tools_tar(target: &TargetPlan) -> Result<bytes::Bytes> {
         )?;
     }
     Ok(bytes::Bytes::from(b.into_inner()?))
+}
+
+/// A directory entry `path` (ending in `/`), mode 0755: what a tar uploaded at `/` must hold for each
+/// directory it creates, or the daemon makes it owned by root with mode 0700.
+pub(super) fn append_dir<W: std::io::Write>(
+    b: &mut tar::Builder<W>,
+    path: &str,
+) -> std::io::Result<()> {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Directory);
+    h.set_mode(0o755);
+    h.set_size(0);
+    b.append_data(&mut h, path, std::io::empty())
 }
 
 /// The project as a tar archive rooted at `src/` (the container's working directory), honouring
@@ -121,11 +130,7 @@ pub fn project_tar(dir: &Path, out_dir: &str) -> Result<ProjectTar> {
     builder.mode(tar::HeaderMode::Deterministic);
     let top = WORKDIR.trim_start_matches('/');
     // The top directory must be in the archive, or the daemon creates it owned by root with mode 0700.
-    let mut header = tar::Header::new_gnu();
-    header.set_entry_type(tar::EntryType::Directory);
-    header.set_mode(0o755);
-    header.set_size(0);
-    builder.append_data(&mut header, format!("{top}/"), std::io::empty())?;
+    append_dir(&mut builder, &format!("{top}/"))?;
     let out_abs = dir.join(out_dir);
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)

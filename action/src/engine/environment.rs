@@ -435,18 +435,12 @@ pub(super) fn env_image_key(base_id: &str, target: &TargetPlan, volume: &str) ->
         h.update(v.as_bytes());
         h.update([0]);
     }
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&h.finalize()[..8])
 }
 
 /// The age of an image made at `created` (seconds since the epoch, as the images API says).
 pub(super) fn age_of(created: i64) -> Duration {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = i64::try_from(unix_now()).unwrap_or(i64::MAX);
     Duration::from_secs(now.saturating_sub(created).max(0) as u64)
 }
 

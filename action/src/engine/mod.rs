@@ -50,6 +50,14 @@ use loglines::LineSplitter;
 pub use progress::{Display, Progress};
 use script::*;
 
+/// Seconds since the epoch, now (0 on a clock before 1970).
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 /// The named cache volume `volume` at [`CACHE_DIR`].
 fn cache_mount(volume: &str) -> Mount {
     Mount {

@@ -4,6 +4,7 @@
 use static_build_core::limits::MAX_SOURCE_LEDGER;
 use static_build_core::sources::{carry_times, SourceFile, SourceLedger, LEDGER_PATH};
 
+use super::archive::append_dir;
 use super::*;
 
 impl Engine {
@@ -30,7 +31,7 @@ impl Engine {
                     None
                 }
             };
-            let (times, carried) = carry_times(&project.files, previous.as_ref(), now());
+            let (times, carried) = carry_times(&project.files, previous.as_ref(), unix_now());
             if previous.is_some() {
                 self.progress.target_line(
                     t,
@@ -122,24 +123,12 @@ fn ledger_tar(files: &[SourceFile], times: &[u64]) -> Result<Vec<u8>> {
     let json = ledger.to_json();
     let path = format!("{}/{LEDGER_PATH}", CACHE_DIR.trim_start_matches('/'));
     let mut builder = tar::Builder::new(Vec::new());
-    let mut dir = tar::Header::new_gnu();
-    dir.set_entry_type(tar::EntryType::Directory);
-    dir.set_mode(0o755);
-    dir.set_size(0);
-    dir.set_mtime(now());
     let parent = path.rsplit_once('/').map(|(d, _)| d).unwrap_or(&path);
-    builder.append_data(&mut dir, format!("{parent}/"), std::io::empty())?;
+    append_dir(&mut builder, &format!("{parent}/"))?;
     let mut header = tar::Header::new_gnu();
     header.set_mode(0o644);
     header.set_size(json.len() as u64);
-    header.set_mtime(now());
+    header.set_mtime(unix_now());
     builder.append_data(&mut header, &path, json.as_slice())?;
     Ok(builder.into_inner()?)
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }

@@ -710,17 +710,9 @@ fn a_library_the_distribution_ships_no_static_archive_of_is_explained() {
 #[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn a_fresh_checkout_rebuilds_only_what_changed() {
     let dir = autoconf_project();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64"]));
+    let args = autoconf_args();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let build = |expected: &str| {
-        let out = static_build(&dir, &args);
-        let t = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{t}");
-        let printed = run_alone(&dir.join("out/hello-amd64"));
-        assert!(printed.contains(expected), "{printed}\n{t}");
-        t
-    };
+    let build = |expected: &str| build_autoconf(&dir, &args, expected);
     let t = build("hello, first");
     assert!(t.contains("stand-in configure ran"), "{t}");
     assert!(!t.contains("sources:"), "a new volume has no ledger: {t}");
@@ -733,12 +725,7 @@ fn a_fresh_checkout_rebuilds_only_what_changed() {
             std::fs::remove_file(&path).unwrap();
             std::fs::write(&path, bytes).unwrap();
         }
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(
-            dir.join("configure"),
-            std::fs::Permissions::from_mode(0o755),
-        )
-        .unwrap();
+        make_executable(&dir.join("configure"));
     };
     checkout();
     let t = build("hello, first");
@@ -797,30 +784,40 @@ fn autoconf_project() -> std::path::PathBuf {
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
     }
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        dir.join("configure"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
+    make_executable(&dir.join("configure"));
     dir
+}
+
+/// `build` of the autoconf project for amd64 in the builder image.
+fn autoconf_args() -> Vec<String> {
+    let mut args = vec!["build".to_string()];
+    args.extend(images_args(&["amd64"]));
+    args
+}
+
+/// Build it; it must pass and its program print `expected`. The build's output, for more assertions.
+fn build_autoconf(dir: &std::path::Path, args: &[&str], expected: &str) -> String {
+    let out = static_build(dir, args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    let printed = run_alone(&dir.join("out/hello-amd64"));
+    assert!(printed.contains(expected), "{printed}\n{t}");
+    t
+}
+
+/// `configure` executable, as a checkout leaves it.
+fn make_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 #[test]
 #[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn an_autoconf_build_is_kept_in_the_cache_volume_and_the_next_build_reuses_it() {
     let dir = autoconf_project();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(&["amd64"]));
+    let args = autoconf_args();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let build = |expected: &str| {
-        let out = static_build(&dir, &args);
-        let t = text(&out);
-        assert_eq!(out.status.code(), Some(0), "{t}");
-        let printed = run_alone(&dir.join("out/hello-amd64"));
-        assert!(printed.contains(expected), "{printed}\n{t}");
-        t
-    };
+    let build = |expected: &str| build_autoconf(&dir, &args, expected);
     // The first build configures out of the project tree, in the cache volume; the output is copied back
     // to where `outputs` names it.
     let t = build("hello, first");
