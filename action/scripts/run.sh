@@ -93,6 +93,7 @@ project_flags() {
   list target "${INPUT_TARGETS:-}"
   list image "${INPUT_IMAGE:-}"
   value package-manager "${INPUT_PACKAGE_MANAGER:-}"
+  value cross "${INPUT_CROSS:-}"
   list package "${INPUT_PACKAGES:-}"
   value command "${INPUT_COMMAND:-}"
   value out-dir "${INPUT_OUT_DIR:-}"

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
-use static_build_core::plan::{Network, PackageManager, Preset};
+use static_build_core::plan::{CrossSetting, Network, PackageManager, Preset};
 use static_build_core::FailOn;
 
 use crate::app::cache::CacheOptions;
@@ -178,6 +178,10 @@ struct ConfigArgs {
     /// Package manager of the image: apk, apt or none (default: detected from the image name)
     #[arg(long, value_enum)]
     pub package_manager: Option<PackageManagerArg>,
+    /// How targets foreign to this machine build: auto (cross-compiled where the preset can, else under
+    /// QEMU), emulate (under QEMU) or always (cross-compiled, or an error); default auto
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub cross: Option<CrossArg>,
     /// Extra package to install in the build container (repeatable, or a comma-separated list)
     #[arg(
         long = "package",
@@ -224,6 +228,13 @@ enum PresetArg {
     C,
     Rust,
     Script,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CrossArg {
+    Auto,
+    Emulate,
+    Always,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -528,6 +539,11 @@ impl ConfigArgs {
                 PackageManagerArg::Apk => PackageManager::Apk,
                 PackageManagerArg::Apt => PackageManager::Apt,
                 PackageManagerArg::None => PackageManager::None,
+            }),
+            cross: self.cross.map(|c| match c {
+                CrossArg::Auto => CrossSetting::Auto,
+                CrossArg::Emulate => CrossSetting::Emulate,
+                CrossArg::Always => CrossSetting::Always,
             }),
             packages: self.packages.clone(),
             command: self.command.clone(),

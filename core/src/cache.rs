@@ -306,6 +306,7 @@ mod tests {
             top_level_files: vec!["Makefile".into()],
             go_uses_cgo: false,
             pull_request: pull_request.map(str::to_string),
+            build_arch: Some("amd64".into()),
         };
         resolve(&config, &facts).unwrap()
     }

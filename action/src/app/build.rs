@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use futures_util::StreamExt;
-use static_build_core::plan::BuildPlan;
+use static_build_core::plan::{BuildMode, BuildPlan};
 use static_build_core::{InspectError, InspectOptions, Policy, Report};
 
 use super::cache::{self, CacheOptions, ExportSummary, ImportSummary};
@@ -238,7 +238,16 @@ async fn build_targets(
         let progress = engine.progress();
         progress.state(
             &t.target,
-            &format!("building in {} ({})", t.image, t.platform),
+            &match &t.build {
+                BuildMode::Cross { .. } => format!(
+                    "cross-building in {} ({}) for {}",
+                    t.image, t.build_platform, t.platform
+                ),
+                BuildMode::Emulated { .. } => {
+                    format!("building in {} ({}, emulated)", t.image, t.platform)
+                }
+                BuildMode::Native => format!("building in {} ({})", t.image, t.platform),
+            },
             false,
         );
         let r = engine

@@ -368,7 +368,13 @@ pub fn key(
         setup.update([0]);
     }
     for t in &plan.targets {
-        setup.update(format!("target {} {} {}", t.target, t.platform, t.image).as_bytes());
+        setup.update(
+            format!(
+                "target {} {} {} {}",
+                t.target, t.platform, t.build_platform, t.image
+            )
+            .as_bytes(),
+        );
         setup.update([0]);
     }
     let mut inputs = Sha256::new();
@@ -453,6 +459,7 @@ mod tests {
             top_level_files: vec!["Makefile".into()],
             go_uses_cgo: false,
             pull_request: pr.map(str::to_string),
+            build_arch: Some("amd64".into()),
         };
         resolve(&config, &facts).unwrap()
     }

@@ -18,6 +18,7 @@ pub struct ConfigOptions {
     /// `IMAGE` for every target, or `TARGET=IMAGE`.
     pub images: Vec<String>,
     pub package_manager: Option<PackageManager>,
+    pub cross: Option<plan::CrossSetting>,
     /// Extra packages, for every target.
     pub packages: Vec<String>,
     pub command: Option<String>,
@@ -52,7 +53,14 @@ pub fn project_facts(dir: &Path) -> Result<ProjectFacts> {
         top_level_files,
         go_uses_cgo,
         pull_request: pull_request_scope(&crate::ci::process_env),
+        build_arch: build_arch(),
     })
+}
+
+/// The architecture of the machine that runs the build containers, as a target name: this machine's (a remote
+/// Docker engine of another architecture is not asked; set `cross = "emulate"` there).
+pub fn build_arch() -> Option<String> {
+    static_build_core::plan::target_spec(std::env::consts::ARCH).map(|t| t.name.to_string())
 }
 
 /// In a CI job run for a pull request (`pull_request`, `pull_request_target` and the review events, on
@@ -174,6 +182,9 @@ impl ConfigOptions {
         }
         if let Some(pm) = self.package_manager {
             config.package_manager = Some(pm);
+        }
+        if let Some(c) = self.cross {
+            config.cross = Some(c);
         }
         config.packages.add_everywhere(&self.packages);
         if let Some(c) = &self.command {

@@ -1,19 +1,18 @@
 //! Foreign targets: the binfmt_misc handler (QEMU) that must run their programs on this host.
 
 use super::*;
+use static_build_core::plan::{runs_natively, target_by_platform, target_spec};
 
-/// The binfmt_misc handler that runs a foreign target's programs, when the target is foreign to this host.
-pub fn qemu_handler(target: &str) -> Option<&'static str> {
-    let host = std::env::consts::ARCH;
-    let native = match host {
-        "x86_64" => ["amd64", "386"].contains(&target),
-        "aarch64" => ["arm64", "armv7", "armv6"].contains(&target),
-        _ => false,
-    };
-    if native {
-        return None;
+/// The binfmt_misc handler that runs the programs of a container of `platform` on this host, when this host
+/// does not run them natively.
+pub fn qemu_handler(platform: &str) -> Option<&'static str> {
+    let target = target_by_platform(platform)?;
+    if let Some(host) = target_spec(std::env::consts::ARCH) {
+        if runs_natively(host, target) {
+            return None;
+        }
     }
-    Some(match target {
+    Some(match target.name {
         "amd64" => "qemu-x86_64",
         "386" => "qemu-i386",
         "arm64" => "qemu-aarch64",
@@ -34,12 +33,12 @@ pub fn check_emulation(plan: &BuildPlan) -> Result<()> {
         return Ok(());
     }
     for t in &plan.targets {
-        if let Some(handler) = qemu_handler(&t.target) {
+        if let Some(handler) = qemu_handler(&t.build_platform) {
             let registered = Path::new("/proc/sys/fs/binfmt_misc").join(handler);
             if !registered.exists() {
                 bail!(
-                    "target {} needs QEMU user emulation, and {handler} is not registered with binfmt_misc on this host\nhint: on GitHub Actions add `- uses: docker/setup-qemu-action@v3` before this step; elsewhere install qemu-user-static and binfmt-support (Debian) or run `docker run --privileged --rm tonistiigi/binfmt --install all`",
-                    t.target
+                    "target {} builds in a {} container, which needs QEMU user emulation, and {handler} is not registered with binfmt_misc on this host\nhint: cross-compiling needs no QEMU (cross = \"auto\"; the plan says why a target is emulated); on GitHub Actions add `- uses: docker/setup-qemu-action@v3` before this step; elsewhere install qemu-user-static and binfmt-support (Debian) or run `docker run --privileged --rm tonistiigi/binfmt --install all`",
+                    t.target, t.build_platform
                 );
             }
         }

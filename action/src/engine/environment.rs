@@ -421,7 +421,7 @@ pub(super) fn env_image_key(base_id: &str, target: &TargetPlan, volume: &str) ->
         "static-build environment 1",
         env!("CARGO_PKG_VERSION"),
         base_id,
-        &target.platform,
+        &target.build_platform,
         target.install.as_deref().unwrap_or(""),
         target.personality.as_deref().unwrap_or(""),
         volume,

@@ -183,7 +183,7 @@ impl Engine {
     ) -> Result<()> {
         let mut seen: Vec<(&str, &str)> = Vec::new();
         for t in targets {
-            let key = (t.image.as_str(), t.platform.as_str());
+            let key = (t.image.as_str(), t.build_platform.as_str());
             if !seen.contains(&key) {
                 self.ensure_image(key.0, key.1).await?;
                 seen.push(key);
@@ -459,7 +459,7 @@ impl Engine {
     ) -> Result<()> {
         let options = CreateContainerOptionsBuilder::new()
             .name(name)
-            .platform(&target.platform)
+            .platform(&target.build_platform)
             .build();
         self.docker
             .create_container(Some(options), body)
@@ -658,6 +658,7 @@ mod tests {
             top_level_files: vec!["go.mod".into()],
             go_uses_cgo: false,
             pull_request: None,
+            build_arch: Some("amd64".into()),
         };
         let plan = static_build_core::plan::resolve(&config, &facts).unwrap();
         let cmd = container_command(&plan.targets[0], "uname -m".into());

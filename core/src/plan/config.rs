@@ -42,6 +42,30 @@ pub enum Network {
     None,
 }
 
+/// How a target foreign to the build machine is built (`cross`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CrossSetting {
+    /// With a cross toolchain of the build machine's architecture where the preset can, else under QEMU
+    /// (the plan says why).
+    Auto,
+    /// The target's own toolchain, in a container of the target's platform, under QEMU.
+    Emulate,
+    /// With a cross toolchain always, also for the script preset and a project's own `command` (which must
+    /// use the exported variables); an error where no cross toolchain can be set up.
+    Always,
+}
+
+impl CrossSetting {
+    pub fn label(self) -> &'static str {
+        match self {
+            CrossSetting::Auto => "auto",
+            CrossSetting::Emulate => "emulate",
+            CrossSetting::Always => "always",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CBuildSystem {
@@ -62,6 +86,9 @@ pub struct Config {
     pub targets: Vec<String>,
     /// Build image for every target (default: `alpine:<pinned>` for the target's platform).
     pub image: Option<String>,
+    /// How targets foreign to the build machine are built: `auto` (default: cross-compiled where the preset
+    /// can, else under QEMU), `emulate` (always under QEMU) or `always` (cross-compiled, or an error).
+    pub cross: Option<CrossSetting>,
     /// Build image per target (`[images] arm64 = "..."`), before `image`.
     pub images: BTreeMap<String, String>,
     /// Package manager of the image (default: detected from the image name).
@@ -243,6 +270,10 @@ pub struct ProjectFacts {
     /// the pull request (`pr12`). Its cache volumes are then its own, so that nothing it writes there reaches
     /// a build of a branch; it may start from the branch's exported cache, never write to it.
     pub pull_request: Option<String>,
+    /// The architecture of the machine that runs the build containers (a target name: `amd64`, `arm64`),
+    /// when known: a target it does not run natively is cross-compiled or emulated (`cross`). `None`: every
+    /// target builds in a container of its own platform.
+    pub build_arch: Option<String>,
 }
 
 impl ProjectFacts {

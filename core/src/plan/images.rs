@@ -34,25 +34,77 @@ pub(crate) fn detect_package_manager(image: &str) -> Option<PackageManager> {
 pub(crate) fn install_command(
     pm: PackageManager,
     packages: &[String],
+    cross: Option<&CrossInstall>,
     cached: bool,
 ) -> Option<String> {
-    if packages.is_empty() {
+    let target_packages = match cross {
+        Some(CrossInstall::Debian { packages, .. } | CrossInstall::Alpine { packages, .. }) => {
+            packages.as_slice()
+        }
+        None => &[],
+    };
+    if packages.is_empty() && target_packages.is_empty() {
         return None;
     }
-    let list = packages
-        .iter()
-        .map(|p| shell_quote(p))
-        .collect::<Vec<_>>()
-        .join(" ");
-    match (pm, cached) {
-        (PackageManager::Apk, false) => Some(format!("apk add {list}")),
-        (PackageManager::Apk, true) => Some(format!(
-            "mkdir -p {CACHE_DIR}/apk && apk add --cache-dir {CACHE_DIR}/apk {list}"
-        )),
-        (PackageManager::Apt, false) => Some(format!(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io {list}"
-        )),
-        (PackageManager::Apt, true) => Some(apt_cached_install(&list)),
+    let quoted = |list: &[String]| {
+        list.iter()
+            .map(|p| shell_quote(p))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let list = quoted(packages);
+    match (pm, cross) {
+        (PackageManager::Apk, cross) => {
+            let cache = if cached {
+                format!("mkdir -p {CACHE_DIR}/apk && ")
+            } else {
+                String::new()
+            };
+            let cache_opt = if cached {
+                format!(" --cache-dir {CACHE_DIR}/apk")
+            } else {
+                String::new()
+            };
+            let mut lines = Vec::new();
+            if !packages.is_empty() {
+                lines.push(format!("{cache}apk add{cache_opt} {list}"));
+            }
+            if let Some(CrossInstall::Alpine { arch, .. }) = cross {
+                if !target_packages.is_empty() {
+                    // The target's packages in a sysroot of their own, signed by the target's keys (the
+                    // image's /etc/apk/keys holds its own architecture's only).
+                    lines.push(format!(
+                        "mkdir -p {SYSROOT_DIR}/etc/apk/keys && cp /usr/share/apk/keys/{arch}/*.pub {SYSROOT_DIR}/etc/apk/keys/ && cp /etc/apk/repositories {SYSROOT_DIR}/etc/apk/"
+                    ));
+                    lines.push(format!(
+                        "{cache}apk add{cache_opt} --root {SYSROOT_DIR} --arch {arch} --initdb --no-scripts {}",
+                        quoted(target_packages)
+                    ));
+                }
+            }
+            Some(lines.join("\n"))
+        }
+        (PackageManager::Apt, cross) => {
+            let (prelude, list) = match cross {
+                Some(CrossInstall::Debian { arch, .. }) if !target_packages.is_empty() => (
+                    format!(
+                        "dpkg --add-architecture {arch}\n{}\n",
+                        apt_target_function(arch)
+                    ),
+                    format!("{list} $(sb_for_target {})", quoted(target_packages))
+                        .trim_start()
+                        .to_string(),
+                ),
+                _ => (String::new(), list),
+            };
+            Some(if cached {
+                format!("{prelude}{}", apt_cached_install(&list))
+            } else {
+                format!(
+                    "{prelude}apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io {list}"
+                )
+            })
+        }
         (PackageManager::None, _) => None,
     }
 }
@@ -108,6 +160,7 @@ pub const CCACHE_LINK_DIRS: &[&str] = &["/usr/lib/ccache/bin", "/usr/lib/ccache"
 
 /// A volume name from the image, target, preset and project key (Docker volume names allow `[a-zA-Z0-9_.-]`).
 pub(crate) fn cache_volume_name(image: &str, target: &str, preset: Preset, key: &str) -> String {
+    // `target` is the target's name, with `-cross` for a cross build (its toolchain writes other caches).
     let image: String = image
         .chars()
         .map(|c| {

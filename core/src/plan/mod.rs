@@ -10,16 +10,19 @@
 //!
 //! `config`: the schema of `static-build.toml` and its key checks; `targets`: the architectures and their
 //! names; `images`: images, package managers and cache volumes; `checks`: the validation of every value a
-//! plan carries; `recipes`: what each preset runs; this module: the plan's types and the resolver.
+//! plan carries; `recipes`: what each preset runs; `cross`: cross builds of foreign targets; this module: the
+//! plan's types and the resolver.
 
 mod checks;
 mod config;
+mod cross;
 mod images;
 mod recipes;
 mod targets;
 
 pub use checks::*;
 pub use config::*;
+pub use cross::*;
 pub use images::*;
 pub use recipes::*;
 pub use targets::*;
@@ -79,11 +82,21 @@ pub struct BuildPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetPlan {
     pub target: String,
+    /// The target's Docker platform: what its outputs are for.
     pub platform: String,
+    /// The platform of the build container: the target's own, or the build machine's for a cross build.
+    pub build_platform: String,
+    /// Native, cross (with which toolchain) or emulated (and why).
+    pub build: BuildMode,
     pub image: String,
     pub package_manager: PackageManager,
+    /// Packages installed in the build container (for its own architecture).
     pub packages: Vec<String>,
-    /// The shell command that installs `packages` (empty when there are none).
+    /// A cross build's packages for the target (Debian: `<package>:<arch>` where a package is the
+    /// target's, by [`APT_TARGET_RULE`]; Alpine: in the sysroot [`SYSROOT_DIR`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_packages: Vec<String>,
+    /// The shell command that installs `packages` and `target_packages` (empty when there are none).
     pub install: Option<String>,
     pub workdir: String,
     pub env: Vec<(String, String)>,
@@ -179,6 +192,8 @@ pub enum PlanError {
     NoCBuildSystem,
     #[error("go.static-pie needs cgo (the external linker makes the static-pie); remove `go.cgo = false` or `go.static-pie`")]
     StaticPieWithoutCgo,
+    #[error("target {target} cannot be cross-built (cross = \"always\"): {why}\nhint: set cross = \"auto\" to build it under QEMU instead")]
+    NoCross { target: &'static str, why: String },
     #[error("invalid {what} `{}`: {why}", crate::escape::one_line(.value))]
     Invalid {
         what: &'static str,
@@ -344,7 +359,9 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         no_new_privileges: config.no_new_privileges.unwrap_or(true),
     };
 
-    let recipe = recipe(config, project, preset, &name, &mut notes)?;
+    let cgo = preset == Preset::Go && go_cgo(config, project, &mut notes)?;
+    let cross_setting = config.cross.unwrap_or(CrossSetting::Auto);
+    let build_spec = project.build_arch.as_deref().and_then(target_spec);
 
     let mut targets = Vec::new();
     for spec in specs {
@@ -360,6 +377,46 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             None => detect_package_manager(&image)
                 .ok_or_else(|| PlanError::UnknownPackageManager(image.clone()))?,
         };
+        let (build, toolchain) = decide(
+            cross_setting,
+            build_spec,
+            spec,
+            preset,
+            cgo,
+            config.command.is_some(),
+            pm,
+            &image,
+        )?;
+        if let BuildMode::Emulated { why } = &build {
+            if cross_setting != CrossSetting::Emulate {
+                push_note(
+                    &mut notes,
+                    format!("{} builds under QEMU emulation: {why}", spec.name),
+                );
+            }
+        }
+        let rust_triple = (preset == Preset::Rust).then(|| {
+            if pm == PackageManager::Apk || config.rust.musl {
+                spec.rust_musl
+            } else {
+                spec.rust_gnu
+            }
+        });
+        let recipe = recipe(
+            config,
+            project,
+            preset,
+            &name,
+            toolchain.as_ref(),
+            rust_triple,
+            &mut notes,
+        )?;
+        // A cross build with a C toolchain installs the project's packages for the target (tools among
+        // them stay the build machine's: APT_TARGET_RULE), and the toolchain's own.
+        let cross_c = toolchain
+            .as_ref()
+            .filter(|t| t.kind != ToolchainKind::GoOnly);
+        let mut target_packages: Vec<String> = Vec::new();
         let mut packages: Vec<String> = match pm {
             PackageManager::Apk => recipe.apk.iter().map(|s| s.to_string()).collect(),
             PackageManager::Apt => recipe.apt.iter().map(|s| s.to_string()).collect(),
@@ -391,9 +448,37 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
                 }
             }
         }
+        if let Some(t) = cross_c {
+            packages.extend(t.host_packages());
+            target_packages.extend(t.target_base_packages());
+            if preset == Preset::Rust
+                && pm == PackageManager::Apt
+                && !image_repo(&image).starts_with("rust")
+            {
+                // The distribution's Rust: the target's standard library is a package of the target.
+                let web = config
+                    .packages
+                    .for_manager(pm)
+                    .iter()
+                    .any(|p| p.starts_with("rustc-web"));
+                target_packages.push(
+                    if web {
+                        "libstd-rust-web-dev"
+                    } else {
+                        "libstd-rust-dev"
+                    }
+                    .into(),
+                );
+            }
+        }
         for p in config.packages.for_manager(pm) {
-            if !packages.contains(p) {
-                packages.push(p.clone());
+            let list = if cross_c.is_some() && !is_rust_toolchain_package(p) {
+                &mut target_packages
+            } else {
+                &mut packages
+            };
+            if !list.contains(p) {
+                list.push(p.clone());
             }
         }
         let cached = config.cache.unwrap_or(true);
@@ -431,21 +516,37 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
                 to,
             });
         }
+        let cross = matches!(build, BuildMode::Cross { .. });
+        let build_platform = match (&build, build_spec) {
+            (BuildMode::Cross { .. }, Some(b)) => b.platform,
+            _ => spec.platform,
+        };
+        let volume_target = if cross {
+            format!("{}-cross", spec.name)
+        } else {
+            spec.name.to_string()
+        };
+        let cross_install = cross_c.and_then(|t| t.install(target_packages.clone()));
         targets.push(TargetPlan {
             target: spec.name.into(),
             platform: spec.platform.into(),
-            install: install_command(pm, &packages, cached),
-            cache_volume: cached.then(|| cache_volume_name(&image, spec.name, preset, &cache_key)),
+            build_platform: build_platform.into(),
+            build,
+            install: install_command(pm, &packages, cross_install.as_ref(), cached),
+            cache_volume: cached
+                .then(|| cache_volume_name(&image, &volume_target, preset, &cache_key)),
             image,
             package_manager: pm,
             packages,
+            target_packages,
             workdir: WORKDIR.into(),
             env,
             commands: recipe.commands.clone(),
             outputs,
             expected_arch: spec.elf_arch.into(),
             path,
-            personality: spec.bits32.then(|| "linux32".to_string()),
+            // A cross build runs in the build machine's own (64-bit) container.
+            personality: (spec.bits32 && !cross).then(|| "linux32".to_string()),
             tools: std::iter::once(ToolFile {
                 name: "pkg-config".into(),
                 purpose: "pkg-config --static for every caller (first on PATH, and PKG_CONFIG)"
@@ -496,6 +597,7 @@ mod tests {
             top_level_files: files.iter().map(|s| s.to_string()).collect(),
             go_uses_cgo: cgo,
             pull_request: None,
+            build_arch: Some("amd64".into()),
         }
     }
 
@@ -752,6 +854,18 @@ mod tests {
         let c = Config {
             targets: vec!["amd64".into(), "386".into(), "arm64".into(), "armv7".into()],
             ..Config::default()
+        };
+        let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
+        let p: Vec<Option<&str>> = plan
+            .targets
+            .iter()
+            .map(|t| t.personality.as_deref())
+            .collect();
+        // armv7 is cross-built in the build machine's (64-bit) container; emulated, it runs as linux32.
+        assert_eq!(p, [None, Some("linux32"), None, None]);
+        let c = Config {
+            cross: Some(CrossSetting::Emulate),
+            ..c
         };
         let plan = resolve(&c, &project(&["go.mod"], false)).unwrap();
         let p: Vec<Option<&str>> = plan

@@ -134,11 +134,43 @@ pub(crate) struct Recipe {
     pub(crate) tools: Vec<ToolFile>,
 }
 
+/// Whether a Go build uses cgo: as configured, else when the project's own code imports "C" (with a note).
+pub(crate) fn go_cgo(
+    config: &Config,
+    project: &ProjectFacts,
+    notes: &mut Vec<String>,
+) -> Result<bool, PlanError> {
+    let g = &config.go;
+    Ok(match (g.cgo, g.static_pie) {
+        (Some(false), true) => return Err(PlanError::StaticPieWithoutCgo),
+        (Some(c), _) => c,
+        (None, true) => true,
+        (None, false) => {
+            if project.go_uses_cgo {
+                push_note(notes, "cgo on: the project's Go code imports \"C\"".into());
+            }
+            project.go_uses_cgo
+        }
+    })
+}
+
+/// Add a note unless it is there already (the recipe is made once per target).
+pub(crate) fn push_note(notes: &mut Vec<String>, note: String) {
+    if !notes.contains(&note) {
+        notes.push(note);
+    }
+}
+
+/// What a preset does for one target; `cross` is the target's cross toolchain when it is cross-built
+/// (`rust_triple` its Rust target triple).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn recipe(
     config: &Config,
     project: &ProjectFacts,
     preset: Preset,
     name: &str,
+    cross: Option<&Toolchain>,
+    rust_triple: Option<&str>,
     notes: &mut Vec<String>,
 ) -> Result<Recipe, PlanError> {
     let user_outputs = (!config.outputs.is_empty()).then(|| config.outputs.clone());
@@ -146,17 +178,7 @@ pub(crate) fn recipe(
     let mut r = match preset {
         Preset::Go => {
             let g = &config.go;
-            let cgo = match (g.cgo, g.static_pie) {
-                (Some(false), true) => return Err(PlanError::StaticPieWithoutCgo),
-                (Some(c), _) => c,
-                (None, true) => true,
-                (None, false) => {
-                    if project.go_uses_cgo {
-                        notes.push("cgo on: the project's Go code imports \"C\"".into());
-                    }
-                    project.go_uses_cgo
-                }
-            };
+            let cgo = go_cgo(config, project, notes)?;
             let mut tags = vec!["netgo".to_string(), "osusergo".to_string()];
             for t in &g.tags {
                 if !tags.contains(t) {
@@ -218,11 +240,22 @@ pub(crate) fn recipe(
                 } else {
                     vec!["golang-go", "ca-certificates"]
                 },
-                env: vec![
-                    ("CGO_ENABLED".into(), if cgo { "1" } else { "0" }.into()),
-                    ("GOFLAGS".into(), "-buildvcs=false".into()),
-                    ("PKG_CONFIG".into(), pkg_config()),
-                ],
+                env: {
+                    let mut env = vec![
+                        ("CGO_ENABLED".into(), if cgo { "1" } else { "0" }.into()),
+                        ("GOFLAGS".into(), "-buildvcs=false".into()),
+                        ("PKG_CONFIG".into(), pkg_config()),
+                    ];
+                    if let Some(t) = cross {
+                        env.extend(t.go_env());
+                        if cgo {
+                            env.extend(t.c_env());
+                        } else {
+                            env.extend(t.names_env());
+                        }
+                    }
+                    env
+                },
                 commands,
                 outputs: out(format!("static-build-out/{name}")),
                 tools: Vec::new(),
@@ -237,7 +270,7 @@ pub(crate) fn recipe(
             // container (and says so).
             let locked = project.has("Cargo.lock");
             if !locked {
-                notes.push("no Cargo.lock: cargo resolves the dependencies in the build container, so versions may differ between builds (commit a Cargo.lock for reproducible builds)".into());
+                push_note(notes, "no Cargo.lock: cargo resolves the dependencies in the build container, so versions may differ between builds (commit a Cargo.lock for reproducible builds)".into());
             }
             let mut cmd = format!(
                 "cargo build --release{} --target \"$host\"",
@@ -256,13 +289,26 @@ pub(crate) fn recipe(
             Recipe {
                 apk: vec!["rust", "cargo", "musl-dev", "pkgconf"],
                 apt: vec!["cargo", "rustc", "libc6-dev", "pkg-config"],
-                env: vec![
-                    // Stated explicitly: the default has changed before and is planned to change again.
-                    ("RUSTFLAGS".into(), "-C target-feature=+crt-static".into()),
-                    ("PKG_CONFIG_ALL_STATIC".into(), "1".into()),
-                    ("PKG_CONFIG".into(), pkg_config()),
-                ],
-                commands: if config.rust.musl {
+                env: {
+                    let mut env = vec![
+                        // Stated explicitly: the default has changed before and is planned to change again.
+                        ("RUSTFLAGS".into(), "-C target-feature=+crt-static".into()),
+                        ("PKG_CONFIG_ALL_STATIC".into(), "1".into()),
+                        ("PKG_CONFIG".into(), pkg_config()),
+                    ];
+                    if let (Some(t), Some(triple)) = (cross, rust_triple) {
+                        env.extend(rust_env(t, triple));
+                    }
+                    env
+                },
+                commands: if let Some(triple) = rust_triple.filter(|_| cross.is_some()) {
+                    // A cross build names the target's triple; rustup (where the image has it) adds its
+                    // standard library, a distribution's comes as a package (libstd-rust-dev:<arch>).
+                    vec![
+                        format!("host={triple}"),
+                        "if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx \"$host\"; then rustup target add \"$host\"; fi".into(),
+                    ]
+                } else if config.rust.musl {
                     vec![
                         "host=$(rustc -vV | sed -n 's/^host: //p' | sed 's/-gnu/-musl/')".into(),
                         "if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx \"$host\"; then rustup target add \"$host\"; fi".into(),
@@ -296,12 +342,24 @@ pub(crate) fn recipe(
             if user_outputs.is_none() {
                 return Err(PlanError::OutputsRequired("c"));
             }
-            let args: String = config
+            let mut args: String = config
                 .c
                 .args
                 .iter()
                 .map(|a| format!(" {}", shell_quote(a)))
                 .collect();
+            // A cross build: configure learns the target from --host (its compilers from CC and CXX),
+            // CMake from the toolchain file; a plain Makefile from CC, CXX and AR.
+            if let Some(t) = cross {
+                match system {
+                    CBuildSystem::Configure => args = format!(" --host={}{args}", t.triple()),
+                    CBuildSystem::Cmake => {
+                        args =
+                            format!(" -DCMAKE_TOOLCHAIN_FILE={TOOLS_DIR}/{CMAKE_TOOLCHAIN}{args}")
+                    }
+                    CBuildSystem::Make => {}
+                }
+            }
             let mut tools = Vec::new();
             let cached = config.cache.unwrap_or(true);
             // What configure's answers and CMake's cache depend on here (the environment, the arguments,
@@ -377,14 +435,17 @@ pub(crate) fn recipe(
             Recipe {
                 apk,
                 apt,
-                env: vec![
+                env: [
                     ("CFLAGS".into(), "-O2".into()),
                     // `--static`, which gcc and clang read as -static: libtool drops a plain -static when it
                     // links a program (it means "static libtool libraries" to it) and the program comes out
                     // dynamic; it passes an option it does not know to the compiler driver.
                     ("LDFLAGS".into(), "--static".into()),
                     ("PKG_CONFIG".into(), pkg_config()),
-                ],
+                ]
+                .into_iter()
+                .chain(cross.map(|t| t.c_env()).unwrap_or_default())
+                .collect(),
                 commands,
                 outputs: user_outputs.clone().unwrap_or_default(),
                 tools,
@@ -402,15 +463,25 @@ pub(crate) fn recipe(
             Recipe {
                 apk: vec![],
                 apt: vec![],
-                env: vec![("PKG_CONFIG".into(), pkg_config())],
+                // Opted into cross builds (`cross = "always"`): every variable a build may use.
+                env: std::iter::once(("PKG_CONFIG".into(), pkg_config()))
+                    .chain(cross.map(|t| t.go_env()).unwrap_or_default())
+                    .chain(cross.map(|t| t.c_env()).unwrap_or_default())
+                    .collect(),
                 commands: vec![format!("sh ./{}", shell_quote(&script))],
                 outputs: user_outputs.clone().unwrap_or_default(),
                 tools: Vec::new(),
             }
         }
     };
+    if let Some(t) = cross {
+        r.tools.extend(t.tools());
+    }
     if let Some(c) = &config.command {
-        notes.push("the preset's build command is replaced by `command`".into());
+        push_note(
+            notes,
+            "the preset's build command is replaced by `command`".into(),
+        );
         r.commands = vec![c.clone()];
     }
     Ok(r)

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::plan::{shell_quote, BuildPlan, Network, PackageManager};
+use crate::plan::{shell_quote, BuildMode, BuildPlan, Network, PackageManager};
 use crate::render::clean;
 
 /// Render a plan as text (`static-build plan`).
@@ -66,6 +66,32 @@ pub fn plan_text(plan: &BuildPlan) -> String {
             PackageManager::None => "no package manager",
         };
         let _ = writeln!(out, "  image    {} ({pm})", clean(&t.image));
+        let build = match &t.build {
+            BuildMode::Native => format!("natively, in a {} container", t.build_platform),
+            BuildMode::Cross { toolchain } => format!(
+                "cross-compiled in a {} container (no QEMU): {}",
+                t.build_platform,
+                clean(toolchain)
+            ),
+            BuildMode::Emulated { why } => format!(
+                "in a {} container under QEMU user emulation: {}",
+                t.build_platform,
+                clean(why)
+            ),
+        };
+        let _ = writeln!(out, "  build    {build}");
+        if !t.target_packages.is_empty() {
+            let list: Vec<String> = t
+                .target_packages
+                .iter()
+                .map(|p| clean(p).into_owned())
+                .collect();
+            let how = match t.package_manager {
+                PackageManager::Apk => format!("into the sysroot {}", crate::plan::SYSROOT_DIR),
+                _ => "as <package>:<arch> where they are libraries, tools as they are".into(),
+            };
+            let _ = writeln!(out, "  for the target: {} ({how})", list.join(" "));
+        }
         if let Some(i) = &t.install {
             field(&mut out, "install", i);
             if t.cache_volume.is_some() {

@@ -200,6 +200,7 @@ fn check_toml(text: &str, policy: bool) -> Result<(), String> {
     let facts = ProjectFacts {
         project_key: "docs".into(),
         pull_request: None,
+        build_arch: Some("amd64".into()),
         dir_name: "app".into(),
         top_level_files: vec!["go.mod".into()],
         go_uses_cgo: false,
