@@ -11,26 +11,39 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
+/// Builds an example for amd64 and 386 (natively) and for arm64 and armv7 (cross-compiled in the amd64
+/// builder image, no QEMU), and checks each output: static, its architecture, owned by the user, running
+/// alone (foreign ones under QEMU, which runs them, never the build).
 fn build_example(example: &str, expected: &str) {
-    let arches = ["amd64", "386", "arm64"];
+    const ARCHES: [(&str, &str); 4] = [
+        ("amd64", "x86_64"),
+        ("386", "i386"),
+        ("arm64", "aarch64"),
+        ("armv7", "arm"),
+    ];
+    let arches: Vec<&str> = ARCHES.iter().map(|(a, _)| *a).collect();
     let dir = copy_example(example);
-    let mut args = vec!["build".to_string(), "--jobs".into(), "3".into()];
-    args.extend(images_args(&arches));
+    let mut args = vec!["build".to_string(), "--jobs".into(), "4".into()];
+    args.extend(cross_args(&arches));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = static_build(&dir, &args);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    remove_caches(&dir, &args[3..]);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    for a in ["arm64", "armv7"] {
+        assert!(
+            t.contains(&format!("[{a}] cross-building in ")),
+            "{a} not cross-built: {t}"
+        );
+    }
     let report: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.join("out/static-build-report.json"))
             .expect("JSON report next to the outputs"),
     )
     .unwrap();
     let files = report["files"].as_array().unwrap();
-    assert_eq!(files.len(), 3, "{}", text(&out));
-    for (file, (arch, elf_arch)) in
-        files
-            .iter()
-            .zip([("amd64", "x86_64"), ("386", "i386"), ("arm64", "aarch64")])
-    {
+    assert_eq!(files.len(), ARCHES.len(), "{t}");
+    for (file, (arch, elf_arch)) in files.iter().zip(ARCHES) {
         let verdict = file["binary"]["linkage"]["verdict"].as_str().unwrap();
         assert!(verdict == "static" || verdict == "static-pie", "{file}");
         assert_eq!(file["binary"]["format"]["arch"], elf_arch);
@@ -73,13 +86,13 @@ fn binary_name(example: &str) -> &str {
 
 #[test]
 #[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
-fn go_with_cgo_and_zlib_for_three_architectures() {
+fn go_with_cgo_and_zlib_for_four_architectures_two_cross_compiled() {
     build_example("go-cgo-zlib", "zlib 1.2.13: 832 bytes -> 29 bytes");
 }
 
 #[test]
 #[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
-fn c_with_zlib_for_three_architectures() {
+fn c_with_zlib_for_four_architectures_two_cross_compiled() {
     build_example("c-zlib", "zlib 1.2.13: 51 bytes -> 24 bytes");
 }
 
@@ -146,8 +159,19 @@ fn the_go_caches_live_in_a_named_volume_between_builds() {
 
 #[test]
 #[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
-fn pure_go_for_three_architectures() {
+fn pure_go_cross_compiled_and_emulated() {
     build_example("go-pure", "parsed 192.0.2.1");
+    // arm64 again, under QEMU (cross = "emulate") in the arm64 builder image: the emulated path stays.
+    let dir = copy_example("go-pure");
+    let mut args = vec!["build".to_string(), "--cross".into(), "emulate".into()];
+    args.extend(images_args(&["arm64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    remove_caches(&dir, &args[1..]);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("(linux/arm64, emulated)"), "{t}");
+    assert!(run_alone(&dir.join("out/go-pure-arm64")).contains("go-pure linux/arm64"));
 }
 
 #[test]

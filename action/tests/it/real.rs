@@ -2,17 +2,23 @@
 //! from the package registries (tests/real/fetch.sh: Debian's Go source packages, crates.io, PyPI; fetched
 //! and cached, never committed), their C libraries from Debian's packages installed by apt in the build
 //! container, through the real Docker engine and the Debian builder images (scripts/builder-images.sh; no
-//! registry here, so `--image` names them). Each buildable project builds for amd64, 386 and arm64 (arm64
-//! under QEMU), is judged static with the right architecture, and runs in an image that holds nothing but
-//! the binary. One cannot be linked statically on Debian and must fail saying why. libtest starts the tests
-//! in the order of their names, two at a time: the longest (arm64 under QEMU) are named to start first.
+//! registry here, so `--image` names them). Each buildable project builds for amd64 and 386 natively and
+//! for arm64 and armv7 cross-compiled in the amd64 image (Debian multiarch: the cross toolchain and the
+//! target's libraries), is judged static with the right architecture, and runs in an image that holds
+//! nothing but the binary (foreign ones under QEMU). One cannot be linked statically on Debian and must
+//! fail saying why.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::*;
 
-const ARCHES: [(&str, &str); 3] = [("amd64", "x86_64"), ("386", "i386"), ("arm64", "aarch64")];
+const ARCHES: [(&str, &str); 4] = [
+    ("amd64", "x86_64"),
+    ("386", "i386"),
+    ("arm64", "aarch64"),
+    ("armv7", "arm"),
+];
 
 /// A private copy of a fetched real project (tests/real/fetch.sh, cached; it fetches on first use).
 fn real_project(name: &str) -> PathBuf {
@@ -74,9 +80,8 @@ fn build_everywhere(
     expected: &[&str],
 ) -> Vec<PathBuf> {
     let arches: Vec<&str> = ARCHES.iter().map(|(a, _)| *a).collect();
-    let build_args = apt_args(&arches);
-    // All three at once: arm64, under QEMU, is the longest and starts first.
-    let mut cmd: Vec<&str> = vec!["build", "--jobs", "3"];
+    let build_args = cross_args(&arches);
+    let mut cmd: Vec<&str> = vec!["build", "--jobs", "2"];
     cmd.extend(build_args.iter().map(String::as_str));
     let out = static_build(dir, &cmd);
     let t = text(&out);
@@ -84,6 +89,12 @@ fn build_everywhere(
     remove_caches(dir, &plan_args);
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(leftover_containers(dir).is_empty(), "{t}");
+    for a in ["arm64", "armv7"] {
+        assert!(
+            t.contains(&format!("[{a}] cross-building in ")),
+            "{a} not cross-built: {t}"
+        );
+    }
     let report: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.join("out/static-build-report.json")).expect("the JSON report"),
     )
@@ -114,7 +125,7 @@ fn build_everywhere(
 }
 
 #[test]
-#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn go_cgo_through_pkg_config_runc_with_libseccomp() {
     // runc's seccomp support is libseccomp-golang, whose cgo says `#cgo pkg-config: libseccomp`; Debian's
     // libseccomp-dev has libseccomp.a. `runc --version` asks the linked libseccomp for its version.
@@ -124,7 +135,7 @@ fn go_cgo_through_pkg_config_runc_with_libseccomp() {
 }
 
 #[test]
-#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn a_rust_crate_whose_sys_crate_uses_pkg_config_ripgrep_with_system_pcre2() {
     // pcre2-sys asks pkg-config for libpcre2-8 on glibc targets and links Debian's copy; it would compile
     // its bundled PCRE2 if pkg-config failed, so the binary must not carry the bundled version string.
@@ -150,7 +161,7 @@ fn a_rust_crate_whose_sys_crate_uses_pkg_config_ripgrep_with_system_pcre2() {
 }
 
 #[test]
-#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn autotools_and_libtool_through_pkg_config_mozjpeg_with_libpng() {
     // mozjpeg's configure finds libpng with PKG_CHECK_MODULES, libtool links cjpeg; cjpeg turns a PNG on
     // its standard input into a JPEG, through the static libpng (and its Libs.private: zlib).
@@ -169,7 +180,7 @@ fn autotools_and_libtool_through_pkg_config_mozjpeg_with_libpng() {
 }
 
 #[test]
-#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn a_cmake_project_through_pkg_check_modules_libgit2_with_libssh2() {
     // libgit2's CMake finds libssh2 with pkg_check_modules; its static libssh2.a needs libssl, libcrypto,
     // zlib and libgpg-error (Libs.private), and find_library must pick the .a files.
@@ -195,7 +206,7 @@ fn a_cmake_project_through_pkg_check_modules_libgit2_with_libssh2() {
 }
 
 #[test]
-#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64, tests/real/fetch.sh (scripts/test.sh runs them)"]
+#[ignore = "needs the Docker engine, the builder images and the real projects: scripts/docker.sh, scripts/builder-images.sh amd64 386, tests/real/fetch.sh (scripts/test.sh runs them)"]
 fn a_project_debian_cannot_link_statically_fails_and_says_why() {
     // gopacket's pcap_tester links Debian's libpcap, which needs D-Bus, which needs libsystemd.a: Debian
     // ships none. The build fails (exit 2: a target did not build), explains it, leaves no container.

@@ -111,6 +111,27 @@ pub fn images_args(arches: &[&str]) -> Vec<String> {
     args
 }
 
+/// `--target A --image A=IMAGE ...` for a build in which the targets this machine (x86-64) does not run
+/// natively (arm64, armv7) are cross-compiled: they build in the amd64 builder image, 386 in its own; the
+/// packages are installed by apt (the cross toolchain and the target's libraries).
+pub fn cross_args(arches: &[&str]) -> Vec<String> {
+    let mut args = Vec::new();
+    for a in arches {
+        let image = match *a {
+            "amd64" | "386" => builder(a),
+            _ => builder("amd64"),
+        };
+        args.extend([
+            "--target".to_string(),
+            a.to_string(),
+            "--image".into(),
+            format!("{a}={image}"),
+        ]);
+    }
+    args.extend(["--package-manager".into(), "apt".into()]);
+    args
+}
+
 /// Containers of the project in `dir` that still exist: none may survive a run.
 pub fn leftover_containers(dir: &Path) -> Vec<String> {
     let project = std::fs::canonicalize(dir).unwrap();

@@ -221,6 +221,9 @@ impl Toolchain {
                 self.ar(),
                 self.ranlib()
             );
+            // The compiler's own libraries (libatomic, libstdc++), which a library's Libs.private may
+            // name (OpenSSL's -latomic on 32-bit ARM), are where find_library looks too.
+            cmake.push_str("execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name OUTPUT_VARIABLE _sb_libgcc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)\nif(_sb_libgcc)\n  get_filename_component(_sb_gcc_dir \"${_sb_libgcc}\" DIRECTORY)\n  list(APPEND CMAKE_LIBRARY_PATH \"${_sb_gcc_dir}\")\nendif()\n");
             match self.kind {
                 ToolchainKind::Debian(d) => cmake.push_str(&format!(
                     "# Debian multiarch: the target's libraries are in /usr/lib/{m}, its headers in /usr/include/{m}.\nset(CMAKE_LIBRARY_ARCHITECTURE {m})\nset(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n",

@@ -177,3 +177,54 @@ fn binstall_metadata_names_the_release_assets() {
     }
     assert_eq!(seen.len(), 4, "{seen:?}");
 }
+
+/// The release builds its foreign assets cross-compiled on the x86-64 runner (no QEMU), with the toolchain
+/// the recipe's images give: the recipe planned for an amd64 build machine says so per target, and the time
+/// limits (per target, and the workflow job's) are those of native-speed builds.
+#[test]
+fn the_release_cross_compiles_arm64_and_armv7() {
+    use static_build_core::plan::{resolve, BuildMode, Config, ProjectFacts};
+    let recipe = std::fs::read_to_string(root().join("release/static-build.toml")).unwrap();
+    let config = Config::from_toml(&recipe).unwrap();
+    let facts = ProjectFacts {
+        project_key: "release".into(),
+        dir_name: "static-build".into(),
+        top_level_files: vec!["Cargo.toml".into(), "Cargo.lock".into()],
+        go_uses_cgo: false,
+        pull_request: None,
+        build_arch: Some("amd64".into()),
+    };
+    let plan = resolve(&config, &facts).unwrap();
+    let mode = |t: &str| {
+        let t = plan.targets.iter().find(|p| p.target == t).unwrap();
+        (
+            t.build.clone(),
+            t.build_platform.clone(),
+            t.commands[0].clone(),
+        )
+    };
+    assert_eq!(mode("amd64").0, BuildMode::Native);
+    assert_eq!(mode("386").0, BuildMode::Native);
+    let (arm64, platform, host) = mode("arm64");
+    assert!(
+        matches!(&arm64, BuildMode::Cross { toolchain } if toolchain.contains("clang --target=aarch64-alpine-linux-musl")),
+        "{arm64:?}"
+    );
+    assert_eq!(platform, "linux/amd64");
+    assert_eq!(host, "host=aarch64-unknown-linux-musl");
+    let (armv7, platform, host) = mode("armv7");
+    assert!(
+        matches!(&armv7, BuildMode::Cross { toolchain } if toolchain.contains("arm-linux-gnueabihf-gcc")),
+        "{armv7:?}"
+    );
+    assert_eq!(platform, "linux/amd64");
+    assert_eq!(host, "host=armv7-unknown-linux-musleabihf");
+    assert!(plan.timeout_secs <= 3600, "{}", plan.timeout_secs);
+    let workflow = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    let minutes: u64 = workflow
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("timeout-minutes:"))
+        .and_then(|v| v.split('#').next()?.trim().parse().ok())
+        .expect("the release job's timeout-minutes");
+    assert!(minutes <= 120, "{minutes}");
+}
