@@ -75,6 +75,7 @@ pub fn build(
                         Inspected::Done { size, result } => {
                             report.add_with(shown, size, result, &target_policy);
                             add_link_hints(&mut report);
+                            add_arch_hint(&mut report, &target);
                         }
                     }
                 }
@@ -151,6 +152,32 @@ fn add_link_hints(report: &mut Report) {
         .findings
         .iter_mut()
         .filter(|f| f.rule == "require-static")
+    {
+        finding.message.push_str("; ");
+        finding.message.push_str(&hint);
+    }
+}
+
+/// A wrong-architecture output says how its target was built: a cross build whose output is for the build
+/// machine did not use the cross toolchain that static-build set up.
+fn add_arch_hint(report: &mut Report, target: &static_build_core::plan::TargetPlan) {
+    let Some(entry) = report.files.last_mut() else {
+        return;
+    };
+    let hint = match &target.build {
+        BuildMode::Cross { toolchain } => format!(
+            "hint: {} was cross-compiled in a {} container ({toolchain}), and the build made a program for another architecture: it does not use the cross toolchain static-build set up (CC, GOARCH, configure --host, the CMake toolchain file, CARGO_TARGET_<TRIPLE>_LINKER; see `static-build plan`); make it use them, or set cross = \"emulate\" to build in a {} container under QEMU",
+            target.target, target.build_platform, target.platform
+        ),
+        BuildMode::Native | BuildMode::Emulated { .. } => format!(
+            "hint: {} was built in a {} container, so the build itself chose another architecture (a compiler, --target or -march named in the project)",
+            target.target, target.build_platform
+        ),
+    };
+    for finding in entry
+        .findings
+        .iter_mut()
+        .filter(|f| f.rule == "expected-arch")
     {
         finding.message.push_str("; ");
         finding.message.push_str(&hint);

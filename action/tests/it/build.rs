@@ -895,3 +895,35 @@ fn an_autoconf_build_is_kept_in_the_cache_volume_and_the_next_build_reuses_it() 
     remove_caches(&dir, &args[1..]);
     assert!(leftover_containers(&dir).is_empty());
 }
+
+#[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
+fn a_cross_build_that_makes_a_host_binary_fails_the_architecture_check() {
+    // The project's own command calls the build machine's cc, not $CC: the output is an x86-64 program,
+    // static and otherwise fine, for the arm64 target. The proof does not trust the mode: expected-arch
+    // fails it, and the message says the target was cross-compiled and how to mend it.
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\ncross = \"always\"\ncommand = \"cc -O2 -static -o hello-zlib main.c -lz\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string()];
+    args.extend(cross_args(&["arm64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    remove_caches(&dir, &args[1..]);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("[arm64] cross-building in "), "{t}");
+    assert!(t.contains("error[expected-arch]"), "{t}");
+    assert!(t.contains("is built for x86_64, expected aarch64"), "{t}");
+    // The text report wraps long messages: compare with the line breaks undone.
+    let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("hint: arm64 was cross-compiled in a linux/amd64 container"),
+        "{t}"
+    );
+    assert!(flat.contains("set cross = \"emulate\""), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}
