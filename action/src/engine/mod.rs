@@ -28,7 +28,9 @@ use bollard::Docker;
 use futures_util::StreamExt;
 use static_build_core::escape::one_line;
 use static_build_core::limits::{LOG_TAIL_LINES, MAX_LOG_LINE, MAX_SOURCE_LEDGER_FILES};
-use static_build_core::plan::{BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_DIR, WORKDIR};
+use static_build_core::plan::{
+    BuildMode, BuildPlan, Network, TargetPlan, CACHE_DIR, TOOLS_DIR, WORKDIR,
+};
 
 mod archive;
 mod cache;
@@ -135,11 +137,20 @@ impl Engine {
 
     /// Make sure `image` is present for `platform`: use the local copy, else pull it (progress on stderr).
     /// Never substitutes another image.
-    pub async fn ensure_image(&self, image: &str, platform: &str) -> Result<()> {
+    /// When the image is present for another architecture only and cannot be pulled, the error says what
+    /// the target's build mode needs.
+    async fn ensure_image(
+        &self,
+        image: &str,
+        platform: &str,
+        target: Option<&TargetPlan>,
+    ) -> Result<()> {
+        let mut local_arch = None;
         if let Ok(found) = self.docker.inspect_image(image).await {
             let arch = found.architecture.unwrap_or_default();
             let want = platform.split('/').nth(1).unwrap_or_default();
             if !arch.is_empty() && arch != want {
+                local_arch = Some(arch.clone());
                 // A local image for another platform is not silently used: pull the right one.
                 self.progress.line(&format!(
                     "image {image} is present for {arch}, pulling it for {platform}"
@@ -167,9 +178,16 @@ impl Engine {
                     }
                 }
                 Err(e) => {
+                    let hint = match (target, &local_arch) {
+                        (Some(t), Some(arch)) if matches!(t.build, BuildMode::Cross { .. }) => format!(
+                            "hint: {} is cross-compiled, so its image runs for this machine's platform ({platform}), and the local `{image}` is for {arch} only: name an image of this machine's architecture (a multi-architecture image has both), or set cross = \"emulate\" to build in the {arch} image under QEMU",
+                            t.target
+                        ),
+                        _ => "hint: check the image name and your registry access, or build the image locally and pass it with --image".to_string(),
+                    };
                     return Err(anyhow!(
-                        "cannot pull image `{image}` for {platform}: {e}\nhint: check the image name and your registry access, or build the image locally and pass it with --image"
-                    ))
+                        "cannot pull image `{image}` for {platform}: {e}\n{hint}"
+                    ));
                 }
             }
         }
@@ -185,7 +203,7 @@ impl Engine {
         for t in targets {
             let key = (t.image.as_str(), t.build_platform.as_str());
             if !seen.contains(&key) {
-                self.ensure_image(key.0, key.1).await?;
+                self.ensure_image(key.0, key.1, Some(t)).await?;
                 seen.push(key);
             }
         }
