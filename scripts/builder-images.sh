@@ -4,9 +4,10 @@
 # single-layer image labelled with its platform. Cached: an image whose tag carries the recipe's hash is not
 # built again.
 #
-#   scripts/builder-images.sh [amd64|386|arm64 ...]     (default: amd64 386 arm64)
+#   scripts/builder-images.sh [amd64|386|arm64|armv7 ...]     (default: amd64 386 arm64)
 #
-# Prints one line per image: `<arch> <image>`. Foreign architectures need QEMU (scripts/qemu.sh).
+# Prints one line per image: `<arch> <image>`. Foreign architectures need QEMU (scripts/qemu.sh). The tests
+# use amd64, 386 and arm64 (arm64 for the one emulated build); armv7 is for bench/build.sh's emulated builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,26 +24,22 @@ SB_NAME=builder-images
 command -v debootstrap >/dev/null || apt_install debootstrap
 docker info >/dev/null 2>&1 || die "no Docker engine: run scripts/docker.sh"
 
-platform_of() {
-  case $1 in
-    amd64) echo "amd64 linux" ;;
-    386) echo "386 linux" ;;
-    arm64) echo "arm64 linux" ;;
-    *) die "unsupported builder architecture $1" ;;
-  esac
-}
-debian_arch() { case $1 in 386) echo i386 ;; *) echo "$1" ;; esac; }
+# Docker's architecture and variant of each builder, Debian's architecture, QEMU's handler.
+docker_arch() { case $1 in armv7) echo arm ;; amd64 | 386 | arm64) echo "$1" ;; *) die "unsupported builder architecture $1" ;; esac; }
+docker_variant() { case $1 in armv7) echo v7 ;; *) echo "" ;; esac; }
+debian_arch() { case $1 in 386) echo i386 ;; armv7) echo armhf ;; *) echo "$1" ;; esac; }
+qemu_handler() { case $1 in armv7) echo qemu-arm ;; *) echo qemu-aarch64 ;; esac; }
 
 # docker import labels everything with the host's platform; a hand-made `docker load` archive carries the
 # right architecture.
 load_rootfs() {
-  local rootfs=$1 arch=$2 tag=$3 dir
+  local rootfs=$1 arch=$2 tag=$3 variant=${4:-} dir
   dir=$(mktemp -d "$WORK/load.XXXX")
   tar -C "$rootfs" --numeric-owner -cf "$dir/layer.tar" .
   local diff_id
   diff_id=sha256:$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
   cat >"$dir/config.json" <<JSON
-{"architecture":"$arch","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["$diff_id"]}}
+{"architecture":"$arch",${variant:+"variant":"$variant",}"os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["$diff_id"]}}
 JSON
   local config_id
   config_id=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
@@ -69,15 +66,17 @@ build() {
     debootstrap --variant=minbase --arch="$darch" --include="$PACKAGES" "$SUITE" "$rootfs" "$MIRROR" \
       >"$WORK/debootstrap-$arch.log" 2>&1 || { tail -n 20 "$WORK/debootstrap-$arch.log" >&2; die "debootstrap $arch failed"; }
   else
-    [ -e "/proc/sys/fs/binfmt_misc/qemu-aarch64" ] || die "$arch needs QEMU user emulation: run scripts/qemu.sh"
+    [ -e "/proc/sys/fs/binfmt_misc/$(qemu_handler "$arch")" ] || die "$arch needs QEMU user emulation: run scripts/qemu.sh"
     log "$arch: debootstrap first stage"
     debootstrap --foreign --variant=minbase --arch="$darch" --include="$PACKAGES" "$SUITE" "$rootfs" "$MIRROR" \
       >"$WORK/debootstrap-$arch.log" 2>&1 || { tail -n 20 "$WORK/debootstrap-$arch.log" >&2; die "debootstrap $arch (first stage) failed"; }
     log "$arch: second stage under QEMU (about 3 minutes)"
     local stage=static-build-test/stage:$arch-$HASH
-    load_rootfs "$rootfs" "$arch" "$stage"
+    load_rootfs "$rootfs" "$(docker_arch "$arch")" "$stage" "$(docker_variant "$arch")"
+    local platform=linux/$(docker_arch "$arch")
+    [ -n "$(docker_variant "$arch")" ] && platform+=/$(docker_variant "$arch")
     docker rm -f sb-stage-$arch >/dev/null 2>&1 || true
-    docker run --name sb-stage-$arch --platform "linux/$arch" "$stage" /debootstrap/debootstrap --second-stage \
+    docker run --name sb-stage-$arch --platform "$platform" "$stage" /debootstrap/debootstrap --second-stage \
       >>"$WORK/debootstrap-$arch.log" 2>&1 || { tail -n 20 "$WORK/debootstrap-$arch.log" >&2; die "second stage $arch failed"; }
     rm -rf "$rootfs" && mkdir -p "$rootfs"
     docker export sb-stage-$arch | tar -C "$rootfs" -xf -
@@ -86,7 +85,7 @@ build() {
   fi
   # Trim what a builder does not need.
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/usr/share/doc "$rootfs"/usr/share/man "$rootfs"/usr/share/locale
-  load_rootfs "$rootfs" "$(platform_of "$arch" | cut -d' ' -f1)" "$tag"
+  load_rootfs "$rootfs" "$(docker_arch "$arch")" "$tag" "$(docker_variant "$arch")"
   rm -rf "$rootfs"
   log "$arch: $tag built in $(( $(date +%s) - start )) s"
   echo "$arch $tag"
