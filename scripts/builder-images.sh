@@ -35,11 +35,13 @@ qemu_handler() { case $1 in armv7) echo qemu-arm ;; *) echo qemu-aarch64 ;; esac
 load_rootfs() {
   local rootfs=$1 arch=$2 tag=$3 variant=${4:-} dir
   dir=$(mktemp -d "$WORK/load.XXXX")
+  local variant_json=""
+  [ -z "$variant" ] || variant_json="\"variant\":\"$variant\","
   tar -C "$rootfs" --numeric-owner -cf "$dir/layer.tar" .
   local diff_id
   diff_id=sha256:$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
   cat >"$dir/config.json" <<JSON
-{"architecture":"$arch",${variant:+"variant":"$variant",}"os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["$diff_id"]}}
+{"architecture":"$arch",$variant_json"os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["$diff_id"]}}
 JSON
   local config_id
   config_id=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
