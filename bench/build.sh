@@ -10,7 +10,7 @@
 #      packages (static-build-env images) are kept, so the compilers are what is measured.
 #
 #   bench/build.sh          (after scripts/docker.sh, scripts/qemu.sh and scripts/builder-images.sh)
-#   SECTIONS="4" bench/build.sh     only some sections
+#   SECTIONS="4" bench/build.sh     only some sections (TEMPS="warm": section 4 warm only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -78,11 +78,12 @@ if want 4; then
     for c in "$native" "$(cross arm64)" "$(cross armv7)" "$(emulated arm64 "$C")" "$(emulated armv7 "$D")"; do
       $c >/dev/null 2>&1 || { echo "failed: $c" >&2; exit 1; }
     done
-    for temp in cold warm; do
+    for temp in ${TEMPS:-cold warm}; do
       echo
       echo "## 4. $example, $temp: cross-compiled vs emulated, against amd64"
-      if [ "$temp" = cold ]; then prepare=$drop_caches; else prepare=true; fi
-      hyperfine --runs "$RUNS" --style basic --export-json "$WORK/cross-$example-$temp.json" --prepare "$prepare" \
+      # Warm: one run first, so that each command finds its own caches (a cold run removed the others').
+      if [ "$temp" = cold ]; then prepare=$drop_caches warmup=0; else prepare=true warmup=1; fi
+      hyperfine --runs "$RUNS" --warmup "$warmup" --style basic --export-json "$WORK/cross-$example-$temp.json" --prepare "$prepare" \
         -n "amd64 native" "$native" \
         -n "arm64 cross" "$(cross arm64)" \
         -n "arm64 emulated" "$(emulated arm64 "$C")" \
