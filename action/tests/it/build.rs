@@ -927,3 +927,66 @@ fn a_cross_build_that_makes_a_host_binary_fails_the_architecture_check() {
     assert!(flat.contains("set cross = \"emulate\""), "{t}");
     assert!(leftover_containers(&dir).is_empty());
 }
+
+/// The amd64 builder image without its package lists, as the distributions' images come (debian:bookworm has
+/// none): a cross build's choice of packages must read the index that its install downloads. Made once.
+fn builder_without_package_lists() -> String {
+    let base = builder("amd64");
+    let tag = format!(
+        "static-build-test/no-lists:{}",
+        base.rsplit(':').next().unwrap()
+    );
+    if docker(&["image", "inspect", &tag]).status.success() {
+        return tag;
+    }
+    let name = format!("sb-no-lists-{}", std::process::id());
+    let run = docker(&[
+        "run",
+        "--name",
+        &name,
+        &base,
+        "sh",
+        "-c",
+        "rm -rf /var/lib/apt/lists/*",
+    ]);
+    assert!(run.status.success(), "{}", text(&run));
+    let commit = docker(&["commit", &name, &tag]);
+    docker(&["rm", "-f", &name]);
+    assert!(commit.status.success(), "{}", text(&commit));
+    tag
+}
+
+#[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
+fn a_cross_build_installs_libraries_for_the_target_and_tools_for_the_build_machine() {
+    // zlib1g-dev is Multi-Arch: same (the target's), nasm a tool with no Multi-Arch field (the build
+    // machine's), golang-golang-x-sys-dev is Architecture: all and named like a library (as it is, since
+    // `<package>:arm64` of it does not exist). The image has no package lists of its own.
+    let image = builder_without_package_lists();
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\n[packages]\napt = [\"zlib1g-dev\", \"nasm\", \"golang-golang-x-sys-dev\"]\n",
+    )
+    .unwrap();
+    let args = [
+        "build",
+        "--target",
+        "arm64",
+        "--image",
+        &format!("arm64={image}"),
+        "--package-manager",
+        "apt",
+    ];
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    remove_caches(&dir, &args[1..]);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("[arm64] cross-building in "), "{t}");
+    assert!(t.contains("Setting up zlib1g-dev:arm64 "), "{t}");
+    assert!(t.contains("Setting up nasm ("), "{t}");
+    assert!(!t.contains("nasm:arm64"), "{t}");
+    assert!(t.contains("Setting up golang-golang-x-sys-dev ("), "{t}");
+    assert!(run_alone(&dir.join("out/hello-zlib-arm64")).contains("zlib 1.2.13"));
+    assert!(leftover_containers(&dir).is_empty());
+}

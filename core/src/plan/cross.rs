@@ -293,13 +293,15 @@ pub(crate) enum CrossInstall {
 /// when its name looks like a library (`lib*`, `*-dev`, `*-static`), else the build machine's.
 pub const APT_TARGET_RULE: &str = "packages for the target: `Multi-Arch: same` and library-named (`lib*`, `*-dev`) packages as <package>:<arch>; tools, `Multi-Arch: foreign`/`allowed` and `Architecture: all` packages as they are; an explicit `:<arch>` or `:native` is kept";
 
-/// The shell function that applies [`APT_TARGET_RULE`] to its arguments, printing one package per line.
+/// The shell function that applies [`APT_TARGET_RULE`] to its arguments, printing one package per line. It
+/// reads the package index where the install keeps it (`$sb_apt_o`: the cache volume's, when there is one;
+/// an image's own lists are usually empty).
 pub(crate) fn apt_target_function(arch: &str) -> String {
     format!(
         r#"sb_for_target() {{
   for p in "$@"; do
     case $p in *:*) echo "$p"; continue ;; esac
-    f=$(apt-cache show --no-all-versions "$p" 2>/dev/null | sed -n 's/^Architecture: /a=/p; s/^Multi-Arch: /m=/p' | tr '\n' ' ')
+    f=$(apt-cache ${{sb_apt_o-}} show --no-all-versions "$p" 2>/dev/null | sed -n 's/^Architecture: /a=/p; s/^Multi-Arch: /m=/p' | tr '\n' ' ')
     case " $f" in
       *" a=all "*) echo "$p" ;;
       *" m=same "*) echo "$p:{arch}" ;;
