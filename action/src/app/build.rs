@@ -148,13 +148,14 @@ fn add_link_hints(report: &mut Report) {
             )
         }
     };
-    for finding in entry
-        .findings
-        .iter_mut()
-        .filter(|f| f.rule == "require-static")
-    {
+    append_hint(entry, "require-static", &hint);
+}
+
+/// `hint` after the message of each finding of `rule` in `entry`.
+fn append_hint(entry: &mut static_build_core::FileReport, rule: &str, hint: &str) {
+    for finding in entry.findings.iter_mut().filter(|f| f.rule == rule) {
         finding.message.push_str("; ");
-        finding.message.push_str(&hint);
+        finding.message.push_str(hint);
     }
 }
 
@@ -174,14 +175,7 @@ fn add_arch_hint(report: &mut Report, target: &static_build_core::plan::TargetPl
             target.target, target.build_platform
         ),
     };
-    for finding in entry
-        .findings
-        .iter_mut()
-        .filter(|f| f.rule == "expected-arch")
-    {
-        finding.message.push_str("; ");
-        finding.message.push_str(&hint);
-    }
+    append_hint(entry, "expected-arch", &hint);
 }
 
 /// Each target with how its build ended; an error of one target (a missing output, a container that could

@@ -902,18 +902,13 @@ fn a_cross_build_that_makes_a_host_binary_fails_the_architecture_check() {
     // The project's own command calls the build machine's cc, not $CC: the output is an x86-64 program,
     // static and otherwise fine, for the arm64 target. The proof does not trust the mode: expected-arch
     // fails it, and the message says the target was cross-compiled and how to mend it.
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("static-build.toml"),
+    let args = cross_args(&["arm64"]);
+    let (dir, out, t) = build_with_config_args(
+        "c-zlib",
         "outputs = [\"hello-zlib\"]\ncross = \"always\"\ncommand = \"cc -O2 -static -o hello-zlib main.c -lz\"\n",
-    )
-    .unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(cross_args(&["arm64"]));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = static_build(&dir, &args);
-    let t = text(&out);
-    remove_caches(&dir, &args[1..]);
+        &args,
+    );
+    remove_caches(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("[arm64] cross-building in "), "{t}");
     assert!(t.contains("error[expected-arch]"), "{t}");
@@ -963,24 +958,22 @@ fn a_cross_build_installs_libraries_for_the_target_and_tools_for_the_build_machi
     // machine's), golang-golang-x-sys-dev is Architecture: all and named like a library (as it is, since
     // `<package>:arm64` of it does not exist). The image has no package lists of its own.
     let image = builder_without_package_lists();
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("static-build.toml"),
-        "outputs = [\"hello-zlib\"]\n[packages]\napt = [\"zlib1g-dev\", \"nasm\", \"golang-golang-x-sys-dev\"]\n",
-    )
-    .unwrap();
-    let args = [
-        "build",
+    let args: Vec<String> = [
         "--target",
         "arm64",
         "--image",
         &format!("arm64={image}"),
         "--package-manager",
         "apt",
-    ];
-    let out = static_build(&dir, &args);
-    let t = text(&out);
-    remove_caches(&dir, &args[1..]);
+    ]
+    .map(String::from)
+    .to_vec();
+    let (dir, out, t) = build_with_config_args(
+        "c-zlib",
+        "outputs = [\"hello-zlib\"]\n[packages]\napt = [\"zlib1g-dev\", \"nasm\", \"golang-golang-x-sys-dev\"]\n",
+        &args,
+    );
+    remove_caches(&dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(t.contains("[arm64] cross-building in "), "{t}");
     assert!(t.contains("Setting up zlib1g-dev:arm64 "), "{t}");

@@ -88,11 +88,19 @@ pub fn build_with_config(
     config: &str,
     arches: &[&str],
 ) -> (PathBuf, Output, String) {
+    build_with_config_args(example, config, &images_args(arches))
+}
+
+/// [`build_with_config`] with the given arguments of `build` (targets, images, package manager).
+pub fn build_with_config_args(
+    example: &str,
+    config: &str,
+    build_args: &[String],
+) -> (PathBuf, Output, String) {
     let dir = copy_example(example);
     std::fs::write(dir.join("static-build.toml"), config).unwrap();
-    let mut args = vec!["build".to_string()];
-    args.extend(images_args(arches));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args = vec!["build"];
+    args.extend(build_args.iter().map(String::as_str));
     let out = static_build(&dir, &args);
     let t = text(&out);
     (dir, out, t)

@@ -118,6 +118,15 @@ impl Toolchain {
         }
     }
 
+    /// Rust's target triple: musl on Alpine (its toolchain is musl-hosted) or with `rust.musl`, else glibc.
+    pub(crate) fn rust_triple(&self, musl: bool) -> &'static str {
+        if musl || matches!(self.kind, ToolchainKind::Alpine(_)) {
+            self.spec.rust_musl
+        } else {
+            self.spec.rust_gnu
+        }
+    }
+
     /// Where pkg-config finds the target's `.pc` files (and never the build machine's).
     pub(crate) fn pkg_config_libdir(&self) -> String {
         match self.kind {
@@ -259,31 +268,6 @@ impl Toolchain {
             _ => Vec::new(),
         }
     }
-
-    /// How the target's packages are installed (`None` for Go alone).
-    pub(crate) fn install(&self, packages: Vec<String>) -> Option<CrossInstall> {
-        match self.kind {
-            ToolchainKind::GoOnly => None,
-            ToolchainKind::Debian(d) => Some(CrossInstall::Debian {
-                arch: d.arch.into(),
-                packages,
-            }),
-            ToolchainKind::Alpine(a) => Some(CrossInstall::Alpine {
-                arch: a.arch.into(),
-                packages,
-            }),
-        }
-    }
-}
-
-/// The target's half of a cross build's install.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum CrossInstall {
-    /// `dpkg --add-architecture <arch>`, then each package as `<package>:<arch>` where it is the target's
-    /// ([`APT_TARGET_RULE`]).
-    Debian { arch: String, packages: Vec<String> },
-    /// `apk add --arch <arch> --root` [`SYSROOT_DIR`] `--initdb`, with the target's signing keys.
-    Alpine { arch: String, packages: Vec<String> },
 }
 
 /// Which of a cross build's packages Debian installs for the target, decided in the build container from
@@ -385,7 +369,7 @@ pub(crate) fn decide(
             }
         },
         PackageManager::Apk => {
-            if preset == Preset::Rust && !image_repo(image).starts_with("rust") {
+            if preset == Preset::Rust && !is_rustup_image(image) {
                 return refuse("Alpine's rust package has the standard library of its own architecture only: use a rust:*-alpine image (rustup adds the target's)".into());
             }
             // lld has no s390x back end, and its static ppc64le programs are not reliable.
@@ -438,16 +422,7 @@ pub(crate) fn rust_env(toolchain: &Toolchain, triple: &str) -> Vec<(String, Stri
 mod tests {
     use super::*;
 
-    fn facts(files: &[&str], cgo: bool) -> ProjectFacts {
-        ProjectFacts {
-            project_key: "proj1".into(),
-            dir_name: "app".into(),
-            top_level_files: files.iter().map(|s| s.to_string()).collect(),
-            go_uses_cgo: cgo,
-            pull_request: None,
-            build_arch: Some("amd64".into()),
-        }
-    }
+    use crate::plan::test_project as facts;
 
     fn config(toml: &str) -> Config {
         Config::from_toml(toml).unwrap()

@@ -14,6 +14,12 @@ pub(crate) fn image_repo(image: &str) -> &str {
     repo.split([':', '@']).next().unwrap_or(repo)
 }
 
+/// An official Rust image (`rust:*`), whose toolchain is rustup's: it adds other targets' standard
+/// libraries, and the distribution's rustc and cargo are not needed.
+pub(crate) fn is_rustup_image(image: &str) -> bool {
+    image_repo(image).starts_with("rust")
+}
+
 pub(crate) fn detect_package_manager(image: &str) -> Option<PackageManager> {
     match image_repo(image) {
         "alpine" => Some(PackageManager::Apk),
@@ -31,17 +37,19 @@ pub(crate) fn detect_package_manager(image: &str) -> Option<PackageManager> {
     }
 }
 
+/// The install of `packages`, and for a cross build with a C toolchain, of the target's packages: on Debian
+/// `dpkg --add-architecture <arch>` and each as `<package>:<arch>` where it is the target's
+/// ([`APT_TARGET_RULE`]); on Alpine `apk add --arch <arch> --root` [`SYSROOT_DIR`] `--initdb`, with the
+/// target's signing keys.
 pub(crate) fn install_command(
     pm: PackageManager,
     packages: &[String],
-    cross: Option<&CrossInstall>,
+    cross: Option<(&Toolchain, &[String])>,
     cached: bool,
 ) -> Option<String> {
-    let target_packages = match cross {
-        Some(CrossInstall::Debian { packages, .. } | CrossInstall::Alpine { packages, .. }) => {
-            packages.as_slice()
-        }
-        None => &[],
+    let (kind, target_packages) = match cross {
+        Some((t, packages)) => (Some(t.kind), packages),
+        None => (None, &[][..]),
     };
     if packages.is_empty() && target_packages.is_empty() {
         return None;
@@ -53,8 +61,8 @@ pub(crate) fn install_command(
             .join(" ")
     };
     let list = quoted(packages);
-    match (pm, cross) {
-        (PackageManager::Apk, cross) => {
+    match pm {
+        PackageManager::Apk => {
             let cache = if cached {
                 format!("mkdir -p {CACHE_DIR}/apk && ")
             } else {
@@ -69,7 +77,7 @@ pub(crate) fn install_command(
             if !packages.is_empty() {
                 lines.push(format!("{cache}apk add{cache_opt} {list}"));
             }
-            if let Some(CrossInstall::Alpine { arch, .. }) = cross {
+            if let Some(ToolchainKind::Alpine(AlpineArch { arch, .. })) = kind {
                 if !target_packages.is_empty() {
                     // The target's packages in a sysroot of their own, signed by the target's keys (the
                     // image's /etc/apk/keys holds its own architecture's only).
@@ -84,17 +92,21 @@ pub(crate) fn install_command(
             }
             Some(lines.join("\n"))
         }
-        (PackageManager::Apt, cross) => {
-            let (prelude, list) = match cross {
-                Some(CrossInstall::Debian { arch, .. }) if !target_packages.is_empty() => (
-                    format!(
-                        "dpkg --add-architecture {arch}\n{}\n",
-                        apt_target_function(arch)
-                    ),
-                    format!("{list} $(sb_for_target {})", quoted(target_packages))
-                        .trim_start()
-                        .to_string(),
-                ),
+        PackageManager::Apt => {
+            let (prelude, list) = match kind {
+                Some(ToolchainKind::Debian(DebianArch { arch, .. }))
+                    if !target_packages.is_empty() =>
+                {
+                    (
+                        format!(
+                            "dpkg --add-architecture {arch}\n{}\n",
+                            apt_target_function(arch)
+                        ),
+                        format!("{list} $(sb_for_target {})", quoted(target_packages))
+                            .trim_start()
+                            .to_string(),
+                    )
+                }
                 _ => (String::new(), list),
             };
             Some(if cached {
@@ -105,7 +117,7 @@ pub(crate) fn install_command(
                 )
             })
         }
-        (PackageManager::None, _) => None,
+        PackageManager::None => None,
     }
 }
 

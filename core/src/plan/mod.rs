@@ -395,20 +395,13 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
                 );
             }
         }
-        let rust_triple = (preset == Preset::Rust).then(|| {
-            if pm == PackageManager::Apk || config.rust.musl {
-                spec.rust_musl
-            } else {
-                spec.rust_gnu
-            }
-        });
         let recipe = recipe(
             config,
             project,
             preset,
             &name,
+            cgo,
             toolchain.as_ref(),
-            rust_triple,
             &mut notes,
         )?;
         // A cross build with a C toolchain installs the project's packages for the target (tools among
@@ -422,7 +415,7 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
             PackageManager::Apt => recipe.apt.iter().map(|s| s.to_string()).collect(),
             PackageManager::None => Vec::new(),
         };
-        if preset == Preset::Rust && image_repo(&image).starts_with("rust") {
+        if preset == Preset::Rust && is_rustup_image(&image) {
             // The official Rust images carry rustup's toolchain: the distribution's older rustc and cargo would
             // only be downloaded and shadowed.
             packages.retain(|p| !matches!(p.as_str(), "rust" | "rustc" | "cargo"));
@@ -451,10 +444,7 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         if let Some(t) = cross_c {
             packages.extend(t.host_packages());
             target_packages.extend(t.target_base_packages());
-            if preset == Preset::Rust
-                && pm == PackageManager::Apt
-                && !image_repo(&image).starts_with("rust")
-            {
+            if preset == Preset::Rust && pm == PackageManager::Apt && !is_rustup_image(&image) {
                 // The distribution's Rust: the target's standard library is a package of the target.
                 let web = config
                     .packages
@@ -526,13 +516,17 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         } else {
             spec.name.to_string()
         };
-        let cross_install = cross_c.and_then(|t| t.install(target_packages.clone()));
         targets.push(TargetPlan {
             target: spec.name.into(),
             platform: spec.platform.into(),
             build_platform: build_platform.into(),
             build,
-            install: install_command(pm, &packages, cross_install.as_ref(), cached),
+            install: install_command(
+                pm,
+                &packages,
+                cross_c.map(|t| (t, target_packages.as_slice())),
+                cached,
+            ),
             cache_volume: cached
                 .then(|| cache_volume_name(&image, &volume_target, preset, &cache_key)),
             image,
@@ -586,20 +580,24 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
     })
 }
 
+/// The planner's tests' project: these top-level files, on an amd64 build machine.
+#[cfg(test)]
+pub(crate) fn test_project(files: &[&str], cgo: bool) -> ProjectFacts {
+    ProjectFacts {
+        project_key: "proj1".into(),
+        dir_name: "app".into(),
+        top_level_files: files.iter().map(|s| s.to_string()).collect(),
+        go_uses_cgo: cgo,
+        pull_request: None,
+        build_arch: Some("amd64".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn project(files: &[&str], cgo: bool) -> ProjectFacts {
-        ProjectFacts {
-            project_key: "proj1".into(),
-            dir_name: "app".into(),
-            top_level_files: files.iter().map(|s| s.to_string()).collect(),
-            go_uses_cgo: cgo,
-            pull_request: None,
-            build_arch: Some("amd64".into()),
-        }
-    }
+    use test_project as project;
 
     #[test]
     fn go_with_cgo_is_detected_and_linked_externally() {

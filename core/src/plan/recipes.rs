@@ -161,16 +161,15 @@ pub(crate) fn push_note(notes: &mut Vec<String>, note: String) {
     }
 }
 
-/// What a preset does for one target; `cross` is the target's cross toolchain when it is cross-built
-/// (`rust_triple` its Rust target triple).
-#[allow(clippy::too_many_arguments)]
+/// What a preset does for one target; `cgo` is [`go_cgo`]'s answer (asked once, by the resolver), `cross`
+/// the target's cross toolchain when it is cross-built.
 pub(crate) fn recipe(
     config: &Config,
     project: &ProjectFacts,
     preset: Preset,
     name: &str,
+    cgo: bool,
     cross: Option<&Toolchain>,
-    rust_triple: Option<&str>,
     notes: &mut Vec<String>,
 ) -> Result<Recipe, PlanError> {
     let user_outputs = (!config.outputs.is_empty()).then(|| config.outputs.clone());
@@ -178,7 +177,6 @@ pub(crate) fn recipe(
     let mut r = match preset {
         Preset::Go => {
             let g = &config.go;
-            let cgo = go_cgo(config, project, notes)?;
             let mut tags = vec!["netgo".to_string(), "osusergo".to_string()];
             for t in &g.tags {
                 if !tags.contains(t) {
@@ -296,12 +294,12 @@ pub(crate) fn recipe(
                         ("PKG_CONFIG_ALL_STATIC".into(), "1".into()),
                         ("PKG_CONFIG".into(), pkg_config()),
                     ];
-                    if let (Some(t), Some(triple)) = (cross, rust_triple) {
-                        env.extend(rust_env(t, triple));
+                    if let Some(t) = cross {
+                        env.extend(rust_env(t, t.rust_triple(config.rust.musl)));
                     }
                     env
                 },
-                commands: if let Some(triple) = rust_triple.filter(|_| cross.is_some()) {
+                commands: if let Some(triple) = cross.map(|t| t.rust_triple(config.rust.musl)) {
                     // A cross build names the target's triple; rustup (where the image has it) adds its
                     // standard library, a distribution's comes as a package (libstd-rust-dev:<arch>).
                     vec![
