@@ -7,10 +7,16 @@
 #   4. foreign targets cross-compiled vs emulated under QEMU (arm64, armv7), cold and warm, against the native
 #      amd64 build, for the cgo example and the pure Go example (cross: the amd64 builder image with apt's
 #      cross toolchain; emulated: the target's builder image). "Cold" is without cache volumes; the installed
-#      packages (static-build-env images) are kept, so the compilers are what is measured.
+#      packages (static-build-env images) are kept, so the compilers are what is measured;
+#   5. the Rust release build (release/static-build.toml: LTO, one codegen unit) for arm64 cross-compiled vs
+#      emulated, cold and warm, against amd64 (images of scripts/release-builder-image.sh: cross is the amd64
+#      image with the aarch64-unknown-linux-musl standard library and apt's cross C toolchain, emulated is an
+#      arm64 image with rustup's aarch64 toolchain under QEMU). Long: the emulated cold build takes tens of
+#      minutes, so it runs RUST_RUNS times (default 1), and not unless asked (SECTIONS="5"). armv7 cannot be
+#      measured on these machines: their rustup mirror serves no armv7 toolchain and no armv7 musl std.
 #
 #   bench/build.sh          (after scripts/docker.sh, scripts/qemu.sh and scripts/builder-images.sh)
-#   SECTIONS="4" bench/build.sh     only some sections (TEMPS="warm": section 4 warm only)
+#   SECTIONS="4" bench/build.sh     only some sections (TEMPS="warm": sections 4 and 5 warm only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -21,7 +27,7 @@ SB=$PWD/target/release/static-build
 A=$(scripts/builder-images.sh amd64 | cut -d' ' -f2)
 B=$(scripts/builder-images.sh 386 | cut -d' ' -f2)
 C=$(scripts/builder-images.sh arm64 | cut -d' ' -f2)
-SECTIONS=${SECTIONS:-1 2 3 4}
+SECTIONS=${SECTIONS:-1 2 3 4}  # 5 only when asked
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 WORK=$PWD/target/bench/build
 rm -rf "$WORK" && mkdir -p "$WORK" && cp -r examples/go-cgo-zlib "$WORK/project"
@@ -93,6 +99,32 @@ if want 4; then
   done
 fi
 
+if want 5; then
+  RA=$(scripts/release-builder-image.sh amd64 | cut -d' ' -f2)
+  RX=$(scripts/release-builder-image.sh amd64 --std aarch64-unknown-linux-musl | cut -d' ' -f2)
+  RE=$(scripts/release-builder-image.sh arm64 | cut -d' ' -f2)
+  R=$WORK/static-build
+  rm -rf "$R" && mkdir -p "$R" && git archive HEAD | tar -x -C "$R"
+  rel() { echo "$SB build $R --config $R/release/static-build.toml --timeout 14400 $*"; }
+  native=$(rel -t amd64 --image "amd64=$RA" --package-manager none)
+  cross=$(rel -t arm64 --image "arm64=$RX" --package-manager apt --cross always)
+  emulated=$(rel -t arm64 --image "arm64=$RE" --package-manager none --cross emulate)
+  # The cross build's apt install (crossbuild-essential-arm64), kept as a static-build-env image, outside the
+  # measurement; the other two install nothing.
+  $cross >"$WORK/cross-install.log" 2>&1 || { tail -n 30 "$WORK/cross-install.log" >&2; echo "failed: $cross" >&2; exit 1; }
+  for temp in ${TEMPS:-cold warm}; do
+    echo
+    echo "## 5. the Rust release build, $temp: arm64 cross-compiled vs emulated, against amd64"
+    if [ "$temp" = cold ]; then prepare=$drop_caches warmup=0; else prepare=true warmup=1; fi
+    hyperfine --runs "${RUST_RUNS:-1}" --warmup "$warmup" --style basic --export-json "$WORK/cross-release-$temp.json" --prepare "$prepare" \
+      -n "amd64 native" "$native" \
+      -n "arm64 cross" "$cross" \
+      -n "arm64 emulated" "$emulated" 2>&1 | sed -n '/Summary/,$p'
+  done
+  "$SB" inspect --expect-arch arm64 --fail-on error "$R/target/release-assets/static-build-linux-arm64" >/dev/null \
+    || { echo "the arm64 release asset is not a static arm64 executable" >&2; exit 1; }
+fi
+
 echo
 echo "## means (seconds)"
 python3 - "$WORK" <<'PY'
@@ -102,7 +134,7 @@ for name in ["warm", "vs", "par"]:
     if os.path.exists(path):
         for r in json.load(open(path))["results"]:
             print(f"  {r['command'][:60]:<60} {r['mean']:7.2f} ± {r['stddev']:.2f}")
-for example in ["go-cgo-zlib", "go-pure"]:
+for example in ["go-cgo-zlib", "go-pure", "release"]:
     for temp in ["cold", "warm"]:
         path = f"{sys.argv[1]}/cross-{example}-{temp}.json"
         if not os.path.exists(path):
@@ -110,6 +142,8 @@ for example in ["go-cgo-zlib", "go-pure"]:
         m = {r["command"]: r["mean"] for r in json.load(open(path))["results"]}
         print(f"  {example} {temp}: amd64 {m['amd64 native']:.1f} s")
         for arch in ["arm64", "armv7"]:
+            if f"{arch} cross" not in m:
+                continue
             c, e = m[f"{arch} cross"], m[f"{arch} emulated"]
             print(f"    {arch}: cross {c:6.1f} s, emulated {e:6.1f} s: cross {e / c:4.1f}x faster, {c / m['amd64 native']:4.2f}x amd64")
 PY
