@@ -171,6 +171,13 @@ args=(build)
 project_flags
 value network "${INPUT_NETWORK:-}"
 value timeout "${INPUT_TIMEOUT:-}"
+# verify: the arguments as one string (split by static-build as a shell would); `true` for none.
+verify=$(trim "${INPUT_VERIFY:-}")
+case $verify in
+  "") ;;
+  true | True | TRUE) args+=("--verify=") ;;
+  *) args+=("--verify=$verify") ;;
+esac
 value jobs "${INPUT_JOBS:-}"
 value memory "${INPUT_MEMORY:-}"
 value cpus "${INPUT_CPUS:-}"

@@ -196,6 +196,11 @@ struct ConfigArgs {
     /// Directory that receives the outputs (default: out)
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<String>,
+    /// After the build, run each output once alone in an empty root filesystem (no network, read-only, time
+    /// and memory limits) with these arguments, split as a shell splits them: `--verify=--version`; `""` runs
+    /// it without arguments. A failed run is a finding (run-in-empty-root)
+    #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
+    pub verify: Option<String>,
     /// Network of the build containers: bridge (default) or none
     #[arg(long, value_enum)]
     pub network: Option<NetworkArg>,
@@ -548,6 +553,7 @@ impl ConfigArgs {
             packages: self.packages.clone(),
             command: self.command.clone(),
             out_dir: self.out_dir.clone(),
+            verify: self.verify.clone(),
             network: self.network.map(|n| match n {
                 NetworkArg::Bridge => Network::Bridge,
                 NetworkArg::None => Network::None,

@@ -41,6 +41,7 @@ pub mod sources;
 pub mod strict;
 
 pub mod units;
+pub mod verify;
 
 pub use diff::{diff_reports, Change, ChangeKind, ReportDiff};
 pub use error::InspectError;

@@ -35,6 +35,23 @@ pub const MAX_LINK_ARCHIVES: usize = 8;
 /// bomb stops here).
 pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
 
+/// `verify`: the seconds one output may run alone before it is killed (under QEMU too: a program that prints
+/// its version starts in well under a second even emulated).
+pub const VERIFY_TIMEOUT_SECS: u64 = 30;
+
+/// `verify`: the memory of the container an output runs alone in (without swap beyond it).
+pub const VERIFY_MEMORY: u64 = 512 << 20;
+
+/// `verify`: the processes and threads of that container.
+pub const VERIFY_PIDS_LIMIT: i64 = 64;
+
+/// `verify`: the first lines of a run's output kept in the report (longer lines are split at MAX_LOG_LINE);
+/// the rest is read and counted, not kept.
+pub const VERIFY_OUTPUT_LINES: usize = 20;
+
+/// `verify`: the arguments given to each output.
+pub const MAX_VERIFY_ARGS: usize = 64;
+
 // --- Build caches carried between CI runs (`static-build cache export/import`) -----------------------------
 
 /// Default of the `cache-max-size` setting: the most that one export writes (compressed, all the volumes of a
@@ -176,6 +193,10 @@ pub const MAX_VERNEED_RECORDS: usize = 1 << 14;
 /// Bytes of loadable segments searched for the marker strings of static C libraries.
 pub const MAX_STRING_SCAN: u64 = 256 << 20;
 
+/// Bytes of executable segments whose branch instructions are decoded to find calls to `dlopen` and
+/// `setlocale` in static glibc programs (the largest real ones have tens of megabytes of code).
+pub const MAX_CALL_SCAN: u64 = 256 << 20;
+
 /// Bytes of `PT_NOTE` segments parsed, all note segments of a file together (real ones hold a few hundred).
 pub const MAX_NOTE_BYTES: u64 = 1 << 20;
 
@@ -267,6 +288,11 @@ bounds! {
     MAX_LINK_NAMES: Count, "undefined symbols and missing libraries kept to explain a failed link";
     MAX_LINK_ARCHIVES: Count, "archives named per undefined symbol";
     DEFAULT_PIDS_LIMIT: Count, "processes of a build container (`pids-limit`)";
+    VERIFY_TIMEOUT_SECS: Count, "seconds an output may run alone (`verify`)";
+    VERIFY_MEMORY: Bytes, "memory of the container it runs in";
+    VERIFY_PIDS_LIMIT: Count, "processes of that container";
+    VERIFY_OUTPUT_LINES: Count, "lines of its output kept in the report";
+    MAX_VERIFY_ARGS: Count, "arguments of `verify`";
     DEFAULT_CACHE_MAX_SIZE: Bytes, "what one cache export writes, compressed (`cache-max-size`)";
     MAX_CACHE_MANIFEST: Bytes, "a cache manifest";
     MAX_CACHE_UNPACKED: Bytes, "a cached volume, unpacked";
@@ -300,6 +326,7 @@ bounds! {
     MAX_SYMBOL_NAME_SCAN: Bytes, "of each symbol name looked at";
     MAX_VERNEED_RECORDS: Count, "version-need records followed";
     MAX_STRING_SCAN: Bytes, "of loadable segments searched for C library markers";
+    MAX_CALL_SCAN: Bytes, "of executable segments searched for calls to dlopen and setlocale";
     MAX_NOTE_BYTES: Bytes, "of note segments parsed";
     MAX_NOTES: Count, "notes listed";
     MAX_COMMENT_BYTES: Bytes, "of `.comment` read";

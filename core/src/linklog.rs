@@ -23,6 +23,7 @@ use crate::policy::{Finding, Severity};
 pub const RULE_UNDEFINED: &str = "link-undefined-reference";
 pub const RULE_MISSING_LIBRARY: &str = "link-missing-library";
 pub const RULE_NSS: &str = "link-nss-warning";
+pub const RULE_DLOPEN: &str = "link-dlopen-warning";
 
 /// What a build's log said about its link, gathered line by line.
 #[derive(Debug, Default, Clone)]
@@ -40,6 +41,8 @@ pub struct LinkLog {
     missing_more: usize,
     /// Functions glibc warned about in a static link.
     nss: Vec<String>,
+    /// dlopen and dlmopen, from the same warning.
+    dlopen: Vec<String>,
 }
 
 impl LinkLog {
@@ -71,8 +74,14 @@ impl LinkLog {
             return;
         }
         if let Some(func) = nss_warning(line) {
-            if !self.nss.contains(&func) && self.nss.len() < MAX_LINK_NAMES {
-                self.nss.push(func);
+            // The same warning names dlopen, which loads any shared object, not a name service.
+            let list = if matches!(func.as_str(), "dlopen" | "dlmopen") {
+                &mut self.dlopen
+            } else {
+                &mut self.nss
+            };
+            if !list.contains(&func) && list.len() < MAX_LINK_NAMES {
+                list.push(func);
             }
             return;
         }
@@ -111,7 +120,10 @@ impl LinkLog {
 
     /// Whether the log said anything this module explains.
     pub fn is_empty(&self) -> bool {
-        self.undefined.is_empty() && self.missing.is_empty() && self.nss.is_empty()
+        self.undefined.is_empty()
+            && self.missing.is_empty()
+            && self.nss.is_empty()
+            && self.dlopen.is_empty()
     }
 
     /// The findings: one per cause. `pm` names the packages to install.
@@ -188,6 +200,16 @@ impl LinkLog {
                 format!(
                     "the linker warns that {} in a static glibc program load glibc's shared NSS libraries (libnss_*.so) at run time, from the glibc version it was linked with: on another machine name and user lookups can fail or crash. Build with musl (an Alpine image) or avoid these calls (Go: the netgo,osusergo tags, which the go preset sets)",
                     list(&self.nss.iter().map(String::as_str).collect::<Vec<_>>(), 8)
+                ),
+            ));
+        }
+        if !self.dlopen.is_empty() {
+            out.push(finding(
+                RULE_DLOPEN,
+                Severity::Warning,
+                format!(
+                    "the linker warns that {} in a static glibc program needs, at run time, the shared libraries of the glibc version it was linked with: every shared object it loads fails where that glibc is missing. Build with musl (an Alpine image) and link what it loads, or avoid dlopen",
+                    list(&self.dlopen.iter().map(String::as_str).collect::<Vec<_>>(), 8)
                 ),
             ));
         }
@@ -654,6 +676,18 @@ mod tests {
         assert!(f[0].message.starts_with(
             "the linker warns that getaddrinfo and getpwnam in a static glibc program"
         ));
+    }
+
+    #[test]
+    fn the_dlopen_warning_is_its_own_finding() {
+        let l = read("x.c:(.text+0x1f): warning: Using 'dlopen' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\nx.c:(.text+0x40): warning: Using 'getpwnam' in statically linked applications requires at runtime the shared libraries from the glibc version used for linking\n");
+        let f = l.diagnose(PackageManager::Apt);
+        let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, [RULE_NSS, RULE_DLOPEN]);
+        assert!(f[0]
+            .message
+            .starts_with("the linker warns that getpwnam in"));
+        assert!(f[1].message.starts_with("the linker warns that dlopen in"));
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl Level {
         Level::ALL.into_iter().find(|l| l.label() == name)
     }
 
-    fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             Level::Off => None,
             Level::Note => Some(Severity::Note),
@@ -120,6 +120,31 @@ pub const RULES: &[(&str, &str, Level)] = &[
     (
         "glibc-static-nss",
         "no static glibc binary loads name-service modules (libnss_*.so) at run time",
+        Level::Error,
+    ),
+    (
+        "glibc-static-dlopen",
+        "no static glibc binary calls dlopen (what it loads needs the build's glibc)",
+        Level::Error,
+    ),
+    (
+        "glibc-static-iconv",
+        "no static glibc binary calls iconv_open (charsets beyond the built-in ones load gconv modules)",
+        Level::Warning,
+    ),
+    (
+        "glibc-static-locale",
+        "no static glibc binary calls setlocale (locales other than C and POSIX are files of the build's glibc)",
+        Level::Warning,
+    ),
+    (
+        "glibc-static-unchecked",
+        "every static glibc binary keeps the symbol table that shows whether it calls dlopen, iconv_open or setlocale",
+        Level::Note,
+    ),
+    (
+        "run-in-empty-root",
+        "every output that `verify` runs alone in an empty root filesystem exits with 0 and misses no file",
         Level::Error,
     ),
     (
@@ -403,9 +428,15 @@ impl Policy {
                 "requires GLIBC_PRIVATE symbols: runs only with the exact glibc it was built against".into(),
             );
         }
+        // Every hazard is the rule of the same id (the hazards of static glibc).
         for h in &b.hazards {
-            if h.id == "glibc-static-nss" {
-                add("glibc-static-nss", h.message.clone());
+            if let Some((id, _, _)) = RULES.iter().find(|(id, _, _)| *id == h.id) {
+                let message = if h.evidence.is_empty() {
+                    h.message.clone()
+                } else {
+                    format!("{}. Shown by: {}", h.message, h.evidence.join("; "))
+                };
+                add(id, message);
             }
         }
         if !self.expected_arch.is_empty()
@@ -633,5 +664,14 @@ mod tests {
         assert!(arch_matches("amd64", "x86_64"));
         assert!(arch_matches("arm64", "aarch64"));
         assert!(!arch_matches("arm64", "x86_64"));
+    }
+
+    /// Every hazard the inspector reports is a rule of the same id, so a policy can set its level.
+    #[test]
+    fn every_hazard_is_a_rule() {
+        for (id, message) in crate::analyze::GLIBC_HAZARDS {
+            assert!(RULES.iter().any(|(r, _, _)| r == id), "{id} is not a rule");
+            assert!(message.contains("Fix: "), "{id}: {message}");
+        }
     }
 }

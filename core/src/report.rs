@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::InspectError;
 use crate::model::Binary;
 use crate::policy::{FailOn, Finding, Policy, Severity};
+use crate::verify::VerifyRun;
 
 /// The report schema version written into every JSON report.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -38,6 +39,9 @@ pub struct FileReport {
     #[serde(flatten)]
     pub outcome: Outcome,
     pub findings: Vec<Finding>,
+    /// The run of this output alone in an empty root filesystem (`verify`), when the build asked for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<VerifyRun>,
 }
 
 impl FileReport {
@@ -74,6 +78,7 @@ impl FileReport {
             size,
             outcome,
             findings,
+            verify: None,
         }
     }
 
@@ -85,7 +90,14 @@ impl FileReport {
             size: 0,
             outcome: Outcome::Error { error },
             findings: Vec::new(),
+            verify: None,
         }
+    }
+
+    /// Record the run of this output alone (`verify`), with its finding under `policy` when it failed.
+    pub fn set_verify(&mut self, run: VerifyRun, policy: &Policy) {
+        self.findings.extend(run.finding(policy));
+        self.verify = Some(run);
     }
 
     /// Replace the findings with `policy`'s, from the facts already read. Entries without facts (not ELF,
@@ -95,7 +107,11 @@ impl FileReport {
         match &self.outcome {
             Outcome::Elf { binary } => self.findings = policy.evaluate(binary),
             Outcome::Skipped { .. } => self.findings.clear(),
-            Outcome::Error { .. } => {}
+            Outcome::Error { .. } => return,
+        }
+        // The run is a fact too; its finding follows the policy.
+        if let Some(run) = &self.verify {
+            self.findings.extend(run.finding(policy));
         }
     }
 }

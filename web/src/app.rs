@@ -676,7 +676,7 @@ impl App {
                 </button>
                 <ul class="what">
                     <li><b>{"Verdict"}</b>{": static, static-pie, dynamic, needs a loader, shared library, with the evidence."}</li>
-                    <li><b>{"Facts"}</b>{": NEEDED, interpreter, RPATH/RUNPATH, libc and glibc floor, hardening (with “not applicable”), NSS hazards, Go and Rust build info."}</li>
+                    <li><b>{"Facts"}</b>{": NEEDED, interpreter, RPATH/RUNPATH, libc and glibc floor, hardening (with “not applicable”), what static glibc loads at run time (NSS, dlopen, iconv, locales), Go and Rust build info."}</li>
                     <li><b>{"Policy"}</b>{": require static, allowed libraries, a glibc floor; findings update as you change it."}</li>
                     <li><b>{"Compare and export"}</b>{": two binaries side by side; the report as JSON, Markdown or SARIF, the same as the command line writes."}</li>
                 </ul>

@@ -2,14 +2,17 @@
 //! removing every container), then every output inspected and judged against the policy, with its target's
 //! architecture as the expected one.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use futures_util::StreamExt;
+use static_build_core::escape::one_line;
 use static_build_core::plan::{BuildMode, BuildPlan};
-use static_build_core::{InspectError, InspectOptions, Policy, Report};
+use static_build_core::verify::VerifyRun;
+use static_build_core::{FileReport, InspectError, InspectOptions, Policy, Report};
 
 use super::cache::{self, CacheOptions, ExportSummary, ImportSummary};
 use super::files::{inspect_file, Inspected};
@@ -40,7 +43,8 @@ pub fn build(
     cache: &CacheOptions,
 ) -> Result<(Report, CacheSteps)> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let (results, steps) = runtime.block_on(build_all(plan, dir, out, display, cache))?;
+    let (results, steps, mut verified) =
+        runtime.block_on(build_all(plan, dir, out, display, cache))?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     for (target, result) in results {
         let first = report.files.len();
@@ -73,7 +77,11 @@ pub fn build(
                             ),
                         ),
                         Inspected::Done { size, result } => {
-                            report.add_with(shown, size, result, &target_policy);
+                            let mut entry = FileReport::new(shown, size, result, &target_policy);
+                            if let Some(run) = verified.remove(&file) {
+                                entry.set_verify(run, &target_policy);
+                            }
+                            report.push(entry);
                             add_link_hints(&mut report);
                             add_arch_hint(&mut report, &target);
                         }
@@ -182,13 +190,45 @@ fn add_arch_hint(report: &mut Report, target: &static_build_core::plan::TargetPl
 /// not be created) does not stop the others.
 type Built = Vec<(static_build_core::plan::TargetPlan, Result<TargetResult>)>;
 
+/// The `verify` run of each output, by its path.
+type Verified = HashMap<PathBuf, VerifyRun>;
+
+/// Run every output of the targets that built, one after another, alone (`verify`).
+async fn verify_outputs(
+    engine: &Engine,
+    run_id: &str,
+    host_root: &Path,
+    built: &Built,
+    args: &[String],
+) -> Verified {
+    let mut out = HashMap::new();
+    for (target, result) in built {
+        let Ok(TargetResult::Built(files)) = result else {
+            continue;
+        };
+        for (i, file) in files.iter().enumerate() {
+            let run = engine
+                .verify_output(run_id, host_root, target, i, file, args)
+                .await;
+            engine.progress().line(&format!(
+                "verify {}: `{}` {}",
+                target.target,
+                one_line(&run.command_line()),
+                run.outcome()
+            ));
+            out.insert(file.clone(), run);
+        }
+    }
+    out
+}
+
 async fn build_all(
     plan: &BuildPlan,
     dir: &Path,
     out: &Arc<OutDir>,
     display: Display,
     cache: &CacheOptions,
-) -> Result<(Built, CacheSteps)> {
+) -> Result<(Built, CacheSteps, Verified)> {
     let mut engine = Engine::connect(display).await?;
     engine.set_sequential(plan.jobs <= 1 || plan.targets.len() <= 1);
     // Installed environments past their age go, so that they neither pile up nor keep old packages.
@@ -203,10 +243,14 @@ async fn build_all(
             steps.import = Some(cache::import(&engine, &run_id, plan, from).await);
         }
         let built = build_targets(&engine, &run_id, plan, &tar, &host_root, out).await;
+        let verified = match &plan.verify {
+            Some(args) => verify_outputs(&engine, &run_id, &host_root, &built, args).await,
+            None => HashMap::new(),
+        };
         if let Some(to) = &cache.export {
             steps.export = Some(cache::export(&engine, &run_id, plan, to).await?);
         }
-        Ok::<_, anyhow::Error>((built, steps))
+        Ok::<_, anyhow::Error>((built, steps, verified))
     };
 
     // Ctrl-C, a cancelled CI job (SIGTERM) or a closed terminal (SIGHUP) removes every container this run
@@ -214,7 +258,7 @@ async fn build_all(
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
     let mut hup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
-    let (mut results, steps) = tokio::select! {
+    let (mut results, steps, verified) = tokio::select! {
         r = work => r?,
         _ = tokio::signal::ctrl_c() => {
             let n = engine.remove_run(&run_id).await;
@@ -231,7 +275,7 @@ async fn build_all(
     };
     // Report in plan order, whatever order the targets finished in.
     results.sort_by_key(|(t, _)| plan.targets.iter().position(|p| p.target == t.target));
-    Ok((results, steps))
+    Ok((results, steps, verified))
 }
 
 /// An identifier of this run for its containers' label and names.

@@ -23,6 +23,8 @@ pub struct ConfigOptions {
     pub packages: Vec<String>,
     pub command: Option<String>,
     pub out_dir: Option<String>,
+    /// `verify`'s arguments as one shell-like string (`--version`, `"" ` for none).
+    pub verify: Option<String>,
     pub network: Option<plan::Network>,
     pub timeout: Option<u64>,
     pub jobs: Option<usize>,
@@ -192,6 +194,14 @@ impl ConfigOptions {
         }
         if let Some(o) = &self.out_dir {
             config.out_dir = Some(o.clone());
+        }
+        if let Some(v) = &self.verify {
+            config.verify = Some(shlex::split(v).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "invalid --verify `{}`: unbalanced quotes\nhint: give the arguments as a shell would, e.g. --verify='--config \"a b.toml\"'",
+                    static_build_core::escape::one_line(v)
+                )
+            })?);
         }
         if let Some(n) = self.network {
             config.network = Some(n);

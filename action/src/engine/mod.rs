@@ -40,6 +40,7 @@ mod loglines;
 mod progress;
 mod script;
 mod sources;
+mod verify;
 
 use crate::outdir::{OutDir, WriteError};
 pub use archive::project_tar;
@@ -72,6 +73,16 @@ fn cache_mount(volume: &str) -> Mount {
 
 /// Label on every container a run creates: `static-build.run=<run id>`.
 pub const RUN_LABEL: &str = "static-build.run";
+/// The label that names the project directory a container (or a `verify` image) belongs to.
+pub const PROJECT_LABEL: &str = "static-build.project";
+
+/// The value of [`PROJECT_LABEL`] for the project in `host_root`: its canonical path.
+fn project_label(host_root: &Path) -> String {
+    std::fs::canonicalize(host_root)
+        .unwrap_or_else(|_| host_root.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
 
 /// The repository of the images that keep a target's installed packages (the base image after the install
 /// step), so that the next build of the project skips the install: `static-build-env:<key>`.
@@ -226,13 +237,7 @@ impl Engine {
             (RUN_LABEL.to_string(), run_id.to_string()),
             ("static-build.target".to_string(), target.target.clone()),
             // Which project a leftover container belonged to.
-            (
-                "static-build.project".to_string(),
-                std::fs::canonicalize(host_root)
-                    .unwrap_or_else(|_| host_root.to_path_buf())
-                    .to_string_lossy()
-                    .into_owned(),
-            ),
+            (PROJECT_LABEL.to_string(), project_label(host_root)),
         ]);
         let (image, install_here) = match self
             .environment(run_id, plan, target, &labels, started)

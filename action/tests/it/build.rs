@@ -23,12 +23,18 @@ fn build_example(example: &str, expected: &str) {
     ];
     let arches: Vec<&str> = ARCHES.iter().map(|(a, _)| *a).collect();
     let dir = copy_example(example);
-    let mut args = vec!["build".to_string(), "--jobs".into(), "4".into()];
+    // Each output also runs alone in the product's own proof (`verify`, no arguments).
+    let mut args = vec![
+        "build".to_string(),
+        "--jobs".into(),
+        "4".into(),
+        "--verify=".into(),
+    ];
     args.extend(cross_args(&arches));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = static_build(&dir, &args);
     let t = text(&out);
-    remove_caches(&dir, &args[3..]);
+    remove_caches(&dir, &args[4..]);
     assert_eq!(out.status.code(), Some(0), "{t}");
     for a in ["arm64", "armv7"] {
         assert!(
@@ -58,7 +64,21 @@ fn build_example(example: &str, expected: &str) {
         assert_eq!(std::fs::metadata(&path).unwrap().uid(), uid);
         let printed = run_alone(&path);
         assert!(printed.contains(expected), "{arch}: {printed}");
+        // Static glibc, and no run-time load: glibc's own dlopen and setlocale are in every static program,
+        // and calls to them are what counts (none here, on any architecture).
+        assert_eq!(file["binary"]["hazards"], serde_json::json!([]), "{arch}");
+        let run = &file["verify"];
+        assert_eq!(run["exit_code"], 0, "{arch}: {run}");
+        assert!(
+            run["output"].to_string().contains(expected),
+            "{arch}: {run}"
+        );
+        assert_eq!(
+            run["command"][0],
+            format!("/{}", path.file_name().unwrap().to_string_lossy())
+        );
     }
+    assert!(t.contains("verify amd64: `/"), "{t}");
     assert!(
         leftover_containers(&dir).is_empty(),
         "{:?}",
@@ -982,4 +1002,170 @@ fn a_cross_build_installs_libraries_for_the_target_and_tools_for_the_build_machi
     assert!(t.contains("Setting up golang-golang-x-sys-dev ("), "{t}");
     assert!(run_alone(&dir.join("out/hello-zlib-arm64")).contains("zlib 1.2.13"));
     assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
+fn the_run_time_loads_of_static_glibc_are_found_on_four_architectures() {
+    // A C program that calls dlopen, iconv_open, setlocale and getpwnam, built statically against the Debian
+    // images' glibc for amd64 and 386 natively, arm64 and armv7 cross-compiled (Thumb-2). glibc carries dlopen
+    // and setlocale in every static program, so those two are found by decoding each architecture's call
+    // instructions: the real compilers' output is what this checks.
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("main.c"),
+        r#"#include <dlfcn.h>
+#include <iconv.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+    if (argc > 2 && argv[1][0] == 'd')
+        return dlopen(argv[2], RTLD_NOW) == NULL;
+    if (argc > 1 && argv[1][0] == 'i')
+        return iconv_open("UTF-16", "UTF-8") == (iconv_t)-1;
+    if (argc > 1 && argv[1][0] == 'l')
+        return setlocale(LC_ALL, "") == NULL;
+    if (argc > 1 && argv[1][0] == 'p')
+        return getpwnam("root") == NULL;
+    puts("loads nothing yet");
+    return 0;
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        "hello-zlib: main.c\n\t$(CC) $(CFLAGS) -o $@ main.c $(LDFLAGS)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\n",
+    )
+    .unwrap();
+    let arches = ["amd64", "386", "arm64", "armv7"];
+    let mut args = vec!["build".to_string(), "--jobs".into(), "4".into()];
+    args.extend(cross_args(&arches));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    remove_caches(&dir, &args[3..]);
+    // dlopen and NSS are errors under the default policy.
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("out/static-build-report.json")).expect("the JSON report"),
+    )
+    .unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), arches.len(), "{t}");
+    for file in files {
+        let b = &file["binary"];
+        assert_eq!(b["linkage"]["verdict"], "static", "{file}");
+        assert_eq!(b["libc"]["family"], "glibc", "{file}");
+        let hazards: Vec<(&str, String)> = b["hazards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["id"].as_str().unwrap(), h["evidence"].to_string()))
+            .collect();
+        let ids: Vec<&str> = hazards.iter().map(|(id, _)| *id).collect();
+        assert_eq!(
+            ids,
+            [
+                "glibc-static-nss",
+                "glibc-static-dlopen",
+                "glibc-static-iconv",
+                "glibc-static-locale"
+            ],
+            "{}: {hazards:?}",
+            file["path"]
+        );
+        assert!(hazards[1].1.contains("1 call to dlopen"), "{hazards:?}");
+        assert!(hazards[3].1.contains("1 call to setlocale"), "{hazards:?}");
+        assert!(
+            hazards[0]
+                .1
+                .contains("getpwnam, getpwnam_r (passwd database)"),
+            "{hazards:?}"
+        );
+    }
+    assert!(t.contains("error[glibc-static-dlopen]"), "{t}");
+    assert!(leftover_containers(&dir).is_empty());
+}
+
+#[test]
+#[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
+fn verify_runs_each_output_alone_and_a_static_glibc_iconv_program_fails_it() {
+    // Static glibc that converts to UTF-16: judged static (with the iconv hazard as a warning), and then
+    // proven not to work alone: in an empty root there are no gconv modules, iconv_open fails, the program
+    // says so and exits with 1. The run's finding carries the program's own words.
+    let dir = copy_example("c-zlib");
+    std::fs::write(
+        dir.join("main.c"),
+        r#"#include <iconv.h>
+#include <stdio.h>
+
+int main(void)
+{
+    iconv_t cd = iconv_open("UTF-16", "UTF-8");
+    if (cd == (iconv_t)-1) {
+        perror("iconv_open(UTF-16, UTF-8)");
+        return 1;
+    }
+    puts("converted");
+    return 0;
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        "hello-zlib: main.c\n\t$(CC) $(CFLAGS) -o $@ main.c $(LDFLAGS)\n",
+    )
+    .unwrap();
+    let mut args = vec!["build".to_string(), "--verify=--charset 'UTF 16'".into()];
+    args.extend(cross_args(&["amd64"]));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = static_build(&dir, &args);
+    let t = text(&out);
+    remove_caches(&dir, &args[2..]);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("warning[glibc-static-iconv]"), "{t}");
+    let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("error[run-in-empty-root]: `/hello-zlib-amd64 --charset 'UTF 16'` failed when run alone in an empty root filesystem (linux/amd64, no network): exited with code 1; its output: iconv_open(UTF-16, UTF-8): Invalid argument"),
+        "{t}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("out/static-build-report.json")).expect("the JSON report"),
+    )
+    .unwrap();
+    let run = &report["files"][0]["verify"];
+    assert_eq!(
+        run["command"],
+        serde_json::json!(["/hello-zlib-amd64", "--charset", "UTF 16"])
+    );
+    assert_eq!(run["exit_code"], 1, "{run}");
+    assert_eq!(run["platform"], "linux/amd64");
+    assert_eq!(
+        run["output"][0], "iconv_open(UTF-16, UTF-8): Invalid argument",
+        "{run}"
+    );
+    // Nothing of the run is left: no container, no one-program image of this project.
+    assert!(leftover_containers(&dir).is_empty());
+    let project = std::fs::canonicalize(&dir).unwrap();
+    let images = docker(&[
+        "images",
+        "-q",
+        "--filter",
+        &format!("label=static-build.project={}", project.display()),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&images.stdout).trim().is_empty(),
+        "{}",
+        text(&images)
+    );
 }

@@ -81,7 +81,9 @@ fn build_everywhere(
 ) -> Vec<PathBuf> {
     let arches: Vec<&str> = ARCHES.iter().map(|(a, _)| *a).collect();
     let build_args = cross_args(&arches);
-    let mut cmd: Vec<&str> = vec!["build", "--jobs", "2"];
+    // Each output also runs alone in the product's own proof (`verify`), with the same arguments.
+    let verify = format!("--verify={}", args.join(" "));
+    let mut cmd: Vec<&str> = vec!["build", "--jobs", "2", &verify];
     cmd.extend(build_args.iter().map(String::as_str));
     let out = static_build(dir, &cmd);
     let t = text(&out);
@@ -118,6 +120,13 @@ fn build_everywhere(
         let printed = run_alone_with(&path, args, stdin);
         for e in expected {
             assert!(printed.contains(e), "{arch}: {e:?} not in {printed:?}");
+        }
+        let run = &file["verify"];
+        assert_eq!(run["exit_code"], 0, "{arch}: {run}");
+        assert!(run.get("error").is_none(), "{arch}: {run}");
+        let said = run["output"].to_string();
+        for e in expected {
+            assert!(said.contains(e), "{arch}: verify: {e:?} not in {said}");
         }
         outputs.push(path);
     }

@@ -3,6 +3,7 @@
 //! helpers that map between them. It imports nothing above it: the analysis (`analyze`) and the
 //! orchestrator (`inspect`) build on it.
 
+pub(crate) mod calls;
 mod consts;
 mod dynamic;
 mod notes;
@@ -14,7 +15,7 @@ pub(crate) use dynamic::is_string_tag;
 use dynamic::*;
 use notes::*;
 use sections::*;
-pub(crate) use symbols::FORTIFIABLE;
+pub(crate) use symbols::{runtime_loading, FunctionAddr, Loads, FORTIFIABLE};
 
 #[cfg(test)]
 mod tests;
@@ -69,6 +70,8 @@ pub(crate) struct SymbolFacts {
     /// Selected defined names from `.symtab` (libc markers, language markers).
     pub markers: BTreeSet<&'static str>,
     pub nss_symbols: usize,
+    /// The functions of [`RUNTIME_LOADING`] that `.symtab` defines, with where each starts.
+    pub runtime_loading: BTreeMap<&'static str, FunctionAddr>,
     pub rust_symbols: bool,
     pub go_symbols: bool,
 }

@@ -1,4 +1,5 @@
-//! One pass over the symbol tables: the imports hardening checks use, libc and language markers, NSS.
+//! One pass over the symbol tables: the imports hardening checks use, libc and language markers, and the
+//! glibc functions that load files at run time (NSS, iconv, dlopen, locales).
 
 use super::*;
 
@@ -18,6 +19,112 @@ pub(crate) const MARKER_SYMBOLS: &[&str] = &[
     "runtime.main",
     "main.main",
 ];
+
+/// What a glibc function loads at run time in a static program (from the build's glibc, which the program
+/// does not carry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Loads {
+    /// A name-service database's modules (`libnss_*.so`), named by the database.
+    Nss(&'static str),
+    /// gconv modules for character sets beyond glibc's built-in ones.
+    Iconv,
+    /// Any shared object, with the build's glibc (`libc.so.6`, the loader) behind it.
+    Dlopen,
+    /// Locale files (`/usr/lib/locale/locale-archive`) for any locale but C and POSIX.
+    Locale,
+}
+
+/// The glibc functions that load files at run time in a static program, sorted by name (searched by
+/// bisection), and whether a static glibc program carries the function even when it never calls it. Those
+/// (`dlopen`, `setlocale`: glibc's own start-up code pulls them in) show a use only by a call to them, which
+/// [`super::calls`] looks for; the others are linked only when something calls them, so their presence is
+/// the evidence.
+pub(crate) const RUNTIME_LOADING: &[(&str, Loads, bool)] = &[
+    ("dlmopen", Loads::Dlopen, true),
+    ("dlopen", Loads::Dlopen, true),
+    ("endgrent", Loads::Nss("group"), false),
+    ("endhostent", Loads::Nss("hosts"), false),
+    ("endpwent", Loads::Nss("passwd"), false),
+    ("ether_hostton", Loads::Nss("ethers"), false),
+    ("ether_ntohost", Loads::Nss("ethers"), false),
+    ("getaddrinfo", Loads::Nss("hosts"), false),
+    ("getaliasbyname", Loads::Nss("aliases"), false),
+    ("getaliasbyname_r", Loads::Nss("aliases"), false),
+    ("getgrent", Loads::Nss("group"), false),
+    ("getgrent_r", Loads::Nss("group"), false),
+    ("getgrgid", Loads::Nss("group"), false),
+    ("getgrgid_r", Loads::Nss("group"), false),
+    ("getgrnam", Loads::Nss("group"), false),
+    ("getgrnam_r", Loads::Nss("group"), false),
+    ("getgrouplist", Loads::Nss("group"), false),
+    ("gethostbyaddr", Loads::Nss("hosts"), false),
+    ("gethostbyaddr_r", Loads::Nss("hosts"), false),
+    ("gethostbyname", Loads::Nss("hosts"), false),
+    ("gethostbyname2", Loads::Nss("hosts"), false),
+    ("gethostbyname2_r", Loads::Nss("hosts"), false),
+    ("gethostbyname_r", Loads::Nss("hosts"), false),
+    ("gethostent", Loads::Nss("hosts"), false),
+    ("gethostent_r", Loads::Nss("hosts"), false),
+    ("getnameinfo", Loads::Nss("hosts"), false),
+    ("getnetbyaddr", Loads::Nss("networks"), false),
+    ("getnetbyaddr_r", Loads::Nss("networks"), false),
+    ("getnetbyname", Loads::Nss("networks"), false),
+    ("getnetbyname_r", Loads::Nss("networks"), false),
+    ("getnetent", Loads::Nss("networks"), false),
+    ("getnetent_r", Loads::Nss("networks"), false),
+    ("getnetgrent", Loads::Nss("netgroup"), false),
+    ("getnetgrent_r", Loads::Nss("netgroup"), false),
+    ("getprotobyname", Loads::Nss("protocols"), false),
+    ("getprotobyname_r", Loads::Nss("protocols"), false),
+    ("getprotobynumber", Loads::Nss("protocols"), false),
+    ("getprotobynumber_r", Loads::Nss("protocols"), false),
+    ("getprotoent", Loads::Nss("protocols"), false),
+    ("getprotoent_r", Loads::Nss("protocols"), false),
+    ("getpwent", Loads::Nss("passwd"), false),
+    ("getpwent_r", Loads::Nss("passwd"), false),
+    ("getpwnam", Loads::Nss("passwd"), false),
+    ("getpwnam_r", Loads::Nss("passwd"), false),
+    ("getpwuid", Loads::Nss("passwd"), false),
+    ("getpwuid_r", Loads::Nss("passwd"), false),
+    ("getrpcbyname", Loads::Nss("rpc"), false),
+    ("getrpcbyname_r", Loads::Nss("rpc"), false),
+    ("getrpcbynumber", Loads::Nss("rpc"), false),
+    ("getrpcbynumber_r", Loads::Nss("rpc"), false),
+    ("getservbyname", Loads::Nss("services"), false),
+    ("getservbyname_r", Loads::Nss("services"), false),
+    ("getservbyport", Loads::Nss("services"), false),
+    ("getservbyport_r", Loads::Nss("services"), false),
+    ("getservent", Loads::Nss("services"), false),
+    ("getservent_r", Loads::Nss("services"), false),
+    ("getspent", Loads::Nss("shadow"), false),
+    ("getspent_r", Loads::Nss("shadow"), false),
+    ("getspnam", Loads::Nss("shadow"), false),
+    ("getspnam_r", Loads::Nss("shadow"), false),
+    ("iconv_open", Loads::Iconv, false),
+    ("initgroups", Loads::Nss("group"), false),
+    ("innetgr", Loads::Nss("netgroup"), false),
+    ("setgrent", Loads::Nss("group"), false),
+    ("sethostent", Loads::Nss("hosts"), false),
+    ("setlocale", Loads::Locale, true),
+    ("setnetgrent", Loads::Nss("netgroup"), false),
+    ("setpwent", Loads::Nss("passwd"), false),
+];
+
+/// Where a defined `.symtab` function of [`RUNTIME_LOADING`] starts: its value, and `st_other` (ppc64's
+/// ELFv2 local entry point is encoded there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FunctionAddr {
+    pub value: u64,
+    pub other: u8,
+}
+
+/// The entry of [`RUNTIME_LOADING`] named `name`.
+pub(crate) fn runtime_loading(name: &[u8]) -> Option<&'static (&'static str, Loads, bool)> {
+    RUNTIME_LOADING
+        .binary_search_by(|(n, _, _)| n.as_bytes().cmp(name))
+        .ok()
+        .map(|i| &RUNTIME_LOADING[i])
+}
 
 pub(crate) fn read_symbols<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
@@ -163,10 +270,22 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
         let table = r.bytes(offset + i * entsize, n * entsize, "symbol table")?;
         for j in 0..n as usize {
             let s = &table[j * entsize as usize..];
-            let (name, shndx) = if r.is64 {
-                (r.u32(s, 0), r.u16(s, 6))
+            // Elf64_Sym: name, info, other, shndx, value, size; Elf32_Sym: name, value, size, info, other,
+            // shndx.
+            let (name, shndx, value, other) = if r.is64 {
+                (
+                    r.u32(s, 0),
+                    r.u16(s, 6),
+                    r.u64(s, 8),
+                    s.get(5).copied().unwrap_or(0),
+                )
             } else {
-                (r.u32(s, 0), r.u16(s, 14))
+                (
+                    r.u32(s, 0),
+                    r.u16(s, 14),
+                    u64::from(r.u32(s, 4)),
+                    s.get(13).copied().unwrap_or(0),
+                )
             };
             let Some(tail) = strs.get(name as usize..) else {
                 continue;
@@ -188,6 +307,9 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
                 continue;
             }
             note_symbol(name, shndx == 0, dynamic, facts);
+            if !dynamic && shndx != 0 {
+                note_runtime_loading(name, FunctionAddr { value, other }, facts);
+            }
         }
         i += n;
     }
@@ -258,6 +380,23 @@ pub(crate) fn note_symbol(
     }
 }
 
+/// A defined `.symtab` function of [`RUNTIME_LOADING`]: its first address is kept (the list is fixed, so
+/// a table that defines one name a million times adds nothing).
+fn note_runtime_loading(name: SymbolName, addr: FunctionAddr, facts: &mut SymbolFacts) {
+    // Every name of the list starts with d, e, g, i or s: the rest stop at the first compare.
+    if !name.whole || !matches!(name.bytes.first(), Some(b'd' | b'e' | b'g' | b'i' | b's')) {
+        return;
+    }
+    // `.symtab` of a static program names glibc's versioned aliases with `@`; compare the bare name.
+    let bare = match memchr::memchr(b'@', name.bytes) {
+        Some(at) => &name.bytes[..at],
+        None => name.bytes,
+    };
+    if let Some((n, _, _)) = runtime_loading(bare) {
+        facts.runtime_loading.entry(n).or_insert(addr);
+    }
+}
+
 /// Symbols only Go's runtime defines.
 pub(crate) const GO_SYMBOLS: &[&str] = &["runtime.main", "runtime.goexit"];
 
@@ -267,6 +406,18 @@ pub(crate) const CANARY_IMPORTS: &[&str] = &[
     "__stack_chk_guard",
     "__intel_security_cookie",
 ];
+
+const fn longest_entry(list: &[(&str, Loads, bool)]) -> usize {
+    let mut max = 0;
+    let mut i = 0;
+    while i < list.len() {
+        if list[i].0.len() > max {
+            max = list[i].0.len();
+        }
+        i += 1;
+    }
+    max
+}
 
 /// The longest whole name the symbol walk compares: every one must fit in [`MAX_SYMBOL_NAME_SCAN`] with its
 /// terminating NUL (or `@`), or it could never match.
@@ -289,6 +440,7 @@ pub(crate) const fn longest_symbol_looked_for() -> usize {
         // `__name_chk`, the fortified form of each.
         longest(FORTIFIABLE, "__".len() + "_chk".len()),
         "rust_begin_unwind".len(),
+        longest_entry(RUNTIME_LOADING),
         "_ZN4core9panicking".len(),
     ];
     let mut max = 0;

@@ -106,6 +106,11 @@ pub struct Config {
     pub outputs: Vec<String>,
     /// Host directory that receives the outputs (default `out`).
     pub out_dir: Option<String>,
+    /// Run each output once after the build, alone in a root filesystem that holds nothing but it (no network,
+    /// read-only, no capabilities, time and memory limits; foreign targets under QEMU), with these arguments:
+    /// `["--version"]`. A non-zero exit, a start that fails or a missing file is a finding
+    /// (`run-in-empty-root`). Default: nothing runs.
+    pub verify: Option<Vec<String>>,
     pub network: Option<Network>,
     /// Seconds a target's build may take (default 3600).
     pub timeout: Option<u64>,

@@ -74,6 +74,10 @@ pub struct BuildPlan {
     /// How the build containers are confined.
     pub container: ContainerPlan,
     pub targets: Vec<TargetPlan>,
+    /// The arguments each output runs with after the build, alone in an empty root filesystem (`verify`);
+    /// `None`: nothing runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Vec<String>>,
     /// Decisions made on the user's behalf that they may want to know about.
     pub notes: Vec<String>,
 }
@@ -576,8 +580,37 @@ pub fn resolve(config: &Config, project: &ProjectFacts) -> Result<BuildPlan, Pla
         cache_max_bytes,
         container,
         targets,
+        verify: verify_args(config.verify.as_deref())?,
         notes,
     })
+}
+
+const _: () = assert!(
+    crate::limits::MAX_VERIFY_ARGS == 64,
+    "the message below says 64"
+);
+
+/// The `verify` arguments, checked: at most [`MAX_VERIFY_ARGS`], none with a NUL byte (it could not reach the
+/// program).
+fn verify_args(args: Option<&[String]>) -> Result<Option<Vec<String>>, PlanError> {
+    let Some(args) = args else {
+        return Ok(None);
+    };
+    if args.len() > crate::limits::MAX_VERIFY_ARGS {
+        return Err(PlanError::Invalid {
+            what: "verify",
+            value: format!("{} arguments", args.len()),
+            why: "at most 64 arguments",
+        });
+    }
+    if let Some(a) = args.iter().find(|a| a.contains('\0')) {
+        return Err(PlanError::Invalid {
+            what: "verify argument",
+            value: a.clone(),
+            why: "contains a NUL byte",
+        });
+    }
+    Ok(Some(args.to_vec()))
 }
 
 /// The planner's tests' project: these top-level files, on an amd64 build machine.

@@ -323,3 +323,71 @@ pub(crate) fn report() -> Report {
     );
     r
 }
+
+/// A report of static glibc programs, one per hazard of static glibc, with the evidence the inspector gives,
+/// under the default policy; two of them were also run alone (`verify`): the iconv one failed, the locale
+/// one passed.
+pub(crate) fn hazards_report() -> Report {
+    use crate::analyze::*;
+    let mut r = Report::new("0.1.0", Policy::default());
+    let cases: [(&str, &str, &[&str]); 5] = [
+        (
+            "out/lookup",
+            HAZARD_NSS,
+            &[
+                "getpwnam, getpwuid (passwd database)",
+                "getaddrinfo (hosts database)",
+                "27 __nss_* symbols",
+            ],
+        ),
+        (
+            "out/plugins",
+            HAZARD_DLOPEN,
+            &["2 calls to dlopen (the first at 0x401b2c)"],
+        ),
+        ("out/convert", HAZARD_ICONV, &["defines iconv_open"]),
+        (
+            "out/i18n",
+            HAZARD_LOCALE,
+            &["1 call to setlocale (the first at 0x401509)"],
+        ),
+        (
+            "out/stripped",
+            HAZARD_UNCHECKED,
+            &["no symbol table (stripped)"],
+        ),
+    ];
+    for (path, id, evidence) in cases {
+        let mut b = sample_binary(Verdict::Static);
+        b.libc = Libc {
+            family: LibcFamily::Glibc,
+            basis: "glibc start-up symbols (__libc_setup_tls, _dl_non_dynamic_init)".into(),
+        };
+        b.toolchain.stripped = Some(id == HAZARD_UNCHECKED);
+        b.hazards = vec![glibc_hazard(
+            id,
+            evidence.iter().map(|e| e.to_string()).collect(),
+        )];
+        let mut entry = crate::report::FileReport::new(path.into(), 901_232, Ok(b), &r.policy);
+        let run = |exit_code, output: &[&str], millis| crate::verify::VerifyRun {
+            command: vec![format!("/{}", &path[4..]), "--version".into()],
+            platform: "linux/amd64".into(),
+            exit_code: Some(exit_code),
+            error: None,
+            output: output.iter().map(|l| l.to_string()).collect(),
+            output_truncated: false,
+            millis,
+        };
+        if id == HAZARD_ICONV {
+            entry.set_verify(
+                run(1, &["iconv_open(UTF-16, UTF-8): Invalid argument"], 3),
+                &r.policy,
+            );
+        }
+        if id == HAZARD_LOCALE {
+            entry.set_verify(run(0, &["i18n 2.1 (C locale)"], 2), &r.policy);
+        }
+        r.push(entry);
+    }
+    r
+}

@@ -357,10 +357,45 @@ fn details(f: &FileReport, b: &Binary) -> String {
         (None, false) => {}
     }
     for h in &b.hazards {
+        let shown_by = if h.evidence.is_empty() {
+            String::new()
+        } else {
+            format!(" Shown by: {}.", escape(&h.evidence.join("; ")))
+        };
         fact(
             "hazard",
-            format!("⚠️ {}: {}", code(&h.id, false), escape(&h.message)),
+            format!(
+                "⚠️ {}: {}.{shown_by}",
+                code(&h.id, false),
+                escape(&h.message)
+            ),
         );
+    }
+    if let Some(run) = &f.verify {
+        let icon = if run.passed() { "✅" } else { "❌" };
+        let mut value = format!(
+            "{icon} {} alone in an empty root ({}): {}",
+            code(&run.command_line(), false),
+            escape(&run.platform),
+            escape(&run.outcome())
+        );
+        let said: Vec<&str> = run
+            .output
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.trim().is_empty())
+            .take(if run.passed() { 1 } else { 5 })
+            .collect();
+        if !said.is_empty() {
+            value.push_str(&format!(
+                "; said {}",
+                said.iter()
+                    .map(|l| code(l, false))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+        fact("verify", value);
     }
     let t = &b.toolchain;
     if let Some(l) = &t.language {
@@ -678,5 +713,14 @@ mod tests {
     #[test]
     fn snapshot() {
         insta::assert_snapshot!(markdown(&report(), &MarkdownOptions::default()));
+    }
+
+    /// Each hazard of static glibc, with its evidence and the finding of its rule.
+    #[test]
+    fn snapshot_glibc_hazards() {
+        insta::assert_snapshot!(markdown(
+            &crate::render::fixtures::hazards_report(),
+            &MarkdownOptions::default()
+        ));
     }
 }

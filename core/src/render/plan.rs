@@ -55,6 +55,17 @@ pub fn plan_text(plan: &BuildPlan) -> String {
             "set-user-ID programs allowed"
         },
     );
+    if let Some(args) = &plan.verify {
+        let mut command = vec!["<output>".to_string()];
+        command.extend(args.iter().map(|a| shell_quote(a)));
+        let _ = writeln!(
+            out,
+            "  verify: each output runs once after the build as `{}`, alone in an empty root filesystem (no network, read-only, {} s, {} MiB)",
+            clean(&command.join(" ")),
+            crate::limits::VERIFY_TIMEOUT_SECS,
+            crate::limits::VERIFY_MEMORY >> 20
+        );
+    }
     for note in &plan.notes {
         let _ = writeln!(out, "  note: {}", clean(note));
     }

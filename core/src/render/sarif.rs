@@ -194,4 +194,10 @@ mod tests {
     fn snapshot() {
         insta::assert_snapshot!(sarif(&report()));
     }
+
+    /// Each hazard of static glibc, with its evidence and the finding of its rule.
+    #[test]
+    fn snapshot_glibc_hazards() {
+        insta::assert_snapshot!(sarif(&crate::render::fixtures::hazards_report()));
+    }
 }

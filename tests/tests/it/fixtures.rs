@@ -17,6 +17,16 @@ const COVERED: &[&str] = &[
     "musl-static-pie-broken",
     "musl-dynamic",
     "glibc-static-nss",
+    "glibc-static-iconv",
+    "glibc-static-dlopen",
+    "glibc-static-getpwnam",
+    "glibc-static-setlocale",
+    "musl-static-iconv",
+    "musl-static-dlopen",
+    "musl-static-getpwnam",
+    "musl-static-setlocale",
+    "go-cgo-glibc-lookups",
+    "go-cgo-glibc-netgo",
     "libshared.so",
     "dynamic-rpath",
     "dynamic-runpath",
@@ -209,6 +219,104 @@ fn glibc_static_nss_hazard() {
         .any(|e| e.contains("nsswitch.conf") || e.contains("__nss_")));
 }
 
+/// The hazard ids of a fixture, sorted.
+fn hazard_ids(name: &str) -> Vec<String> {
+    let mut ids: Vec<String> = inspect_fixture(name)
+        .hazards
+        .iter()
+        .map(|h| h.id.clone())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Each run-time load of static glibc is judged static with its own hazard, its evidence and the policy rule
+/// of the same id at its default level; the same calls built with musl have none.
+#[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
+fn static_glibc_run_time_loads_are_hazards_and_musl_has_none() {
+    use static_build_core::{Policy, Severity};
+    let cases = [
+        (
+            "iconv",
+            "glibc-static-iconv",
+            "defines iconv_open",
+            Severity::Warning,
+        ),
+        (
+            "dlopen",
+            "glibc-static-dlopen",
+            "1 call to dlopen (the first at 0x",
+            Severity::Error,
+        ),
+        // getpwnam calls getpwnam_r, which comes along.
+        (
+            "getpwnam",
+            "glibc-static-nss",
+            "getpwnam, getpwnam_r (passwd database)",
+            Severity::Error,
+        ),
+        (
+            "setlocale",
+            "glibc-static-locale",
+            "1 call to setlocale (the first at 0x",
+            Severity::Warning,
+        ),
+    ];
+    for (call, id, evidence, severity) in cases {
+        let name = format!("glibc-static-{call}");
+        let b = inspect_fixture(&name);
+        assert_eq!(b.linkage.verdict, Verdict::Static, "{name}");
+        assert_eq!(b.libc.family, LibcFamily::Glibc, "{name}");
+        let ids: Vec<&str> = b.hazards.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, [id], "{name}: only its own hazard");
+        let h = &b.hazards[0];
+        assert!(
+            h.evidence.iter().any(|e| e.contains(evidence)),
+            "{name}: evidence {:?} lacks {evidence:?}",
+            h.evidence
+        );
+        assert!(h.message.contains("Fix:"), "{name}: {}", h.message);
+        let findings = Policy::default().evaluate(&b);
+        let f = findings
+            .iter()
+            .find(|f| f.rule == id)
+            .unwrap_or_else(|| panic!("{name}: no finding {id} in {findings:?}"));
+        assert_eq!(f.severity, severity, "{name}");
+        assert!(f.message.contains(evidence), "{name}: {}", f.message);
+
+        let musl = format!("musl-static-{call}");
+        let b = inspect_fixture(&musl);
+        assert_eq!(b.linkage.verdict, Verdict::Static, "{musl}");
+        assert_eq!(b.libc.family, LibcFamily::Musl, "{musl}");
+        assert!(b.hazards.is_empty(), "{musl}: {:?}", b.hazards);
+    }
+    // glibc's start-up code carries dlopen and setlocale in every static program: a program that calls
+    // neither has no hazard.
+    assert!(hazard_ids("glibc-static").is_empty());
+}
+
+/// Go's user and host lookups through cgo are glibc's NSS calls; the netgo,osusergo tags (which the go
+/// preset sets) replace them with Go's own.
+#[test]
+#[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
+fn go_cgo_lookups_are_nss_unless_netgo_osusergo() {
+    let b = inspect_fixture("go-cgo-glibc-lookups");
+    assert_eq!(b.linkage.verdict, Verdict::Static);
+    assert_eq!(b.libc.family, LibcFamily::Glibc, "{}", b.libc.basis);
+    let h = b
+        .hazards
+        .iter()
+        .find(|h| h.id == "glibc-static-nss")
+        .expect("NSS hazard");
+    let evidence = h.evidence.join(" | ");
+    assert!(evidence.contains("(passwd database)"), "{evidence}");
+    assert!(evidence.contains("getaddrinfo"), "{evidence}");
+    let b = inspect_fixture("go-cgo-glibc-netgo");
+    assert_eq!(b.libc.family, LibcFamily::Glibc, "{}", b.libc.basis);
+    assert!(b.hazards.is_empty(), "{:?}", b.hazards);
+}
+
 #[test]
 #[ignore = "needs the fixtures: tests/fixtures/build.sh (scripts/test.sh runs it)"]
 fn shared_library() {
@@ -336,6 +444,8 @@ fn stripped_binary() {
     assert_eq!(b.toolchain.debug_info, Some(false));
     // Without symbols, glibc is still recognised from the ABI note and its strings.
     assert_eq!(b.libc.family, LibcFamily::Glibc, "{}", b.libc.basis);
+    // And whether it calls dlopen, iconv_open or setlocale cannot be told: a note says so.
+    assert_eq!(hazard_ids("stripped"), ["glibc-static-unchecked"]);
 }
 
 #[test]

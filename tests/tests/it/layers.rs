@@ -31,6 +31,7 @@ const CORE_LAYERS: &[&[&str]] = &[
     &["linklog"],
     &["diff"],
     &["report"],
+    &["verify"],
     &["policy"],
     &["inspect"],
     &["analyze"],

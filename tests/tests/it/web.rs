@@ -484,6 +484,8 @@ fn the_exported_report_is_the_command_lines_report() {
             "go-static",
             "i386-static-pie",
             "glibc-static-nss",
+            "glibc-static-dlopen",
+            "glibc-static-setlocale",
             "rust-musl-auditable",
             "truncated-half",
             "truncated-64",

@@ -253,10 +253,40 @@ fn facts(out: &mut String, f: &FileReport, b: &Binary, opts: &TextOptions, p: &P
     }
     hardening(out, &b.hardening, opts.verbose, p);
     for h in &b.hazards {
-        let line = format!("{}: {}", clean(&h.id), clean(&h.message));
-        fact(out, "hazard", &p.paint(YELLOW, &line));
-        if opts.verbose && !h.evidence.is_empty() {
-            list(out, "", &cleaned(&h.evidence), " · ");
+        // The id and what shows it; what fails and the fix are the finding's message below (the rule of the
+        // same id), and here too with --verbose or when there is no evidence to show.
+        if opts.verbose || h.evidence.is_empty() {
+            let line = format!("{}: {}", clean(&h.id), clean(&h.message));
+            fact(out, "hazard", &p.paint(YELLOW, &line));
+            if !h.evidence.is_empty() {
+                list(out, "", &cleaned(&h.evidence), " · ");
+            }
+        } else {
+            let line = format!("{}: {}", clean(&h.id), cleaned(&h.evidence).join(" · "));
+            fact(out, "hazard", &p.paint(YELLOW, &line));
+        }
+    }
+    if let Some(run) = &f.verify {
+        let line = format!(
+            "`{}` alone ({}): {}",
+            clean(&run.command_line()),
+            clean(&run.platform),
+            run.outcome()
+        );
+        let color = if run.passed() { GREEN } else { RED };
+        fact(out, "verify", &p.paint(color, &line));
+        // What it said: its first line when it passed, more when it failed, all that was kept with --verbose.
+        let shown = match (opts.verbose, run.passed()) {
+            (true, _) => run.output.len(),
+            (false, true) => 1,
+            (false, false) => 5,
+        };
+        let said: Vec<&String> = run.output.iter().filter(|l| !l.trim().is_empty()).collect();
+        for l in said.iter().take(shown) {
+            fact(out, "", &format!("| {}", clean(l)));
+        }
+        if said.len() > shown || run.output_truncated {
+            fact(out, "", "| ...");
         }
     }
     toolchain(out, &b.toolchain, opts.verbose);
@@ -643,6 +673,19 @@ mod tests {
     #[test]
     fn snapshot_default() {
         insta::assert_snapshot!(text(&report(), &plain()));
+    }
+
+    /// Each hazard of static glibc: its evidence beside the verdict, what fails and the fix in the finding;
+    /// and with --verbose the message beside the verdict too.
+    #[test]
+    fn snapshot_glibc_hazards() {
+        let r = crate::render::fixtures::hazards_report();
+        insta::assert_snapshot!("glibc_hazards_default", text(&r, &plain()));
+        let verbose = TextOptions {
+            verbose: true,
+            ..plain()
+        };
+        insta::assert_snapshot!("glibc_hazards_verbose", text(&r, &verbose));
     }
 
     #[test]
