@@ -256,8 +256,9 @@ fn cannot_emulate(platform: &str) -> Option<String> {
 /// (`failed to create task for container: ... exec /app: no such file or directory: unknown`).
 fn start_error(message: &str) -> String {
     let message = one_line(message).into_owned();
-    let cause = message
-        .rfind("exec ")
+    let cause = ["exec: ", "exec "]
+        .iter()
+        .find_map(|m| message.rfind(m))
         .map(|at| &message[at..])
         .unwrap_or(&message);
     let cause = cause.trim_end_matches(": unknown").trim();

@@ -200,13 +200,22 @@ fn a_dynamic_link_fails_the_policy_naming_the_library() {
     // Linked without -static: libz is found as a shared library and the binary needs it at run time.
     let (dir, out, t) = build_with_config(
         "c-zlib",
-        "outputs = [\"hello-zlib\"]\ncommand = \"cc -O2 -o hello-zlib main.c -lz\"\n",
+        "outputs = [\"hello-zlib\"]\ncommand = \"cc -O2 -o hello-zlib main.c -lz\"\nverify = []\n",
         &["amd64"],
     );
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("error[require-static]"), "{t}");
     assert!(t.contains("libz.so.1"), "{t}");
     assert!(t.contains("hint: the link was not static"), "{t}");
+    // And run alone, it cannot even start: its loader is not there (the runtime says so as the start's
+    // error or, with newer runc, as the container's output with exit code 1).
+    let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("error[run-in-empty-root]"), "{t}");
+    assert!(
+        flat.contains("exec /hello-zlib-amd64: no such file or directory")
+            || flat.contains("stat /hello-zlib-amd64: no such file or directory"),
+        "{t}"
+    );
     assert!(leftover_containers(&dir).is_empty());
 }
 
