@@ -51,6 +51,14 @@ impl VerifyRun {
             .join(" ")
     }
 
+    /// The lines of its output that say something (the blank ones left out).
+    pub fn said(&self) -> impl Iterator<Item = &str> {
+        self.output
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.trim().is_empty())
+    }
+
     /// The first line of the output that says a file is missing.
     pub fn missing_file(&self) -> Option<&str> {
         self.output
@@ -90,13 +98,7 @@ impl VerifyRun {
     pub fn finding(&self, policy: &Policy) -> Option<Finding> {
         let problem = self.problem()?;
         let severity = policy.level(RULE).severity()?;
-        let shown: Vec<&str> = self
-            .output
-            .iter()
-            .map(String::as_str)
-            .filter(|l| !l.trim().is_empty())
-            .take(3)
-            .collect();
+        let shown: Vec<&str> = self.said().take(3).collect();
         let said = if shown.is_empty() {
             "it printed nothing".to_string()
         } else {

@@ -24,23 +24,25 @@ pub fn qemu_handler(platform: &str) -> Option<&'static str> {
     })
 }
 
-/// Fail before pulling anything when a foreign target cannot run here (only checkable for a local daemon).
-pub fn check_emulation(plan: &BuildPlan) -> Result<()> {
+/// The QEMU handler that programs of `platform` need here and that binfmt_misc does not have (only checkable
+/// for a local daemon: a remote one's host cannot be looked at).
+pub(super) fn missing_handler(platform: &str) -> Option<&'static str> {
+    let handler = qemu_handler(platform)?;
     let remote = std::env::var("DOCKER_HOST")
         .map(|h| !h.starts_with("unix://"))
         .unwrap_or(false);
-    if remote {
-        return Ok(());
-    }
+    let registered = Path::new("/proc/sys/fs/binfmt_misc").join(handler).exists();
+    (!remote && !registered).then_some(handler)
+}
+
+/// Fail before pulling anything when a foreign target cannot run here (only checkable for a local daemon).
+pub fn check_emulation(plan: &BuildPlan) -> Result<()> {
     for t in &plan.targets {
-        if let Some(handler) = qemu_handler(&t.build_platform) {
-            let registered = Path::new("/proc/sys/fs/binfmt_misc").join(handler);
-            if !registered.exists() {
-                bail!(
-                    "target {} builds in a {} container, which needs QEMU user emulation, and {handler} is not registered with binfmt_misc on this host\nhint: cross-compiling needs no QEMU (cross = \"auto\"; the plan says why a target is emulated); on GitHub Actions add `- uses: docker/setup-qemu-action@v3` before this step; elsewhere install qemu-user-static and binfmt-support (Debian) or run `docker run --privileged --rm tonistiigi/binfmt --install all`",
-                    t.target, t.build_platform
-                );
-            }
+        if let Some(handler) = missing_handler(&t.build_platform) {
+            bail!(
+                "target {} builds in a {} container, which needs QEMU user emulation, and {handler} is not registered with binfmt_misc on this host\nhint: cross-compiling needs no QEMU (cross = \"auto\"; the plan says why a target is emulated); on GitHub Actions add `- uses: docker/setup-qemu-action@v3` before this step; elsewhere install qemu-user-static and binfmt-support (Debian) or run `docker run --privileged --rm tonistiigi/binfmt --install all`",
+                t.target, t.build_platform
+            );
         }
     }
     Ok(())

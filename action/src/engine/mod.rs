@@ -441,28 +441,17 @@ impl Engine {
             }
         };
         if tokio::time::timeout(deadline, follow).await.is_err() {
-            let _ = self
-                .docker
-                .kill_container(
-                    name,
-                    Some(KillContainerOptionsBuilder::new().signal("KILL").build()),
-                )
-                .await;
+            self.kill(name).await;
             return Ok(Some(TargetResult::TimedOut {
                 after: started.elapsed(),
             }));
         }
         lines.finish(&mut show);
         let tail: Vec<String> = tail.into_iter().collect();
-        let inspect = self
-            .docker
-            .inspect_container(
-                name,
-                None::<bollard::query_parameters::InspectContainerOptions>,
-            )
+        let state = self
+            .exit_state(name)
             .await
             .with_context(|| format!("{t}: cannot read the container's exit status"))?;
-        let state = inspect.state.unwrap_or_default();
         let code = state.exit_code.unwrap_or(-1);
         Ok((code != 0).then(|| TargetResult::Failed {
             code,
@@ -489,6 +478,24 @@ impl Engine {
             .await
             .with_context(|| format!("{}: cannot create the {role} container", target.target))?;
         Ok(())
+    }
+
+    /// Kill a container that ran out of time.
+    async fn kill(&self, name: &str) {
+        let options = KillContainerOptionsBuilder::new().signal("KILL").build();
+        let _ = self.docker.kill_container(name, Some(options)).await;
+    }
+
+    /// The state of a container that exited: its exit code, whether it was killed for lack of memory.
+    async fn exit_state(&self, name: &str) -> Result<bollard::models::ContainerState> {
+        let inspect = self
+            .docker
+            .inspect_container(
+                name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await?;
+        Ok(inspect.state.unwrap_or_default())
     }
 
     async fn remove(&self, name: &str) {

@@ -204,28 +204,16 @@ impl Engine {
         run.output_truncated = truncated;
         run.millis = started.elapsed().as_millis() as u64;
         if timed_out {
-            let _ = self
-                .docker
-                .kill_container(
-                    container,
-                    Some(KillContainerOptionsBuilder::new().signal("KILL").build()),
-                )
-                .await;
+            self.kill(container).await;
             run.error = Some(format!(
                 "did not exit within {VERIFY_TIMEOUT_SECS} s and was killed"
             ));
             return Ok(());
         }
         let state = self
-            .docker
-            .inspect_container(
-                container,
-                None::<bollard::query_parameters::InspectContainerOptions>,
-            )
+            .exit_state(container)
             .await
-            .context("cannot read its exit status")?
-            .state
-            .unwrap_or_default();
+            .context("cannot read its exit status")?;
         if state.oom_killed == Some(true) {
             run.error = Some(format!(
                 "was killed for lack of memory (its limit is {} MiB)",
@@ -237,16 +225,9 @@ impl Engine {
     }
 }
 
-/// Why programs of `platform` cannot run here, when this host needs QEMU for them and has not registered it
-/// (a local daemon only: a remote one's host cannot be looked at).
+/// Why programs of `platform` cannot run here, when this host needs QEMU for them and has not registered it.
 fn cannot_emulate(platform: &str) -> Option<String> {
-    let handler = emulation::qemu_handler(platform)?;
-    let remote = std::env::var("DOCKER_HOST")
-        .map(|h| !h.starts_with("unix://"))
-        .unwrap_or(false);
-    if remote || Path::new("/proc/sys/fs/binfmt_misc").join(handler).exists() {
-        return None;
-    }
+    let handler = emulation::missing_handler(platform)?;
     Some(format!(
         "could not start: {platform} programs need QEMU user emulation here and {handler} is not registered with binfmt_misc (on GitHub Actions: `- uses: docker/setup-qemu-action@v3`; elsewhere qemu-user-static and binfmt-support)"
     ))

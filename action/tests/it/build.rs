@@ -1013,6 +1013,24 @@ fn a_cross_build_installs_libraries_for_the_target_and_tools_for_the_build_machi
     assert!(leftover_containers(&dir).is_empty());
 }
 
+/// A copy of the c-zlib example whose program is `main_c`, built by a plain Makefile (the preset's CC,
+/// CFLAGS and LDFLAGS) into its one output, `hello-zlib`.
+fn c_program(main_c: &str) -> std::path::PathBuf {
+    let dir = copy_example("c-zlib");
+    std::fs::write(dir.join("main.c"), main_c).unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        "hello-zlib: main.c\n\t$(CC) $(CFLAGS) -o $@ main.c $(LDFLAGS)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("static-build.toml"),
+        "outputs = [\"hello-zlib\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
 #[test]
 #[ignore = "needs the Docker engine and the builder images: scripts/docker.sh, scripts/builder-images.sh amd64 386 arm64 (scripts/test.sh runs them)"]
 fn the_run_time_loads_of_static_glibc_are_found_on_four_architectures() {
@@ -1020,9 +1038,7 @@ fn the_run_time_loads_of_static_glibc_are_found_on_four_architectures() {
     // images' glibc for amd64 and 386 natively, arm64 and armv7 cross-compiled (Thumb-2). glibc carries dlopen
     // and setlocale in every static program, so those two are found by decoding each architecture's call
     // instructions: the real compilers' output is what this checks.
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("main.c"),
+    let dir = c_program(
         r#"#include <dlfcn.h>
 #include <iconv.h>
 #include <locale.h>
@@ -1043,18 +1059,7 @@ int main(int argc, char **argv)
     return 0;
 }
 "#,
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("Makefile"),
-        "hello-zlib: main.c\n\t$(CC) $(CFLAGS) -o $@ main.c $(LDFLAGS)\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("static-build.toml"),
-        "outputs = [\"hello-zlib\"]\n",
-    )
-    .unwrap();
+    );
     let arches = ["amd64", "386", "arm64", "armv7"];
     let mut args = vec!["build".to_string(), "--jobs".into(), "4".into()];
     args.extend(cross_args(&arches));
@@ -1111,9 +1116,7 @@ fn verify_runs_each_output_alone_and_a_static_glibc_iconv_program_fails_it() {
     // Static glibc that converts to UTF-16: judged static (with the iconv hazard as a warning), and then
     // proven not to work alone: in an empty root there are no gconv modules, iconv_open fails, the program
     // says so and exits with 1. The run's finding carries the program's own words.
-    let dir = copy_example("c-zlib");
-    std::fs::write(
-        dir.join("main.c"),
+    let dir = c_program(
         r#"#include <iconv.h>
 #include <stdio.h>
 
@@ -1128,13 +1131,7 @@ int main(void)
     return 0;
 }
 "#,
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("Makefile"),
-        "hello-zlib: main.c\n\t$(CC) $(CFLAGS) -o $@ main.c $(LDFLAGS)\n",
-    )
-    .unwrap();
+    );
     let mut args = vec!["build".to_string(), "--verify=--charset 'UTF 16'".into()];
     args.extend(cross_args(&["amd64"]));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -379,13 +379,7 @@ fn details(f: &FileReport, b: &Binary) -> String {
             escape(&run.platform),
             escape(&run.outcome())
         );
-        let said: Vec<&str> = run
-            .output
-            .iter()
-            .map(String::as_str)
-            .filter(|l| !l.trim().is_empty())
-            .take(if run.passed() { 1 } else { 5 })
-            .collect();
+        let said: Vec<&str> = run.said().take(if run.passed() { 1 } else { 5 }).collect();
         if !said.is_empty() {
             value.push_str(&format!(
                 "; said {}",

@@ -281,7 +281,7 @@ fn facts(out: &mut String, f: &FileReport, b: &Binary, opts: &TextOptions, p: &P
             (false, true) => 1,
             (false, false) => 5,
         };
-        let said: Vec<&String> = run.output.iter().filter(|l| !l.trim().is_empty()).collect();
+        let said: Vec<&str> = run.said().collect();
         for l in said.iter().take(shown) {
             fact(out, "", &format!("| {}", clean(l)));
         }
