@@ -100,6 +100,9 @@ struct InspectArgs {
     /// directory the build never filled)
     #[arg(long)]
     pub allow_empty: bool,
+    /// Inspect this many files at a time (default: one per core, at most 64)
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -427,6 +430,7 @@ pub fn main() -> ExitCode {
             output: a.output,
             color: a.color.into(),
             allow_empty: a.allow_empty,
+            jobs: a.jobs.map(usize::from),
             policy: a.policy.options(),
         }),
         Command::Diff(a) => commands::diff::run(

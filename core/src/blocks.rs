@@ -6,8 +6,16 @@
 //! 16 KiB blocks, a verdict costs a handful of reads while only the parts of the file that are asked for are
 //! read, so a multi-gigabyte file costs what a small one does. The reader counts the bytes it read.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::mem::MaybeUninit;
+use std::ops::Range;
+
+use bumpalo::Bump;
+use object::ReadRef;
+
+use crate::limits::MAX_READ;
 
 /// Size of a cached block.
 pub const BLOCK: u64 = 16 * 1024;
@@ -24,6 +32,19 @@ pub trait RangeSource {
     }
     /// Fill all of `buf` with the bytes at `offset` (the caller keeps `offset + buf.len()` within `len`).
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String>;
+    /// Whether [`RangeSource::read_uninit`] reads: then [`ArenaReader`] hands it memory that it did not clear
+    /// first.
+    const READS_UNINIT: bool = false;
+    /// Read the bytes at `offset` into `buf`, which need not be initialised, and return the part filled (all
+    /// of it unless the read came up short).
+    fn read_uninit<'b>(
+        &mut self,
+        offset: u64,
+        buf: &'b mut [MaybeUninit<u8>],
+    ) -> Result<&'b [u8], String> {
+        let _ = (offset, buf);
+        Err("this source reads only into initialised memory".into())
+    }
 }
 
 /// `Read + Seek` over a [`RangeSource`], reading it in cached blocks.
@@ -119,6 +140,134 @@ impl<S: RangeSource> Seek for BlockReader<S> {
                 "seek out of range",
             )),
         }
+    }
+}
+
+/// A file read on demand into an arena, as the inspector's [`ReadRef`]: what it asks for is handed out as
+/// slices of [`BLOCK`]-sized blocks (read once each, kept for the file) or, for a piece that spans blocks, of
+/// one read into the arena. Nothing is allocated per read: the arena belongs to the caller, who resets it
+/// between files, so that inspecting many files reuses the same memory (one arena per thread).
+pub struct ArenaReader<'a, S> {
+    source: RefCell<S>,
+    len: u64,
+    arena: &'a Bump,
+    blocks: RefCell<BTreeMap<u64, &'a [u8]>>,
+    bytes_read: Cell<u64>,
+}
+
+impl<'a, S: RangeSource> ArenaReader<'a, S> {
+    pub fn new(source: S, arena: &'a Bump) -> Self {
+        let len = source.len();
+        ArenaReader {
+            source: RefCell::new(source),
+            len,
+            arena,
+            blocks: RefCell::new(BTreeMap::new()),
+            bytes_read: Cell::new(0),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many bytes were read from the source so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read.get()
+    }
+
+    /// `size` bytes at `offset` read from the source into the arena (the caller checked the range).
+    fn fill(&self, offset: u64, size: usize) -> Result<&'a [u8], ()> {
+        if S::READS_UNINIT {
+            // Read into memory that is not cleared first (the read overwrites it all)...
+            let buf = self
+                .arena
+                .alloc_slice_fill_with(size, |_| MaybeUninit::<u8>::uninit());
+            let got = self.source.borrow_mut().read_uninit(offset, buf);
+            if let Ok(got) = got {
+                if got.len() == size {
+                    self.bytes_read.set(self.bytes_read.get() + size as u64);
+                    return Ok(got);
+                }
+            }
+            // ...and after a failed or short read, once more the plain way, which says why.
+        }
+        let buf = self.arena.alloc_slice_fill_copy(size, 0u8);
+        self.source
+            .borrow_mut()
+            .read_at(offset, buf)
+            .map_err(|_| ())?;
+        self.bytes_read.set(self.bytes_read.get() + size as u64);
+        Ok(buf)
+    }
+
+    fn block(&self, index: u64) -> Result<&'a [u8], ()> {
+        if let Some(&b) = self.blocks.borrow().get(&index) {
+            return Ok(b);
+        }
+        let start = index.checked_mul(BLOCK).ok_or(())?;
+        let size = BLOCK.min(self.len.saturating_sub(start)) as usize;
+        let b = self.fill(start, size)?;
+        self.blocks.borrow_mut().insert(index, b);
+        Ok(b)
+    }
+}
+
+impl<'a, S: RangeSource> ReadRef<'a> for &'a ArenaReader<'a, S> {
+    fn len(self) -> Result<u64, ()> {
+        Ok(self.len)
+    }
+
+    fn read_bytes_at(self, offset: u64, size: u64) -> Result<&'a [u8], ()> {
+        if size == 0 {
+            return Ok(&[]);
+        }
+        let end = offset
+            .checked_add(size)
+            .filter(|&e| e <= self.len && size <= MAX_READ)
+            .ok_or(())?;
+        let first = offset / BLOCK;
+        if (end - 1) / BLOCK == first {
+            let at = (offset - first * BLOCK) as usize;
+            return self.block(first)?.get(at..at + size as usize).ok_or(());
+        }
+        // Across a block boundary: one read of exactly these bytes (a symbol table, a note segment).
+        self.fill(offset, usize::try_from(size).map_err(|_| ())?)
+    }
+
+    fn read_bytes_at_until(self, range: Range<u64>, delimiter: u8) -> Result<&'a [u8], ()> {
+        if range.start >= range.end || range.end > self.len {
+            return Err(());
+        }
+        // Most strings end in the block they start in: a slice of it.
+        let first = range.start / BLOCK;
+        let block = self.block(first)?;
+        let at = (range.start - first * BLOCK) as usize;
+        let stop = (range.end - first * BLOCK).min(block.len() as u64) as usize;
+        let head = block.get(at..stop).ok_or(())?;
+        if let Some(n) = memchr::memchr(delimiter, head) {
+            return Ok(&head[..n]);
+        }
+        // Otherwise gather the pieces, block by block, up to the delimiter or the end of the range.
+        // (Rare: only a string across a block boundary gathers.)
+        let mut out = head.to_vec();
+        let mut index = first + 1;
+        while index * BLOCK < range.end {
+            let block = self.block(index)?;
+            let stop = (range.end - index * BLOCK).min(block.len() as u64) as usize;
+            let piece = block.get(..stop).ok_or(())?;
+            if let Some(n) = memchr::memchr(delimiter, piece) {
+                out.extend_from_slice(&piece[..n]);
+                return Ok(self.arena.alloc_slice_copy(&out));
+            }
+            out.extend_from_slice(piece);
+            index += 1;
+        }
+        Err(())
     }
 }
 

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 /// zero-width characters used to disguise text — with visible Rust-style escapes (`\n`, `\u{1b}`). Everything
 /// else is kept, so a value shows as what it is, on one line.
 pub fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
+    // Printable ASCII (most names and messages) needs nothing: checked by bytes, without decoding.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -170,11 +170,11 @@ fn detail(raw: &mut Raw) -> Detail {
             .collect(),
         sections: raw
             .sections
-            .iter_mut()
+            .iter()
             .flatten()
             .take(MAX_DETAIL_ROWS)
             .map(|s| SectionInfo {
-                name: std::mem::take(&mut s.name),
+                name: strings.keep(s.name()),
                 kind: section_type_name(s.sh_type),
                 addr: s.addr,
                 offset: s.offset,

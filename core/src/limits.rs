@@ -136,6 +136,10 @@ pub const MAX_FOLDER_FILES: usize = 5_000;
 // never trusts a count, a size or an offset; these bounds make every read, every loop and every string it
 // keeps proportional to something small, whatever the file says.
 
+/// Most threads `inspect` reads files on (one per core by default, `--jobs` below that). Each keeps one arena
+/// of the pieces its current file was read into.
+pub const MAX_JOBS: usize = 64;
+
 /// Largest single structure read in one piece (a program or section header table, a dynamic section, a
 /// symbol string table, a chunk of a symbol table). A larger claimed size is a malformation, not a read.
 pub const MAX_READ: u64 = 64 << 20;
@@ -315,6 +319,7 @@ bounds! {
     MAX_ARTIFACT_ZIP: Bytes, "an artifact archive downloaded";
     MAX_ARTIFACT_ENTRIES: Count, "entries of an artifact archive";
     MAX_FOLDER_FILES: Count, "files of a folder dropped on the web page";
+    MAX_JOBS: Count, "threads that inspect files";
     MAX_READ: Bytes, "a structure read from an inspected file in one piece";
     MAX_STRING: Bytes, "a string read from an inspected file";
     MAX_FILE_STRINGS: Bytes, "strings kept from one inspected file";

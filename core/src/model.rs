@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Text of the report that is most often one of the inspector's own fixed words (a reason, an architecture, a
+/// table's type name), borrowed then, and owned when it quotes the file.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Everything known about one ELF file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binary {
@@ -33,12 +37,12 @@ pub struct Format {
     /// `e_machine` as a number.
     pub machine: u16,
     /// Short architecture name as toolchains spell it (`x86_64`, `aarch64`, `i386`, `arm`, `s390x`...).
-    pub arch: String,
+    pub arch: Text,
     /// The description binutils' `readelf -h` prints for this machine.
-    pub machine_description: String,
+    pub machine_description: Text,
     /// `EI_OSABI` as a number and its name (`SYSV`, `GNU`...).
     pub os_abi: u8,
-    pub os_abi_name: String,
+    pub os_abi_name: Text,
     pub elf_type: ElfType,
     pub entry: u64,
     pub file_size: u64,
@@ -175,7 +179,7 @@ impl Verdict {
 pub struct Linkage {
     pub verdict: Verdict,
     /// One line saying why, for people.
-    pub reason: String,
+    pub reason: Text,
     /// The facts behind the verdict, each a short statement (`no PT_INTERP`, `DF_1_PIE set`...).
     pub evidence: Vec<String>,
     pub has_interp_segment: bool,
@@ -228,7 +232,7 @@ impl LibcFamily {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Libc {
     pub family: LibcFamily,
-    pub basis: String,
+    pub basis: Text,
 }
 
 /// Symbol versions required from shared libraries (`.gnu.version_r`, read through `DT_VERNEED`).
@@ -274,11 +278,11 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub status: Status,
-    pub reason: String,
+    pub reason: Text,
 }
 
 impl Check {
-    pub fn new(status: Status, reason: impl Into<String>) -> Self {
+    pub fn new(status: Status, reason: impl Into<Text>) -> Self {
         Check {
             status,
             reason: reason.into(),
@@ -309,13 +313,13 @@ impl RelroLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relro {
     pub level: RelroLevel,
-    pub reason: String,
+    pub reason: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fortify {
     pub status: Status,
-    pub reason: String,
+    pub reason: Text,
     /// Imported `__*_chk` functions.
     pub fortified: Vec<String>,
     /// Imported functions that have a fortified variant but were called unfortified.
@@ -432,7 +436,7 @@ pub struct Detail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SegmentInfo {
     /// `LOAD`, `DYNAMIC`, `GNU_STACK`... or the number in hex.
-    pub kind: String,
+    pub kind: Text,
     pub offset: u64,
     pub vaddr: u64,
     pub filesz: u64,
@@ -446,7 +450,7 @@ pub struct SegmentInfo {
 pub struct SectionInfo {
     pub name: String,
     /// `PROGBITS`, `NOBITS`... or the number in hex.
-    pub kind: String,
+    pub kind: Text,
     pub addr: u64,
     pub offset: u64,
     pub size: u64,
@@ -456,7 +460,7 @@ pub struct SectionInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DynamicEntry {
     /// `NEEDED`, `FLAGS_1`... or the number in hex.
-    pub tag: String,
+    pub tag: Text,
     pub value: u64,
     /// A readable form of the value (a string, a flag list), when there is one.
     pub text: Option<String>,

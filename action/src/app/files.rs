@@ -4,9 +4,14 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use object::ReadCache;
-use static_build_core::{inspect_with, InspectOptions, Report};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bumpalo::Bump;
+use static_build_core::blocks::{ArenaReader, RangeSource};
+use static_build_core::limits::MAX_JOBS;
+use static_build_core::{inspect_with, FileReport, InspectOptions, Policy, Report};
+
+use super::blockfile::PreadSource;
 
 /// Every regular file under `paths`, in a stable order; directories are walked recursively without following
 /// symbolic links (an explicitly named symbolic link to a file is followed). What cannot be read is an error
@@ -76,12 +81,54 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Inspect one file, reading only what the inspector asks for, into the report.
-pub fn inspect_path(path: &Path, options: InspectOptions, report: &mut Report) {
-    match inspect_file(path, options) {
-        Inspected::Done { size, result } => report.add(display(path), size, result),
-        Inspected::Unreadable(why) => report.add_error(display(path), why),
+/// Inspect `files` on `jobs` threads (the calling one included), each with its own arena, and judge each by
+/// `policy`; the entries come back in the order of `files`, whatever the order the threads took them in.
+pub fn inspect_all(
+    files: &[PathBuf],
+    options: InspectOptions,
+    policy: &Policy,
+    jobs: usize,
+) -> Vec<FileReport> {
+    let one = |path: &PathBuf, arena: &mut Bump| match inspect_in(path, options, arena) {
+        Inspected::Done { size, result } => FileReport::new(display(path), size, result, policy),
+        Inspected::Unreadable(why) => FileReport::error(display(path), why),
+    };
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut arena = Bump::new();
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = files.get(i) else { break };
+            done.push((i, one(path, &mut arena)));
+        }
+        done
+    };
+    let jobs = jobs.clamp(1, files.len().max(1));
+    let parts: Vec<Vec<(usize, FileReport)>> = std::thread::scope(|s| {
+        // A thread that cannot be started leaves its share to the others.
+        let helpers: Vec<_> = (1..jobs)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+            .collect();
+        let mut parts = vec![work()];
+        for h in helpers {
+            parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        parts
+    });
+    let mut slots: Vec<Option<FileReport>> = Vec::new();
+    slots.resize_with(files.len(), || None);
+    for (i, entry) in parts.into_iter().flatten() {
+        slots[i] = Some(entry);
     }
+    slots.into_iter().flatten().collect()
+}
+
+/// How many threads `inspect` uses by default: one per core it may run on, at most [`MAX_JOBS`].
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(MAX_JOBS)
 }
 
 /// What reading one file gave.
@@ -98,35 +145,35 @@ pub enum Inspected {
 /// Inspect one file, reading only what the inspector asks for: a multi-gigabyte file costs what a small one
 /// does.
 pub fn inspect_file(path: &Path, options: InspectOptions) -> Inspected {
+    inspect_in(path, options, &mut Bump::new())
+}
+
+/// Inspect one file with `pread` into `arena` (reset after): the blocks and pieces the inspector asks for,
+/// and nothing else.
+fn inspect_in(path: &Path, options: InspectOptions, arena: &mut Bump) -> Inspected {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return Inspected::Unreadable(format!("cannot open: {}", io_reason(&e))),
     };
-    // Map the file: the inspector touches only the pages it reads, and no read allocates. Where mapping
-    // fails (an empty file, a special file), read on demand in blocks instead.
-    if let Ok(meta) = file.metadata() {
-        if meta.len() > 0 {
-            // SAFETY: the map is read-only and private to this process; it lives until `inspect` returns.
-            // If another process truncates the file meanwhile, reads past the new end fault (SIGBUS), as with
-            // any tool that maps its input (readelf, scanelf); the file is never written through the map.
-            #[allow(unsafe_code)]
-            let map = unsafe { memmap2::Mmap::map(&file) };
-            if let Ok(map) = map {
-                return Inspected::Done {
-                    size: meta.len(),
-                    result: inspect_with(&map[..], options),
-                };
-            }
-        }
-    }
-    let file = match super::blockfile::open(file) {
-        Ok(f) => f,
+    let source = match PreadSource::new(file) {
+        Ok(s) => s,
         Err(e) => return Inspected::Unreadable(format!("cannot read: {}", io_reason(&e))),
     };
-    let size = file.len();
-    let cache = ReadCache::new(file);
-    Inspected::Done {
-        size,
-        result: inspect_with(&cache, options),
+    let size = source.len();
+    if std::env::var_os("SB_MAP").is_some() && size > 0 {
+        #[allow(unsafe_code)]
+        let map = unsafe { memmap2::Mmap::map(&source.file) };
+        if let Ok(map) = map {
+            return Inspected::Done {
+                size,
+                result: inspect_with(&map[..], options),
+            };
+        }
     }
+    let result = {
+        let reader = ArenaReader::new(source, arena);
+        inspect_with(&reader, options)
+    };
+    arena.reset();
+    Inspected::Done { size, result }
 }

@@ -7,7 +7,7 @@ use static_build_core::escape::one_line;
 use static_build_core::render::{self, MarkdownOptions, TextOptions};
 use static_build_core::{InspectOptions, Report};
 
-use crate::app::files::{collect, inspect_path};
+use crate::app::files::{collect, default_jobs, inspect_all};
 use crate::app::policy::PolicyOptions;
 use crate::app::Outcome;
 use crate::term::Color;
@@ -32,6 +32,8 @@ pub struct Options {
     pub color: Color,
     /// No ELF file among the paths is not an error.
     pub allow_empty: bool,
+    /// Files inspected at a time (`None`: one per core).
+    pub jobs: Option<usize>,
     pub policy: PolicyOptions,
 }
 
@@ -43,8 +45,9 @@ pub fn run(o: Options) -> Result<Outcome> {
     let options = InspectOptions {
         detail: o.detail || o.format == Format::Json,
     };
-    for f in &files {
-        inspect_path(f, options, &mut report);
+    let jobs = o.jobs.unwrap_or_else(default_jobs);
+    for entry in inspect_all(&files, options, &report.policy, jobs) {
+        report.push(entry);
     }
     // Nothing judged cannot pass: the report says FAIL, and the error below says why.
     let nothing = report.summary.nothing_judged() && !o.allow_empty;

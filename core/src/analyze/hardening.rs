@@ -231,7 +231,7 @@ pub(super) fn fortify(
     lang: Option<&str>,
     applicable: bool,
 ) -> Fortify {
-    let na = |reason: &str| Fortify {
+    let na = |reason: &'static str| Fortify {
         status: Status::NotApplicable,
         reason: reason.into(),
         fortified: Vec::new(),
@@ -277,17 +277,20 @@ pub(super) fn fortify(
     let (status, reason) = match (fortified.len(), unfortified.len()) {
         (0, 0) => (
             Status::NotApplicable,
-            if lang == Some("go") {
-                "Go code: nothing fortifiable imported".to_string()
+            Text::from(if lang == Some("go") {
+                "Go code: nothing fortifiable imported"
             } else {
-                "nothing fortifiable imported".to_string()
-            },
+                "nothing fortifiable imported"
+            }),
         ),
         (0, n) => (
             Status::No,
-            format!("0 fortified, {n} fortifiable calls unprotected"),
+            format!("0 fortified, {n} fortifiable calls unprotected").into(),
         ),
-        (f, n) => (Status::Yes, format!("{f} fortified, {n} unprotected")),
+        (f, n) => (
+            Status::Yes,
+            format!("{f} fortified, {n} unprotected").into(),
+        ),
     };
     Fortify {
         status,

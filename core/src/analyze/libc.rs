@@ -42,7 +42,10 @@ pub(super) fn libc_family(
     strings: &StaticStrings,
 ) -> Libc {
     let d = &raw.dynamic;
-    let mk = |family, basis: String| Libc { family, basis };
+    let mk = |family, basis: String| Libc {
+        family,
+        basis: basis.into(),
+    };
     // A Go binary built without cgo has no C library, even when it names a loader (-buildmode=pie).
     if d.needed.is_empty() && (tc.go.is_some() || tc.go_build_id.is_some()) {
         let cgo = tc

@@ -70,7 +70,7 @@ pub(crate) fn classify(raw: &mut Raw) -> Linkage {
             };
             return Linkage {
                 verdict,
-                reason,
+                reason: reason.into(),
                 evidence: ev,
                 has_interp_segment: interp,
                 has_dynamic_segment: dynamic,
@@ -163,7 +163,7 @@ pub(crate) fn classify(raw: &mut Raw) -> Linkage {
     };
     Linkage {
         verdict,
-        reason,
+        reason: reason.into(),
         evidence: ev,
         has_interp_segment: interp,
         has_dynamic_segment: dynamic,

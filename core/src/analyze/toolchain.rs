@@ -20,10 +20,10 @@ const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
 pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Toolchain {
     let sections = &raw.sections;
     let mut problems = Vec::new();
-    let by_name = |n: &str| -> Option<&Section> {
+    let by_name = |n: &str| -> Option<&Section<'_>> {
         sections
             .as_ref()
-            .and_then(|s| s.iter().find(|x| x.name == n && x.sh_type != SHT_NOBITS))
+            .and_then(|s| s.iter().find(|x| x.name_is(n) && x.sh_type != SHT_NOBITS))
     };
     let mut tc = Toolchain {
         build_id: raw.build_id.take(),
@@ -35,7 +35,7 @@ pub(crate) fn read_toolchain<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Ra
         tc.stripped = Some(!secs.iter().any(|s| s.sh_type == SHT_SYMTAB));
         tc.debug_info = Some(
             secs.iter()
-                .any(|s| s.name.starts_with(".debug_") || s.name.starts_with(".zdebug_")),
+                .any(|s| s.name_starts_with(".debug_") || s.name_starts_with(".zdebug_")),
         );
     }
     if let Some(c) = by_name(".comment") {
@@ -393,7 +393,7 @@ fn unquote_prefix(s: &str) -> Option<(String, usize)> {
 
 fn dep_v0<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
-    s: &Section,
+    s: &Section<'_>,
     budget: &mut StringBudget,
 ) -> Result<Vec<RustPackage>, String> {
     let data = r

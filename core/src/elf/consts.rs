@@ -1,5 +1,7 @@
 //! ELF numbers and the names people and binutils use for them.
 
+use crate::model::Text;
+
 pub const PT_LOAD: u32 = 1;
 pub const PT_DYNAMIC: u32 = 2;
 pub const PT_INTERP: u32 = 3;
@@ -57,7 +59,7 @@ pub const EM_RISCV: u16 = 243;
 pub const EM_LOONGARCH: u16 = 258;
 
 /// Short architecture name and binutils' description of an `e_machine` value.
-pub fn machine_names(machine: u16, is64: bool, big: bool) -> (String, String) {
+pub fn machine_names(machine: u16, is64: bool, big: bool) -> (Text, Text) {
     let (arch, desc): (&str, &str) = match machine {
         0 => ("none", "None"),
         2 => ("sparc", "Sparc"),
@@ -86,15 +88,15 @@ pub fn machine_names(machine: u16, is64: bool, big: bool) -> (String, String) {
         0x9026 => ("alpha", "Alpha"),
         _ => {
             return (
-                format!("machine-{machine}"),
-                format!("<unknown>: {machine:#x}"),
+                format!("machine-{machine}").into(),
+                format!("<unknown>: {machine:#x}").into(),
             )
         }
     };
-    (arch.to_string(), desc.to_string())
+    (arch.into(), desc.into())
 }
 
-pub fn os_abi_name(v: u8) -> String {
+pub fn os_abi_name(v: u8) -> Text {
     match v {
         0 => "SYSV".into(),
         1 => "HP-UX".into(),
@@ -106,11 +108,11 @@ pub fn os_abi_name(v: u8) -> String {
         64 => "ARM EABI".into(),
         97 => "ARM".into(),
         255 => "Standalone".into(),
-        other => format!("{other:#x}"),
+        other => format!("{other:#x}").into(),
     }
 }
 
-pub fn segment_type_name(p_type: u32) -> String {
+pub fn segment_type_name(p_type: u32) -> Text {
     match p_type {
         0 => "NULL".into(),
         PT_LOAD => "LOAD".into(),
@@ -127,7 +129,7 @@ pub fn segment_type_name(p_type: u32) -> String {
         0x6474_e554 => "GNU_SFRAME".into(),
         0x7000_0001 => "ARM_EXIDX/MIPS_REGINFO".into(),
         0x7000_0003 => "RISCV_ATTRIBUTES/MIPS_ABIFLAGS".into(),
-        other => format!("{other:#x}"),
+        other => format!("{other:#x}").into(),
     }
 }
 
@@ -139,7 +141,7 @@ pub fn segment_flags(flags: u32) -> String {
     s
 }
 
-pub fn section_type_name(t: u32) -> String {
+pub fn section_type_name(t: u32) -> Text {
     match t {
         0 => "NULL".into(),
         1 => "PROGBITS".into(),
@@ -162,7 +164,7 @@ pub fn section_type_name(t: u32) -> String {
         0x6fff_fffd => "VERDEF".into(),
         0x6fff_fffe => "VERNEED".into(),
         0x6fff_ffff => "VERSYM".into(),
-        other => format!("{other:#x}"),
+        other => format!("{other:#x}").into(),
     }
 }
 
@@ -187,7 +189,7 @@ pub fn section_flags(f: u64) -> String {
     s
 }
 
-pub fn dynamic_tag_name(tag: u64) -> String {
+pub fn dynamic_tag_name(tag: u64) -> Text {
     let name = match tag {
         0 => "NULL",
         1 => "NEEDED",
@@ -234,9 +236,9 @@ pub fn dynamic_tag_name(tag: u64) -> String {
         0x6fff_fffd => "VERDEFNUM",
         0x6fff_fffe => "VERNEED",
         0x6fff_ffff => "VERNEEDNUM",
-        _ => return format!("{tag:#x}"),
+        _ => return format!("{tag:#x}").into(),
     };
-    name.to_string()
+    name.into()
 }
 
 pub fn flags_names(v: u64) -> String {

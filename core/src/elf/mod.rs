@@ -28,8 +28,8 @@ use object::ReadRef;
 use crate::budget::StringBudget;
 use crate::error::InspectError;
 use crate::limits::{
-    MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_STRING, MAX_STRING_SCAN, MAX_SYMBOLS,
-    MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
+    MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_READ, MAX_STRING, MAX_STRING_SCAN,
+    MAX_SYMBOLS, MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
 };
 use crate::model::*;
 use crate::reader::Reader;
@@ -46,10 +46,12 @@ pub(crate) struct Segment {
     pub align: u64,
 }
 
-/// A section header as read, with its name resolved.
+/// A section header as read, with where its name starts.
 #[derive(Debug, Clone)]
-pub(crate) struct Section {
-    pub name: String,
+pub(crate) struct Section<'a> {
+    /// The section name table from this section's name on (at most [`MAX_STRING`] bytes; the name ends at
+    /// the first NUL): borrowed from the file, paid for only when the detail view shows it.
+    pub name: &'a [u8],
     pub sh_type: u32,
     pub flags: u64,
     pub addr: u64,
@@ -77,14 +79,14 @@ pub(crate) struct SymbolFacts {
 }
 
 /// Everything read from the file before interpretation.
-pub(crate) struct Raw {
+pub(crate) struct Raw<'a> {
     pub elf_type: ElfType,
     pub machine: u16,
     pub os_abi: u8,
     pub entry: u64,
     pub flags: u32,
     pub segments: Vec<Segment>,
-    pub sections: Option<Vec<Section>>,
+    pub sections: Option<Vec<Section<'a>>>,
     pub dynamic: DynamicInfo,
     /// Dynamic entries as (tag, value).
     pub dynamic_entries: Vec<(u64, u64)>,
@@ -104,7 +106,24 @@ pub(crate) struct Raw {
     pub strings: StringBudget,
 }
 
-impl Raw {
+impl Section<'_> {
+    /// The name, up to its NUL; empty when it does not end within [`MAX_STRING`] bytes.
+    pub(crate) fn name(&self) -> &[u8] {
+        memchr::memchr(0, self.name).map_or(&[], |end| &self.name[..end])
+    }
+
+    /// Whether the name is `n`.
+    pub(crate) fn name_is(&self, n: &str) -> bool {
+        self.name.starts_with(n.as_bytes()) && self.name.get(n.len()) == Some(&0)
+    }
+
+    /// Whether the name starts with `prefix`.
+    pub(crate) fn name_starts_with(&self, prefix: &str) -> bool {
+        self.name.starts_with(prefix.as_bytes())
+    }
+}
+
+impl Raw<'_> {
     /// The value of the first dynamic entry with this tag.
     pub(crate) fn dyn_value(&self, tag: u64) -> Option<u64> {
         self.dynamic_entries
@@ -117,7 +136,7 @@ impl Raw {
 pub(crate) fn read_raw<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
     os_abi: u8,
-) -> Result<Raw, InspectError> {
+) -> Result<Raw<'a>, InspectError> {
     let ehsize = if r.is64 { 64 } else { 52 };
     let ehdr = r.bytes(0, ehsize, "ELF header").map_err(|_| {
         InspectError::malformed(
@@ -264,7 +283,7 @@ pub(crate) fn read_raw<'a, R: ReadRef<'a>>(
     read_notes(r, &mut raw, &mut problems);
 
     if shoff != 0 && shnum != 0 {
-        match read_sections(r, shoff, shnum, shentsize, shstrndx, &mut raw.strings) {
+        match read_sections(r, shoff, shnum, shentsize, shstrndx) {
             Ok(s) => raw.sections = Some(s),
             Err(e) => problems.push(problem_from(&e, "section header table")),
         }
@@ -327,10 +346,11 @@ pub(crate) fn bytes_after_vaddr(segments: &[Segment], vaddr: u64) -> Option<(u64
 }
 
 pub(crate) fn hex(b: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(b.len() * 2);
     for x in b {
-        let _ = write!(s, "{x:02x}");
+        s.push(char::from(DIGITS[usize::from(x >> 4)]));
+        s.push(char::from(DIGITS[usize::from(x & 15)]));
     }
     s
 }

@@ -8,8 +8,7 @@ pub(crate) fn read_sections<'a, R: ReadRef<'a>>(
     shnum: u64,
     shentsize: u64,
     shstrndx: u32,
-    budget: &mut StringBudget,
-) -> Result<Vec<Section>, InspectError> {
+) -> Result<Vec<Section<'a>>, InspectError> {
     let want = if r.is64 { 64 } else { 40 };
     if shentsize != want {
         return Err(InspectError::malformed(
@@ -29,7 +28,7 @@ pub(crate) fn read_sections<'a, R: ReadRef<'a>>(
         let s = &table[i * shentsize as usize..];
         let sec = if r.is64 {
             Section {
-                name: String::new(),
+                name: &[],
                 sh_type: r.u32(s, 4),
                 flags: r.u64(s, 8),
                 addr: r.u64(s, 16),
@@ -39,7 +38,7 @@ pub(crate) fn read_sections<'a, R: ReadRef<'a>>(
             }
         } else {
             Section {
-                name: String::new(),
+                name: &[],
                 sh_type: r.u32(s, 4),
                 flags: u64::from(r.u32(s, 8)),
                 addr: u64::from(r.u32(s, 12)),
@@ -65,18 +64,18 @@ pub(crate) fn read_sections<'a, R: ReadRef<'a>>(
             "the section name table lies outside the file",
         ));
     }
-    // Each name is paid for: a million headers naming one long string would otherwise make a million
-    // copies of it.
+    // Names are borrowed from the table (read once, in one piece), not copied: the detail view pays for the
+    // ones it shows. A name offset past the table leaves the name empty.
+    let table = r
+        .bytes(
+            strtab.offset,
+            strtab.size.min(MAX_READ),
+            "section name table",
+        )
+        .unwrap_or(&[]);
     for (sec, name) in sections.iter_mut().zip(names) {
-        if u64::from(name) < strtab.size {
-            if let Ok(s) = budget.read_cstr(
-                r,
-                strtab.offset + u64::from(name),
-                strtab.size - u64::from(name),
-                "section name",
-            ) {
-                sec.name = s;
-            }
+        if let Some(tail) = table.get(name as usize..) {
+            sec.name = &tail[..tail.len().min(MAX_STRING as usize)];
         }
     }
     Ok(sections)

@@ -290,6 +290,23 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
             let Some(tail) = strs.get(name as usize..) else {
                 continue;
             };
+            // Most names are settled by their first bytes, before their end is looked for: C++ names
+            // (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery, and the other names
+            // looked for start with one of a few letters (see `note_symbol` and `note_runtime_loading`).
+            let undefined = shndx == 0;
+            if !(dynamic && undefined) {
+                match tail.first() {
+                    Some(b'_') if tail.starts_with(b"_Z") => {
+                        if tail.starts_with(b"_ZN4core9panicking") {
+                            facts.rust_symbols = true;
+                        }
+                        continue;
+                    }
+                    Some(b'_' | b'r' | b'm') => {}
+                    Some(b'd' | b'e' | b'g' | b'i' | b's') if !dynamic && !undefined => {}
+                    _ => continue,
+                }
+            }
             // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
             let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
             let name = match memchr::memchr(0, window) {
@@ -306,8 +323,8 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
             if name.bytes.is_empty() {
                 continue;
             }
-            note_symbol(name, shndx == 0, dynamic, facts);
-            if !dynamic && shndx != 0 {
+            note_symbol(name, undefined, dynamic, facts);
+            if !dynamic && !undefined {
                 note_runtime_loading(name, FunctionAddr { value, other }, facts);
             }
         }

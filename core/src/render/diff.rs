@@ -44,7 +44,7 @@ pub fn diff_text(d: &ReportDiff) -> String {
         let mark = if c.regression { "⚠ " } else { "  " };
         let head = format!("{mark}{}: ", clean(&c.path));
         let width = head.chars().count();
-        super::text::wrap_words(&mut out, &head, width, "    ", &clean(&c.message));
+        super::text::wrap_words(&mut out, &head, width, 4, &clean(&c.message));
     }
     for p in &d.added {
         let _ = writeln!(out, "+ {} (added)", clean(p));

@@ -5,7 +5,7 @@ use crate::model::*;
 use crate::policy::Policy;
 use crate::report::Report;
 
-fn check(status: Status, reason: &str) -> Check {
+fn check(status: Status, reason: &'static str) -> Check {
     Check::new(status, reason)
 }
 

@@ -142,7 +142,7 @@ fn ours(b: &Binary) -> ReadelfFacts {
             Endian::Big => "2's complement, big endian".into(),
         },
         elf_type: b.format.elf_type.mnemonic(),
-        machine: b.format.machine_description.clone(),
+        machine: b.format.machine_description.to_string(),
         interpreter: b.dynamic.interpreter.clone(),
         needed: b.dynamic.needed.clone(),
         soname: b.dynamic.soname.clone(),

@@ -41,9 +41,8 @@ const CORE_LAYERS: &[&[&str]] = &[
     &["cache", "sources"],
     &["plan"],
     &["strict"],
-    &[
-        "blocks", "sniff", "error", "model", "escape", "limits", "units",
-    ],
+    &["blocks"],
+    &["sniff", "error", "model", "escape", "limits", "units"],
 ];
 
 /// The modules of web/src by layer: the component and its worker queue on the views, the views on the state

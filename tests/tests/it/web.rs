@@ -154,7 +154,7 @@ fn dropped_fixtures_show_the_verdict_and_facts_core_gives() {
                         "{name}: libc {libc:?}"
                     );
                     let arch = fact(&b, "arch").await;
-                    assert!(arch.starts_with(&bin.format.arch), "{name}: arch {arch:?}");
+                    assert!(arch.starts_with(&*bin.format.arch), "{name}: arch {arch:?}");
                     let floor = fact(&b, "glibc-floor").await;
                     match &bin.versions.glibc_floor {
                         Some(f) => {

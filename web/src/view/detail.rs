@@ -82,7 +82,7 @@ pub(super) fn banner(report: &FileReport, b: &Binary) -> Html {
             <span class="icon" aria-hidden="true">{ icon }</span>
             <div>
                 <h2 data-testid="verdict">{ headline }<span class="verdict-id">{ format!(" · {}", v.label()) }</span></h2>
-                <p class="reason" data-testid="reason">{ &b.linkage.reason }</p>
+                <p class="reason" data-testid="reason">{ &*b.linkage.reason }</p>
                 <p class="file-line">
                     <span class="name">{ &report.path }</span>
                     { format!(" · {} · {}-bit {} · {}", human_size(report.size), b.format.bits, b.format.arch, b.libc.family.label()) }
@@ -172,7 +172,7 @@ pub(super) fn hardening(b: &Binary) -> Html {
                     <tr data-check="RELRO">
                         <th scope="row">{"RELRO"}</th>
                         <td><span class={classes!("pill", relro_status)}>{ if h.relro.level == static_build_core::RelroLevel::NotApplicable { "not applicable" } else { h.relro.level.label() } }</span></td>
-                        <td class="why">{ &h.relro.reason }</td>
+                        <td class="why">{ &*h.relro.reason }</td>
                     </tr>
                     { check_row("BIND_NOW", &h.bind_now) }
                     { check_row("NX stack", &h.nx) }
@@ -288,7 +288,7 @@ pub(super) fn tables(b: &Binary) -> Html {
                 <div class="scroll"><table class="grid">
                     <thead><tr><th>{"Type"}</th><th>{"Offset"}</th><th>{"VirtAddr"}</th><th>{"FileSiz"}</th><th>{"MemSiz"}</th><th>{"Flags"}</th><th>{"Align"}</th></tr></thead>
                     <tbody>{ for d.program_headers.iter().map(|p| html! {
-                        <tr><td>{ &p.kind }</td><td><code>{ hex(p.offset) }</code></td><td><code>{ hex(p.vaddr) }</code></td><td><code>{ hex(p.filesz) }</code></td><td><code>{ hex(p.memsz) }</code></td><td>{ &p.flags }</td><td><code>{ hex(p.align) }</code></td></tr>
+                        <tr><td>{ &*p.kind }</td><td><code>{ hex(p.offset) }</code></td><td><code>{ hex(p.vaddr) }</code></td><td><code>{ hex(p.filesz) }</code></td><td><code>{ hex(p.memsz) }</code></td><td>{ &p.flags }</td><td><code>{ hex(p.align) }</code></td></tr>
                     }) }</tbody>
                 </table></div>
             </details>
@@ -300,7 +300,7 @@ pub(super) fn tables(b: &Binary) -> Html {
                     <div class="scroll"><table class="grid">
                         <thead><tr><th>{"Tag"}</th><th>{"Value"}</th><th>{"Meaning"}</th></tr></thead>
                         <tbody>{ for d.dynamic.iter().map(|e| html! {
-                            <tr><td>{ &e.tag }</td><td><code>{ hex(e.value) }</code></td><td>{ e.text.clone().unwrap_or_default() }</td></tr>
+                            <tr><td>{ &*e.tag }</td><td><code>{ hex(e.value) }</code></td><td>{ e.text.clone().unwrap_or_default() }</td></tr>
                         }) }</tbody>
                     </table></div>
                 }
@@ -313,7 +313,7 @@ pub(super) fn tables(b: &Binary) -> Html {
                     <div class="scroll"><table class="grid">
                         <thead><tr><th>{"Name"}</th><th>{"Type"}</th><th>{"Address"}</th><th>{"Offset"}</th><th>{"Size"}</th><th>{"Flags"}</th></tr></thead>
                         <tbody>{ for d.sections.iter().map(|s| html! {
-                            <tr><td><code>{ &s.name }</code></td><td>{ &s.kind }</td><td><code>{ hex(s.addr) }</code></td><td><code>{ hex(s.offset) }</code></td><td><code>{ hex(s.size) }</code></td><td>{ &s.flags }</td></tr>
+                            <tr><td><code>{ &s.name }</code></td><td>{ &*s.kind }</td><td><code>{ hex(s.addr) }</code></td><td><code>{ hex(s.offset) }</code></td><td><code>{ hex(s.size) }</code></td><td>{ &s.flags }</td></tr>
                         }) }</tbody>
                     </table></div>
                 }

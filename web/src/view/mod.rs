@@ -129,7 +129,7 @@ pub(super) fn check_row(name: &'static str, c: &Check) -> Html {
         <tr data-check={name}>
             <th scope="row">{ name }</th>
             <td><span class={classes!("pill", status_class(c.status))}>{ status_word(c.status) }</span></td>
-            <td class="why">{ &c.reason }</td>
+            <td class="why">{ &*c.reason }</td>
         </tr>
     }
 }

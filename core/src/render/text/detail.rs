@@ -114,9 +114,8 @@ pub(super) fn detail(out: &mut String, b: &Binary) {
         for r in reqs {
             let file = clean(&r.file);
             let head = format!("    {file:<w$}  ");
-            let indent = " ".repeat(head.chars().count());
             let width = head.chars().count();
-            wrap_words(out, &head, width, &indent, &clean(&r.versions.join(" ")));
+            wrap_words(out, &head, width, width, &clean(&r.versions.join(" ")));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The text renderer: what a person reads on a terminal. One block per ELF file (verdict, reason, the facts
 //! that matter, findings), one line per skipped or unreadable file, and a summary line. Fits 100 columns.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 mod detail;
@@ -40,22 +41,22 @@ struct Painter {
 }
 
 impl Painter {
-    fn paint(&self, code: &str, s: &str) -> String {
+    fn paint<'s>(&self, code: &str, s: &'s str) -> Cow<'s, str> {
         if self.color && !s.is_empty() {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            Cow::Owned(format!("\x1b[{code}m{s}\x1b[0m"))
         } else {
-            s.to_string()
+            Cow::Borrowed(s)
         }
     }
 
-    fn verdict(&self, v: Verdict) -> String {
+    fn verdict(&self, v: Verdict) -> Cow<'static, str> {
         match verdict_code(v) {
             Some(code) => self.paint(&format!("{BOLD};{code}"), v.label()),
             None => self.paint(BOLD, v.label()),
         }
     }
 
-    fn severity(&self, s: Severity) -> String {
+    fn severity(&self, s: Severity) -> Cow<'static, str> {
         let code = match s {
             Severity::Error => RED,
             Severity::Warning => YELLOW,
@@ -64,7 +65,7 @@ impl Painter {
         self.paint(&format!("{BOLD};{code}"), s.label())
     }
 
-    fn status(&self, s: Status) -> String {
+    fn status(&self, s: Status) -> Cow<'static, str> {
         match s {
             Status::Yes => self.paint(GREEN, s.label()),
             Status::No => self.paint(YELLOW, s.label()),
@@ -72,7 +73,7 @@ impl Painter {
         }
     }
 
-    fn relro(&self, l: RelroLevel) -> String {
+    fn relro(&self, l: RelroLevel) -> Cow<'static, str> {
         match l {
             RelroLevel::Full => self.paint(GREEN, l.label()),
             RelroLevel::Partial | RelroLevel::None => self.paint(YELLOW, l.label()),
@@ -141,7 +142,8 @@ pub fn text(report: &Report, opts: &TextOptions) -> String {
 }
 
 fn file(out: &mut String, f: &FileReport, opts: &TextOptions, p: &Painter) {
-    let path = p.paint(BOLD, &clean(&f.path));
+    let shown = clean(&f.path);
+    let path = p.paint(BOLD, &shown);
     match &f.outcome {
         Outcome::Skipped { looks_like } => {
             let _ = writeln!(out, "{path}: skipped (not ELF: {})", clean(looks_like));
@@ -169,7 +171,7 @@ fn file(out: &mut String, f: &FileReport, opts: &TextOptions, p: &Painter) {
             clean(&finding.rule)
         );
         let plain_len = 2 + finding.severity.label().len() + finding.rule.chars().count() + 4;
-        wrap_words(out, &head, plain_len, "    ", &clean(&finding.message));
+        wrap_words(out, &head, plain_len, 4, &clean(&finding.message));
     }
 }
 
@@ -186,7 +188,7 @@ fn elf(out: &mut String, path: &str, f: &FileReport, b: &Binary, opts: &TextOpti
         clean(&fmt.arch),
         fmt.bits
     );
-    wrap_words(out, "  ", 2, "  ", &clean(&b.linkage.reason));
+    wrap_words(out, "  ", 2, 2, &clean(&b.linkage.reason));
     facts(out, f, b, opts, p);
     if opts.detail {
         detail(out, b);
@@ -317,11 +319,11 @@ fn hardening(out: &mut String, h: &Hardening, verbose: bool, p: &Painter) {
             plain.push([name.to_string(), label.to_string(), String::new()]);
         };
         for (i, (name, status, reason)) in checks.iter().enumerate() {
-            push(name, p.status(*status), status.label(), reason);
+            push(name, p.status(*status).into_owned(), status.label(), reason);
             if i == 0 {
                 push(
                     "RELRO",
-                    p.relro(h.relro.level),
+                    p.relro(h.relro.level).into_owned(),
                     h.relro.level.label(),
                     &h.relro.reason,
                 );
@@ -352,41 +354,52 @@ fn hardening(out: &mut String, h: &Hardening, verbose: bool, p: &Painter) {
     } else {
         // Two fixed lines, so the same answer is in the same place for every file: what the loader and
         // the kernel enforce, then what the compiler put in.
-        let item = |name: &str, status: Status| {
-            (
-                format!("{name} {}", p.status(status)),
-                name.len() + 1 + status.label().len(),
-            )
+        let item = |name: &'static str, value: Cow<'static, str>, label: &str| {
+            (name, value, name.len() + label.len())
         };
         let first = [
-            item("PIE", h.pie.status),
-            (
-                format!("RELRO {}", p.relro(h.relro.level)),
-                6 + h.relro.level.label().len(),
+            item("PIE ", p.status(h.pie.status), h.pie.status.label()),
+            item("RELRO ", p.relro(h.relro.level), h.relro.level.label()),
+            item(
+                "BIND_NOW ",
+                p.status(h.bind_now.status),
+                h.bind_now.status.label(),
             ),
-            item("BIND_NOW", h.bind_now.status),
-            item("NX", h.nx.status),
+            item("NX ", p.status(h.nx.status), h.nx.status.label()),
         ];
         let second = [
-            item("canary", h.canary.status),
-            item("FORTIFY", h.fortify.status),
-            item("IBT", h.ibt.status),
-            item("SHSTK", h.shstk.status),
+            item(
+                "canary ",
+                p.status(h.canary.status),
+                h.canary.status.label(),
+            ),
+            item(
+                "FORTIFY ",
+                p.status(h.fortify.status),
+                h.fortify.status.label(),
+            ),
+            item("IBT ", p.status(h.ibt.status), h.ibt.status.label()),
+            item("SHSTK ", p.status(h.shstk.status), h.shstk.status.label()),
         ];
-        list_painted(out, "hardening", &first, " · ");
-        list_painted(out, "", &second, " · ");
+        list_painted(out, "hardening", parts(&first), " · ");
+        list_painted(out, "", parts(&second), " · ");
     }
     if !h.rwx_segments.is_empty() {
         let items: Vec<(String, usize)> = h
             .rwx_segments
             .iter()
             .map(|s| {
-                let c = clean(s).into_owned();
-                let n = c.chars().count();
-                (p.paint(YELLOW, &c), n)
+                let c = clean(s);
+                let n = width(&c);
+                (p.paint(YELLOW, &c).into_owned(), n)
             })
             .collect();
-        list_painted(out, "RWX segments", &items, ", ");
+        list_painted(
+            out,
+            "RWX segments",
+            items.iter().map(|(s, w)| ([s.as_str(), ""], *w)),
+            ", ",
+        );
     }
 }
 
@@ -515,83 +528,136 @@ fn go_quote(v: &str) -> String {
     s
 }
 
-fn cleaned(items: &[String]) -> Vec<String> {
-    items.iter().map(|s| clean(s).into_owned()).collect()
+/// The items of a hardening line as the parts [`list_painted`] writes.
+fn parts<'s>(
+    row: &'s [(&'static str, Cow<'static, str>, usize)],
+) -> impl ExactSizeIterator<Item = ([&'s str; 2], usize)> {
+    row.iter().map(|(n, v, w)| ([*n, v.as_ref()], *w))
+}
+
+fn cleaned(items: &[String]) -> Vec<Cow<'_, str>> {
+    items.iter().map(|s| clean(s)).collect()
+}
+
+/// The visible width of `s` (its characters; ASCII by its length).
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Write `  label` padded to the value column; returns the column reached.
+fn label_head(out: &mut String, label: &str) -> usize {
+    out.push_str("  ");
+    out.push_str(label);
+    let w = 2 + width(label);
+    for _ in w..LABEL {
+        out.push(' ');
+    }
+    w.max(LABEL)
+}
+
+/// Remove the spaces that end the line started at `start`, then end it.
+fn end_line(out: &mut String, start: usize) {
+    let trimmed = out[start..].trim_end().len();
+    out.truncate(start + trimmed);
+    out.push('\n');
 }
 
 /// `  label          value`, with long values wrapped under the value column.
 fn fact(out: &mut String, label: &str, value: &str) {
-    let head = format!("  {label:<w$}", w = LABEL - 2);
-    let len = head.chars().count();
-    wrap_words(out, &head, len, &" ".repeat(LABEL), value);
+    let start = out.len();
+    let col = label_head(out, label);
+    wrap_rest(out, start, col, LABEL, value);
 }
 
 /// A labelled list of items joined by `sep`, wrapped between items.
-fn list(out: &mut String, label: &str, items: &[String], sep: &str) {
-    let items: Vec<(String, usize)> = items
-        .iter()
-        .map(|s| (s.clone(), s.chars().count()))
-        .collect();
-    list_painted(out, label, &items, sep);
+fn list<S: AsRef<str>>(out: &mut String, label: &str, items: &[S], sep: &str) {
+    list_painted(
+        out,
+        label,
+        items.iter().map(|s| ([s.as_ref(), ""], width(s.as_ref()))),
+        sep,
+    );
 }
 
-/// Like [`list`], for items that may carry colour codes: each comes with its visible width.
-fn list_painted(out: &mut String, label: &str, items: &[(String, usize)], sep: &str) {
-    let head = format!("  {label:<w$}", w = LABEL - 2);
-    let mut col = head.chars().count().max(LABEL);
-    let mut line = head;
-    let sep_w = sep.chars().count();
-    let trail_w = sep.trim_end().chars().count();
-    for (i, (item, w)) in items.iter().enumerate() {
+/// Like [`list`], for items that may carry colour codes: each is written as its two parts, one after the
+/// other, and comes with its visible width.
+fn list_painted<'s>(
+    out: &mut String,
+    label: &str,
+    items: impl ExactSizeIterator<Item = ([&'s str; 2], usize)>,
+    sep: &str,
+) {
+    let mut start = out.len();
+    let mut col = label_head(out, label);
+    let sep_w = width(sep);
+    let sep_end = sep.trim_end();
+    let trail_w = width(sep_end);
+    let n = items.len();
+    for (i, (item, w)) in items.enumerate() {
         // Room for the separator that ends the line if the next item has to wrap.
-        let trail = if i + 1 < items.len() { trail_w } else { 0 };
+        let trail = if i + 1 < n { trail_w } else { 0 };
         if i > 0 {
             if col + sep_w + w + trail > WIDTH && col > LABEL {
-                line.push_str(sep.trim_end());
-                let _ = writeln!(out, "{}", line.trim_end());
-                line = " ".repeat(LABEL);
+                out.push_str(sep_end);
+                end_line(out, start);
+                start = out.len();
+                for _ in 0..LABEL {
+                    out.push(' ');
+                }
                 col = LABEL;
             } else {
-                line.push_str(sep);
+                out.push_str(sep);
                 col += sep_w;
             }
         }
-        line.push_str(item);
+        out.push_str(item[0]);
+        out.push_str(item[1]);
         col += w;
     }
-    let _ = writeln!(out, "{}", line.trim_end());
+    end_line(out, start);
 }
 
 /// Write `first` then `text`, wrapped at word boundaries to [`WIDTH`]; continuation lines start with
-/// `indent`. `first_width` is the visible width of `first` (which may carry colour codes).
+/// `indent` spaces. `first_width` is the visible width of `first` (which may carry colour codes).
 pub(super) fn wrap_words(
     out: &mut String,
     first: &str,
     first_width: usize,
-    indent: &str,
+    indent: usize,
     text: &str,
 ) {
-    let indent_w = indent.chars().count();
-    let mut line = first.to_string();
-    let mut col = first_width;
+    let start = out.len();
+    out.push_str(first);
+    wrap_rest(out, start, first_width, indent, text);
+}
+
+/// The words of `text` after a line begun at `start` that has reached column `col`.
+fn wrap_rest(out: &mut String, mut start: usize, mut col: usize, indent: usize, text: &str) {
     let mut at_start = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let w = word.chars().count();
-        if !at_start && col + 1 + w > WIDTH && col > indent_w {
-            let _ = writeln!(out, "{line}");
-            line = indent.to_string();
-            col = indent_w;
+        let w = width(word);
+        if !at_start && col + 1 + w > WIDTH && col > indent {
+            out.push('\n');
+            start = out.len();
+            for _ in 0..indent {
+                out.push(' ');
+            }
+            col = indent;
             at_start = true;
         }
         if !at_start {
-            line.push(' ');
+            out.push(' ');
             col += 1;
         }
-        line.push_str(word);
+        out.push_str(word);
         col += w;
         at_start = false;
     }
-    let _ = writeln!(out, "{}", line.trim_end());
+    end_line(out, start);
 }
 
 #[cfg(test)]
