@@ -106,7 +106,7 @@ pub fn inspect_with<'a, R: ReadRef<'a>>(
     Ok(Binary {
         format,
         linkage: analysis.linkage,
-        dynamic: raw.dynamic.clone(),
+        dynamic: std::mem::take(&mut raw.dynamic),
         libc: analysis.libc,
         versions: analysis.versions,
         hardening: analysis.hardening,

@@ -194,7 +194,8 @@ pub const MAX_SYMBOL_NAME_SCAN: usize = 64;
 /// Version-need records (files and versions together) followed through `DT_VERNEED`.
 pub const MAX_VERNEED_RECORDS: usize = 1 << 14;
 
-/// Bytes of loadable segments searched for the marker strings of static C libraries.
+/// Bytes of read-only data (or, without a section table, of loadable segments) searched for the marker strings
+/// of static C libraries.
 pub const MAX_STRING_SCAN: u64 = 256 << 20;
 
 /// Bytes of executable segments whose branch instructions are decoded to find calls to `dlopen` and
@@ -330,7 +331,7 @@ bounds! {
     MAX_SYMBOLS: Count, "symbols looked at per symbol table";
     MAX_SYMBOL_NAME_SCAN: Bytes, "of each symbol name looked at";
     MAX_VERNEED_RECORDS: Count, "version-need records followed";
-    MAX_STRING_SCAN: Bytes, "of loadable segments searched for C library markers";
+    MAX_STRING_SCAN: Bytes, "of read-only data (or loadable segments) searched for C library markers";
     MAX_CALL_SCAN: Bytes, "of executable segments searched for calls to dlopen and setlocale";
     MAX_NOTE_BYTES: Bytes, "of note segments parsed";
     MAX_NOTES: Count, "notes listed";

@@ -7,7 +7,7 @@
 use object::ReadRef;
 
 use crate::elf::*;
-use crate::elf::{segments_contain, Raw, FORTIFIABLE};
+use crate::elf::{data_contains, Raw, FORTIFIABLE};
 use crate::limits::{MAX_RWX_LISTED, STRING_PLACEHOLDER};
 use crate::model::*;
 use crate::reader::Reader;
@@ -41,7 +41,8 @@ pub(crate) fn analyze<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> A
         StaticStrings::default()
     };
     let libc = libc_family(raw, &linkage, &toolchain, &strings);
-    let versions = versions(raw);
+    // The version needs move into the report here: nothing after reads them from `raw`.
+    let versions = versions(std::mem::take(&mut raw.versions));
     let hardening = hardening(raw, &linkage, &libc, &toolchain);
     let hazards = hazards(r, raw, &linkage, &libc, &strings);
     Analysis {

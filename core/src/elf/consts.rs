@@ -41,6 +41,10 @@ pub const DF_1_PIE: u64 = 0x0800_0000;
 
 pub const SHT_SYMTAB: u32 = 2;
 pub const SHT_NOBITS: u32 = 8;
+pub const SHT_PROGBITS: u32 = 1;
+pub const SHF_WRITE: u64 = 0x1;
+pub const SHF_ALLOC: u64 = 0x2;
+pub const SHF_EXECINSTR: u64 = 0x4;
 pub const SHT_DYNSYM: u32 = 11;
 
 pub const NT_GNU_ABI_TAG: u32 = 1;

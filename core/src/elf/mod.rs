@@ -355,30 +355,60 @@ pub(crate) fn hex(b: &[u8]) -> String {
     s
 }
 
-/// Whether any of `needles` occurs in the file data of the loadable segments (bounded scan).
-pub(crate) fn segments_contain<'a, R: ReadRef<'a>>(
+/// Which of the searcher's `needles` patterns occur in the file's read-only data (bounded scan): the
+/// allocated, read-only, non-executable sections (`.rodata`, where string constants live) when the section
+/// table names any, else the file data of every loadable segment. One pass for all the needles (a SIMD
+/// prefilter where the machine has one), which stops once each was seen. No needle may start another one:
+/// at one position only the first needle that matches there is seen.
+pub(crate) fn data_contains<'a, R: ReadRef<'a>>(
     r: &Reader<'a, R>,
-    segments: &[Segment],
-    needles: &[&[u8]],
+    raw: &Raw<'_>,
+    searcher: &aho_corasick::AhoCorasick,
 ) -> Vec<usize> {
-    let mut found = vec![false; needles.len()];
+    let needles = searcher.patterns_len();
+    let mut found = vec![false; needles];
+    let read_only: Vec<(u64, u64)> = raw
+        .sections
+        .iter()
+        .flatten()
+        .filter(|s| {
+            s.sh_type == SHT_PROGBITS
+                && s.flags & SHF_ALLOC != 0
+                && s.flags & (SHF_WRITE | SHF_EXECINSTR) == 0
+                && s.size > 0
+                && s.offset.checked_add(s.size).is_some_and(|end| end <= r.len)
+        })
+        .map(|s| (s.offset, s.size))
+        .collect();
+    let regions: Vec<(u64, u64)> = if read_only.is_empty() {
+        raw.segments
+            .iter()
+            .filter(|s| s.p_type == PT_LOAD)
+            .map(|s| (s.offset, s.filesz))
+            .collect()
+    } else {
+        read_only
+    };
     let mut scanned = 0u64;
     const CHUNK: u64 = 1 << 20;
-    let overlap = needles.iter().map(|n| n.len() as u64).max().unwrap_or(0);
-    for seg in segments.iter().filter(|s| s.p_type == PT_LOAD) {
+    let overlap = searcher.max_pattern_len() as u64;
+    'regions: for (offset, size) in regions {
         let mut pos = 0u64;
-        while pos < seg.filesz && scanned < MAX_STRING_SCAN {
-            let n = (seg.filesz - pos).min(CHUNK + overlap);
-            let Ok(chunk) = r.bytes(seg.offset.saturating_add(pos), n, "segment data") else {
+        while pos < size && scanned < MAX_STRING_SCAN {
+            let n = (size - pos).min(CHUNK + overlap);
+            let Ok(chunk) = r.bytes(offset.saturating_add(pos), n, "segment data") else {
                 break;
             };
-            for (i, needle) in needles.iter().enumerate() {
-                if !found[i] && memchr::memmem::find(chunk, needle).is_some() {
-                    found[i] = true;
+            // Every start position is tried once (a match does not hide one that overlaps it).
+            let mut at = 0;
+            while let Some(m) = searcher.find(aho_corasick::Input::new(chunk).range(at..)) {
+                if let Some(f) = found.get_mut(m.pattern().as_usize()) {
+                    *f = true;
                 }
+                at = m.start() + 1;
             }
             if found.iter().all(|&f| f) {
-                break;
+                break 'regions;
             }
             scanned += n;
             pos += CHUNK;
