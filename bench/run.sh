@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark: `static-build inspect` side by side with `scanelf` and `readelf -lhdV` in the same run, over the
-# multi-architecture corpus and over /usr, printing time ratios and peak memory; then the cost of a verdict on
-# a multi-gigabyte sparse file against the same binary at its real size.
+# multi-architecture corpus, /usr/lib/x86_64-linux-gnu and /usr/bin, printing wall, user and system time, the
+# ratios and peak memory; then the cost of a verdict on a multi-gigabyte sparse file against the same binary at
+# its real size.
 #
-#   bench/run.sh            (after scripts/setup.sh, tests/corpus/fetch.sh; builds the release binary)
+#   bench/run.sh            (after scripts/setup.sh, tests/corpus/fetch.sh, tests/fixtures/build.sh; builds the
+#                            release binary)
+#   RUNS=3 bench/run.sh     fewer runs (10 by default)
+#   BEFORE=path/to/static-build bench/run.sh
+#                           adds another build of static-build (say, the last release) to every comparison
 #
-# Uses hyperfine (wall time, several runs, warm cache) and GNU time (peak RSS).
+# Uses hyperfine (wall time and CPU time, warm cache, one warm-up run) and GNU time (peak RSS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,18 +33,25 @@ bench_dir() {
   # One static-build process walks the tree; readelf and scanelf get the same regular files.
   find "$dir" -type f > "$OUT/$name.files"
   echo "files: $(wc -l < "$OUT/$name.files")"
-  hyperfine --warmup 1 --runs "${RUNS:-3}" --ignore-failure --export-json "$OUT/$name.json" --style basic \
+  local before=()
+  [ -n "${BEFORE:-}" ] && before=(-n before "$BEFORE inspect --output /dev/null $dir")
+  hyperfine --warmup 1 --runs "${RUNS:-10}" --ignore-failure --export-json "$OUT/$name.json" --style basic \
     -n static-build "$SB inspect --output /dev/null $dir" \
+    "${before[@]}" \
     -n scanelf "scanelf -R -q -a $dir" \
     -n readelf "xargs -d '\n' -a $OUT/$name.files readelf -lhdV -W" 2>&1 | grep -v '^ *$' | sed -n '/Summary/,$p'
   python3 - "$OUT/$name.json" <<'PY'
 import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-sb = r["static-build"]
-for k, v in r.items():
-    print(f"  {k:<13} {v*1000:9.1f} ms   {v/sb:6.2f}x static-build's time")
+rs = json.load(open(sys.argv[1]))["results"]
+wall = {x["command"]: x["mean"] for x in rs}
+print(f"  {'':<13} {'wall':>9} {'± sd':>7} {'user':>9} {'system':>9}   wall vs scanelf")
+for x in rs:
+    print(f"  {x['command']:<13} {x['mean']*1000:7.1f}ms {x['stddev']*1000:5.1f}ms {x['user']*1000:7.1f}ms "
+          f"{x['system']*1000:7.1f}ms   {x['mean']/wall['scanelf']:5.2f}x")
 PY
-  echo "  peak memory (KiB): static-build $(peak_kb "$SB" inspect --output /dev/null "$dir")," \
+  local mem="static-build $(peak_kb "$SB" inspect --output /dev/null "$dir")"
+  [ -n "${BEFORE:-}" ] && mem="$mem, before $(peak_kb "$BEFORE" inspect --output /dev/null "$dir")"
+  echo "  peak memory (KiB): $mem," \
        "scanelf $(peak_kb scanelf -R -q -a "$dir")," \
        "readelf $(peak_kb xargs -d '\n' -a "$OUT/$name.files" readelf -lhdV -W)"
 }
@@ -52,10 +64,16 @@ instructions() {
 }
 if command -v valgrind >/dev/null; then
   # scanelf cannot be counted this way: its seccomp sandbox stops it under valgrind.
-  echo "## static-build user-space instructions over the corpus (callgrind; repeatable, system calls not counted)"
-  sb_i=$(instructions "$SB" inspect --output /dev/null target/corpus)
+  # One thread (--jobs 1), so that the count does not depend on how the files were shared out.
+  echo "## static-build user-space instructions over the corpus (callgrind, one thread; repeatable, system calls not counted)"
   n=$(find target/corpus -type f | wc -l)
-  echo "  $sb_i instructions for $n files: $((sb_i / n)) per file"
+  sb_i=$(instructions "$SB" inspect --jobs 1 --output /dev/null target/corpus)
+  echo "  static-build: $sb_i instructions for $n files: $((sb_i / n)) per file"
+  if [ -n "${BEFORE:-}" ]; then
+    # An older build may not know --jobs (it used one thread).
+    b_i=$(instructions "$BEFORE" inspect --output /dev/null target/corpus)
+    echo "  before:       $b_i instructions for $n files: $((b_i / n)) per file"
+  fi
 fi
 
 bench_dir corpus target/corpus

@@ -637,6 +637,16 @@ pub(super) fn wrap_words(
 
 /// The words of `text` after a line begun at `start` that has reached column `col`.
 fn wrap_rest(out: &mut String, mut start: usize, mut col: usize, indent: usize, text: &str) {
+    // Most values fit on their line as they are (single spaces, none at the ends): written in one piece.
+    if col + width(text) <= WIDTH
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+    {
+        out.push_str(text);
+        end_line(out, start);
+        return;
+    }
     let mut at_start = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let w = width(word);
