@@ -10,7 +10,7 @@ use static_build_core::blocks::RangeSource;
 
 /// A file as a [`RangeSource`]: its length taken once, reads with `pread`.
 pub struct PreadSource {
-    pub(super) file: File,
+    file: File,
     len: u64,
 }
 

@@ -61,7 +61,7 @@ pub fn build(
                         .unwrap_or(&file)
                         .to_string_lossy()
                         .into_owned();
-                    // Read as `inspect` reads: mapped, only the parts the inspector needs.
+                    // Read as `inspect` reads: only the parts the inspector needs.
                     match inspect_file(&file, InspectOptions::default()) {
                         Inspected::Unreadable(why) => {
                             report.add_error(shown, format!("cannot read the output: {why}"))

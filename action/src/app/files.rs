@@ -1,5 +1,6 @@
-//! Files to inspect: the one directory walk, and the one reader of a file for the inspector (mapped, or read
-//! on demand in blocks), used for `inspect`'s paths and for a build's outputs alike.
+//! Files to inspect: the one directory walk, and the one reader of a file for the inspector (`pread` into an
+//! arena, only the parts the inspector asks for), used for `inspect`'s paths, on one thread per core, and for a
+//! build's outputs alike.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -160,16 +161,6 @@ fn inspect_in(path: &Path, options: InspectOptions, arena: &mut Bump) -> Inspect
         Err(e) => return Inspected::Unreadable(format!("cannot read: {}", io_reason(&e))),
     };
     let size = source.len();
-    if std::env::var_os("SB_MAP").is_some() && size > 0 {
-        #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&source.file) };
-        if let Ok(map) = map {
-            return Inspected::Done {
-                size,
-                result: inspect_with(&map[..], options),
-            };
-        }
-    }
     let result = {
         let reader = ArenaReader::new(source, arena);
         inspect_with(&reader, options)
