@@ -1,8 +1,9 @@
 //! Fuzz the inspector and everything downstream of it (policy, renderers) with arbitrary bytes.
 //!
 //! Besides "no panic" (and, under `scripts/fuzz.sh`, no slow input and no memory bomb), it checks what
-//! must hold for any file: the facts do not depend on how the file is read (a byte slice, as the CLI maps
-//! files, or `object::ReadCache`, as the web page reads them) nor on whether the raw tables are wanted, and
+//! must hold for any file: the facts do not depend on how the file is read (a byte slice, core's
+//! `ArenaReader` as the CLI reads files, or `object::ReadCache` as the web page does) nor on whether the raw
+//! tables are wanted, and
 //! the JSON report reads back as the same report.
 #![no_main]
 
@@ -13,7 +14,21 @@ use static_build_core::{inspect, inspect_with, InspectOptions, Policy, Report};
 fuzz_target!(|data: &[u8]| {
     let detailed = inspect(data);
     let cache = object::ReadCache::new(std::io::Cursor::new(data));
-    assert_eq!(inspect(&cache), detailed, "read lazily, the file gives other facts");
+    assert_eq!(
+        inspect(&cache),
+        detailed,
+        "read lazily, the file gives other facts"
+    );
+    let arena = bumpalo::Bump::new();
+    let blocks = static_build_core::blocks::ArenaReader::new(
+        static_build_core::blocks::MemorySource(data),
+        &arena,
+    );
+    assert_eq!(
+        inspect(&blocks),
+        detailed,
+        "read in blocks, the file gives other facts"
+    );
     let facts = inspect_with(data, InspectOptions { detail: false });
     match (&detailed, &facts) {
         (Ok(d), Ok(f)) => {

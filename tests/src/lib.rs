@@ -73,11 +73,15 @@ pub fn manifest() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Inspect a file as the CLI does: lazily, through `object::ReadCache`.
+/// Inspect a file as the CLI does: through core's `ArenaReader`, block by block.
 pub fn inspect_path(path: &Path) -> Result<Binary, InspectError> {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
-    let cache = object::ReadCache::new(file);
-    inspect(&cache)
+    let data = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let arena = bumpalo::Bump::new();
+    let reader = static_build_core::blocks::ArenaReader::new(
+        static_build_core::blocks::MemorySource(&data),
+        &arena,
+    );
+    inspect(&reader)
 }
 
 pub fn inspect_fixture(name: &str) -> Binary {

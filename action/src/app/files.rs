@@ -117,12 +117,9 @@ pub fn inspect_all(
         }
         parts
     });
-    let mut slots: Vec<Option<FileReport>> = Vec::new();
-    slots.resize_with(files.len(), || None);
-    for (i, entry) in parts.into_iter().flatten() {
-        slots[i] = Some(entry);
-    }
-    slots.into_iter().flatten().collect()
+    let mut done: Vec<(usize, FileReport)> = parts.into_iter().flatten().collect();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, entry)| entry).collect()
 }
 
 /// How many threads `inspect` uses by default: one per core it may run on, at most [`MAX_JOBS`].

@@ -172,7 +172,7 @@ pub(super) fn libc_family(
 
 pub(super) fn versions(requirements: Vec<VersionNeed>) -> VersionInfo {
     // The highest GLIBC_x.y[.z] named, compared by its numbers; no copy until the end.
-    let mut floor: Option<(VersionNumbers, &str)> = None;
+    let mut floor: Option<(crate::units::Version, &str)> = None;
     let mut private = false;
     for need in &requirements {
         for v in &need.versions {
@@ -187,7 +187,7 @@ pub(super) fn versions(requirements: Vec<VersionNeed>) -> VersionInfo {
                     .filter(|x| x.chars().next().is_some_and(|c| c.is_ascii_digit()))
             };
             if let Some(c) = candidate {
-                if let Some(parsed) = VersionNumbers::parse(c) {
+                if let Some(parsed) = parse_version(c) {
                     if floor.as_ref().is_none_or(|(f, _)| parsed > *f) {
                         floor = Some((parsed, c));
                     }
@@ -203,90 +203,18 @@ pub(super) fn versions(requirements: Vec<VersionNeed>) -> VersionInfo {
     }
 }
 
-/// A dotted version's numbers, compared as [`parse_version`]'s lists are (element by element, a prefix
-/// first), without allocating for the usual few parts.
-enum VersionNumbers {
-    Short([u32; 4], usize),
-    Long(Vec<u32>),
-}
-
-impl VersionNumbers {
-    fn parse(v: &str) -> Option<Self> {
-        let mut parts = [0u32; 4];
-        let mut len = 0;
-        for p in v.split('.') {
-            let n: u32 = p.parse().ok()?;
-            if len == parts.len() {
-                return parse_version(v).map(VersionNumbers::Long);
-            }
-            parts[len] = n;
-            len += 1;
-        }
-        Some(VersionNumbers::Short(parts, len))
-    }
-
-    fn numbers(&self) -> &[u32] {
-        match self {
-            VersionNumbers::Short(parts, len) => &parts[..*len],
-            VersionNumbers::Long(v) => v,
-        }
-    }
-}
-
-impl PartialEq for VersionNumbers {
-    fn eq(&self, other: &Self) -> bool {
-        self.numbers() == other.numbers()
-    }
-}
-
-impl PartialOrd for VersionNumbers {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.numbers().cmp(other.numbers()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn no_marker_string_starts_another() {
-        // `segments_contain` sees one needle per position.
+        // `data_contains` sees one needle per position.
         let all: Vec<&str> = GLIBC_STRINGS.iter().chain(NSS_STRINGS).copied().collect();
         for a in &all {
             for b in &all {
                 assert!(a == b || !b.starts_with(a), "{a:?} starts {b:?}");
             }
         }
-    }
-
-    #[test]
-    fn version_numbers_order_as_parsed_lists_do() {
-        let vs = [
-            "2",
-            "2.3",
-            "2.3.0",
-            "2.3.4",
-            "2.17",
-            "2.34",
-            "2.4",
-            "10",
-            "2.3.4.5",
-            "2.3.4.5.6",
-            "2.3.4.5.7",
-            "1.0.0.0.0.0",
-        ];
-        for a in vs {
-            for b in vs {
-                let (pa, pb) = (parse_version(a).unwrap(), parse_version(b).unwrap());
-                let (na, nb) = (
-                    VersionNumbers::parse(a).unwrap(),
-                    VersionNumbers::parse(b).unwrap(),
-                );
-                assert_eq!(na.partial_cmp(&nb), pa.partial_cmp(&pb), "{a} vs {b}");
-            }
-        }
-        assert!(VersionNumbers::parse("2.x").is_none());
-        assert!(VersionNumbers::parse("").is_none());
     }
 }

@@ -396,7 +396,7 @@ pub(crate) fn data_contains<'a, R: ReadRef<'a>>(
         let mut pos = 0u64;
         while pos < size && scanned < MAX_STRING_SCAN {
             let n = (size - pos).min(CHUNK + overlap);
-            let Ok(chunk) = r.bytes(offset.saturating_add(pos), n, "segment data") else {
+            let Ok(chunk) = r.bytes(offset.saturating_add(pos), n, "read-only data") else {
                 break;
             };
             // Every start position is tried once (a match does not hide one that overlaps it).

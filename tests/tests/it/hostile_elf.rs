@@ -2,8 +2,9 @@
 //! each in under a second (a regression guard with a wide margin: they take milliseconds now, and took from
 //! seconds to minutes before), with a report of bounded size, and with the facts still right.
 //!
-//! Each file is read both as a byte slice (the CLI maps files) and through `object::ReadCache` (the web page
-//! and the CLI's fallback read lazily; there, every distinct read is kept until the end).
+//! Each file is read as a byte slice, through core's `ArenaReader` (the CLI's reader: blocks and pieces kept in
+//! an arena until the file is done) and through `object::ReadCache` (the web page's: every distinct read is
+//! kept until the end).
 
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,20 @@ fn inspect_all_ways(c: &Crafted) -> Binary {
     })
     .unwrap_or_else(|e| panic!("{}: {e}", c.name));
     assert_eq!(lazy, slice, "{}: lazily read, the facts differ", c.name);
+    let arena = bumpalo::Bump::new();
+    let blocks = static_build_core::blocks::ArenaReader::new(
+        static_build_core::blocks::MemorySource(&c.bytes[..]),
+        &arena,
+    );
+    let arena_read = timed(&format!("{}: inspect (ArenaReader)", c.name), || {
+        inspect(&blocks)
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", c.name));
+    assert_eq!(
+        arena_read, slice,
+        "{}: read in blocks, the facts differ",
+        c.name
+    );
     // Without the detail view, the facts are the same (the view's copies are paid for last).
     assert_eq!(facts_only.linkage, slice.linkage, "{}", c.name);
     assert_eq!(facts_only.dynamic, slice.dynamic, "{}", c.name);
