@@ -290,22 +290,27 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
             let Some(tail) = strs.get(name as usize..) else {
                 continue;
             };
-            // Most names are settled by their first bytes, before their end is looked for: C++ names
-            // (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery, and the other names
-            // looked for start with one of a few letters (see `note_symbol` and `note_runtime_loading`).
+            // What a name can be is settled by its first bytes, before its end is looked for: C++ names
+            // (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery, the markers start
+            // with `_`, `r` or `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the
+            // imports (undefined dynamic symbols) may be any hardening import.
             let undefined = shndx == 0;
-            if !(dynamic && undefined) {
-                match tail.first() {
-                    Some(b'_') if tail.starts_with(b"_Z") => {
-                        if tail.starts_with(b"_ZN4core9panicking") {
-                            facts.rust_symbols = true;
-                        }
-                        continue;
+            let import = dynamic && undefined;
+            let marker = match tail.first() {
+                Some(b'_') if tail.starts_with(b"_Z") => {
+                    if tail.starts_with(b"_ZN4core9panicking") {
+                        facts.rust_symbols = true;
                     }
-                    Some(b'_' | b'r' | b'm') => {}
-                    Some(b'd' | b'e' | b'g' | b'i' | b's') if !dynamic && !undefined => {}
-                    _ => continue,
+                    false
                 }
+                Some(b'_' | b'r' | b'm') => true,
+                _ => false,
+            };
+            let loading = !dynamic
+                && !undefined
+                && matches!(tail.first(), Some(b'd' | b'e' | b'g' | b'i' | b's'));
+            if !(import || marker || loading) {
+                continue;
             }
             // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
             let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
@@ -323,8 +328,19 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
             if name.bytes.is_empty() {
                 continue;
             }
-            note_symbol(name, undefined, dynamic, facts);
-            if !dynamic && !undefined {
+            if import && name.whole && is_hardening_import(name.bytes) {
+                // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
+                // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
+                if let Ok(s) = std::str::from_utf8(name.bytes) {
+                    if !facts.imports.contains(s) {
+                        facts.imports.insert(s.to_string());
+                    }
+                }
+            }
+            if marker {
+                note_marker(name, undefined, facts);
+            }
+            if loading {
                 note_runtime_loading(name, FunctionAddr { value, other }, facts);
             }
         }
@@ -340,34 +356,9 @@ pub(crate) struct SymbolName<'a> {
     whole: bool,
 }
 
-pub(crate) fn note_symbol(
-    name: SymbolName,
-    undefined: bool,
-    dynamic: bool,
-    facts: &mut SymbolFacts,
-) {
+/// A name that may be one of the markers (it starts with `_`, `r` or `m` and is no C++ name).
+fn note_marker(name: SymbolName, undefined: bool, facts: &mut SymbolFacts) {
     let SymbolName { bytes: name, whole } = name;
-    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions). Dynamic
-    // symbol names carry no `@version` suffix (versions live in .gnu.version).
-    if dynamic && undefined && whole && is_hardening_import(name) {
-        if let Ok(s) = std::str::from_utf8(name) {
-            if !facts.imports.contains(s) {
-                facts.imports.insert(s.to_string());
-            }
-        }
-    }
-    // Every other name looked for starts with `_`, `r` or `m`, and none is a C++ name (`_Z...`, the bulk
-    // of large symbol tables) except Rust's panic machinery: most symbols stop at the first compares.
-    match name.first() {
-        Some(b'_') if name.starts_with(b"_Z") => {
-            if name.starts_with(b"_ZN4core9panicking") {
-                facts.rust_symbols = true;
-            }
-            return;
-        }
-        Some(b'_' | b'r' | b'm') => {}
-        _ => return,
-    }
     // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name. A name cut short
     // without a `@` in sight matches no whole name, only prefixes.
     let (bare, bare_whole) = match memchr::memchr(b'@', name) {
@@ -376,9 +367,6 @@ pub(crate) fn note_symbol(
     };
     if bare.starts_with(b"__nss_") {
         facts.nss_symbols += 1;
-    }
-    if bare.starts_with(b"_ZN4core9panicking") {
-        facts.rust_symbols = true;
     }
     if !bare_whole {
         return;
@@ -400,8 +388,8 @@ pub(crate) fn note_symbol(
 /// A defined `.symtab` function of [`RUNTIME_LOADING`]: its first address is kept (the list is fixed, so
 /// a table that defines one name a million times adds nothing).
 fn note_runtime_loading(name: SymbolName, addr: FunctionAddr, facts: &mut SymbolFacts) {
-    // Every name of the list starts with d, e, g, i or s: the rest stop at the first compare.
-    if !name.whole || !matches!(name.bytes.first(), Some(b'd' | b'e' | b'g' | b'i' | b's')) {
+    // (Called only for names that start with d, e, g, i or s, as every name of the list does.)
+    if !name.whole {
         return;
     }
     // `.symtab` of a static program names glibc's versioned aliases with `@`; compare the bare name.
