@@ -5,6 +5,10 @@
 //! The inspector asks for many small pieces (headers, a string, a 16-byte version record); served from
 //! 16 KiB blocks, a verdict costs a handful of reads while only the parts of the file that are asked for are
 //! read, so a multi-gigabyte file costs what a small one does. The reader counts the bytes it read.
+//!
+//! The inspector's scans (symbol tables, read-only data, code) read through [`ReadScan::scan_at`], which
+//! lends a range for one look: [`ArenaReader`] reads it into one reused buffer instead of its arena, so that a
+//! file's scans do not stay in memory until the next file.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -15,7 +19,7 @@ use std::ops::Range;
 use bumpalo::Bump;
 use object::ReadRef;
 
-use crate::limits::MAX_READ;
+use crate::limits::{MAX_READ, SCAN_CHUNK};
 
 /// Size of a cached block.
 pub const BLOCK: u64 = 16 * 1024;
@@ -143,26 +147,73 @@ impl<S: RangeSource> Seek for BlockReader<S> {
     }
 }
 
+/// A [`ReadRef`] that can also lend a range for one look without keeping it: the inspector's scans of
+/// megabytes of data or code (the C library's marker strings, calls to `dlopen`) read through it chunk by
+/// chunk, so that what they read is not kept for the rest of the file. A byte slice and `object::ReadCache`
+/// lend what [`ReadRef::read_bytes_at`] gives; [`ArenaReader`] reads into one buffer that it reuses.
+pub trait ReadScan<'a>: ReadRef<'a> {
+    /// `f` applied to the `size` bytes at `offset`; `Err(())` when they cannot be read, as with
+    /// [`ReadRef`] (the inspector's reader names what was being read).
+    #[allow(clippy::result_unit_err)]
+    fn scan_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()>;
+}
+
+impl<'a> ReadScan<'a> for &'a [u8] {
+    fn scan_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()> {
+        self.read_bytes_at(offset, size).map(f)
+    }
+}
+
+impl<'a, R: object::ReadCacheOps> ReadScan<'a> for &'a object::ReadCache<R> {
+    fn scan_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()> {
+        self.read_bytes_at(offset, size).map(f)
+    }
+}
+
+/// What one thread reads files into: the blocks and pieces of its current file (emptied by
+/// [`Arena::reset`] between files, its memory kept) and the one buffer, of at most [`SCAN_CHUNK`] bytes, that
+/// its scans read through, one chunk after the other.
+#[derive(Default)]
+pub struct Arena {
+    bump: Bump,
+    scratch: RefCell<Vec<u8>>,
+}
+
+impl Arena {
+    pub fn new() -> Self {
+        Arena::default()
+    }
+
+    /// Forget the pieces of the last file; their memory is reused for the next one.
+    pub fn reset(&mut self) {
+        self.bump.reset();
+    }
+}
+
 /// A file read on demand into an arena, as the inspector's [`ReadRef`]: what it asks for is handed out as
 /// slices of [`BLOCK`]-sized blocks (read once each, kept for the file) or, for a piece that spans blocks, of
-/// one read into the arena. Nothing is allocated per read: the arena belongs to the caller, who resets it
+/// one read into the arena. Nothing is allocated per read: the [`Arena`] belongs to the caller, who resets it
 /// between files, so that inspecting many files reuses the same memory (one arena per thread).
 pub struct ArenaReader<'a, S> {
     source: RefCell<S>,
     len: u64,
     arena: &'a Bump,
     blocks: RefCell<BTreeMap<u64, &'a [u8]>>,
+    /// The buffer that [`ReadScan::scan_at`] reads into and reuses: scans of megabytes do not stay in the
+    /// arena.
+    scratch: &'a RefCell<Vec<u8>>,
     bytes_read: Cell<u64>,
 }
 
 impl<'a, S: RangeSource> ArenaReader<'a, S> {
-    pub fn new(source: S, arena: &'a Bump) -> Self {
+    pub fn new(source: S, arena: &'a Arena) -> Self {
         let len = source.len();
         ArenaReader {
             source: RefCell::new(source),
             len,
-            arena,
+            arena: &arena.bump,
             blocks: RefCell::new(BTreeMap::new()),
+            scratch: &arena.scratch,
             bytes_read: Cell::new(0),
         }
     }
@@ -271,6 +322,37 @@ impl<'a, S: RangeSource> ReadRef<'a> for &'a ArenaReader<'a, S> {
     }
 }
 
+impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
+    fn scan_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()> {
+        let end = offset
+            .checked_add(size)
+            .filter(|&e| e <= self.len && size <= MAX_READ)
+            .ok_or(())?;
+        // Within one block (a small symbol table): the block, which is kept anyway and may be read already.
+        if size == 0 || (end - 1) / BLOCK == offset / BLOCK {
+            return self.read_bytes_at(offset, size).map(f);
+        }
+        // A scan inside a scan (none today) cannot share the buffer, nor can a piece larger than it fit: they
+        // are read through the arena.
+        let mut scratch = match self.scratch.try_borrow_mut() {
+            Ok(scratch) if size <= SCAN_CHUNK => scratch,
+            _ => return self.read_bytes_at(offset, size).map(f),
+        };
+        let size = usize::try_from(size).map_err(|_| ())?;
+        // Grown to the largest chunk a scan asked for (once per thread), then reused.
+        if scratch.len() < size {
+            scratch.resize(size, 0);
+        }
+        let buf = &mut scratch[..size];
+        self.source
+            .borrow_mut()
+            .read_at(offset, buf)
+            .map_err(|_| ())?;
+        self.bytes_read.set(self.bytes_read.get() + size as u64);
+        Ok(f(buf))
+    }
+}
+
 /// A [`RangeSource`] over bytes in memory (tests, and callers that already hold the file).
 pub struct MemorySource<'a>(pub &'a [u8]);
 
@@ -344,6 +426,45 @@ mod tests {
         r.seek(SeekFrom::Start(5 * BLOCK + 1)).unwrap();
         r.read_exact(&mut b).unwrap();
         assert_eq!(r.bytes_read(), 2 * BLOCK);
+    }
+
+    #[test]
+    fn scans_reuse_one_buffer_and_leave_the_arena_alone() {
+        let data: Vec<u8> = (0..8u32 << 20).map(|i| (i % 253) as u8).collect();
+        let arena = Arena::new();
+        let r = ArenaReader::new(Counting(MemorySource(&data), 0), &arena);
+        // Chunks of SCAN_CHUNK bytes, each overlapping the one before by 7 (as a scan's do).
+        let step = SCAN_CHUNK - 7;
+        let mut sum = 0u64;
+        let mut at = 0;
+        while at + SCAN_CHUNK <= data.len() as u64 {
+            let same = (&r)
+                .scan_at(at, SCAN_CHUNK, |b| {
+                    sum += b.iter().map(|&x| u64::from(x)).sum::<u64>();
+                    b == &data[at as usize..(at + SCAN_CHUNK) as usize]
+                })
+                .unwrap();
+            assert!(same, "chunk at {at}");
+            at += step;
+        }
+        assert!(sum > 0);
+        // A range past the end is refused, not read.
+        assert!((&r).scan_at(at, SCAN_CHUNK, |_| ()).is_err());
+        // Eight chunks, megabytes, and none of it went into the arena.
+        assert_eq!(r.bytes_read(), 8 * SCAN_CHUNK);
+        assert_eq!(arena.bump.allocated_bytes(), 0);
+        assert_eq!(arena.scratch.borrow().len() as u64, SCAN_CHUNK);
+        // A scan inside a scan reads through the arena instead of failing.
+        let inner = (&r)
+            .scan_at(BLOCK - 4, 16, |_| (&r).scan_at(BLOCK - 8, 16, |b| b.to_vec()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(inner, &data[BLOCK as usize - 8..BLOCK as usize + 8]);
+        assert!(arena.bump.allocated_bytes() > 0);
+        // So is a piece larger than the buffer.
+        let big = (&r).scan_at(0, SCAN_CHUNK + 1, |b| b.len()).unwrap();
+        assert_eq!(big as u64, SCAN_CHUNK + 1);
+        assert_eq!(arena.scratch.borrow().len() as u64, SCAN_CHUNK);
     }
 
     #[test]

@@ -4,9 +4,8 @@
 //! first and a failure there is an error. Everything after (section table, symbols, notes, build info) is
 //! best-effort: a failure is recorded as a [`Problem`] and the facts that depend on it stay unknown.
 
-use object::ReadRef;
-
 use crate::analyze;
+use crate::blocks::ReadScan;
 use crate::elf::*;
 use crate::elf::{is_string_tag, read_raw, Raw};
 use crate::error::InspectError;
@@ -22,15 +21,15 @@ pub struct InspectOptions {
     pub detail: bool,
 }
 
-/// Inspect one file with the raw tables included. `data` is any [`ReadRef`]: a byte slice, a lazily read
-/// file, a browser file read by slices.
-pub fn inspect<'a, R: ReadRef<'a>>(data: R) -> Result<Binary, InspectError> {
+/// Inspect one file with the raw tables included. `data` is any [`ReadScan`]: a byte slice, a lazily read
+/// file (`object::ReadCache`, [`crate::blocks::ArenaReader`]), a browser file read by slices.
+pub fn inspect<'a, R: ReadScan<'a>>(data: R) -> Result<Binary, InspectError> {
     inspect_with(data, InspectOptions { detail: true })
 }
 
 /// Inspect one file; `options.detail = false` leaves [`Binary::detail`] empty, which is faster and smaller
 /// when only the facts are wanted.
-pub fn inspect_with<'a, R: ReadRef<'a>>(
+pub fn inspect_with<'a, R: ReadScan<'a>>(
     data: R,
     options: InspectOptions,
 ) -> Result<Binary, InspectError> {

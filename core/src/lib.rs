@@ -2,8 +2,9 @@
 //! build machine's libraries, with the facts behind the verdict; applies a policy; renders reports.
 //!
 //! Pure: no file system, process, environment, clock or network access. The same code runs in the CLI and,
-//! compiled to wasm32, in the browser. Input comes through [`object::ReadRef`], so a byte slice, a lazily read
-//! file (`object::ReadCache`) or a browser file read by slices all work.
+//! compiled to wasm32, in the browser. Input comes through [`blocks::ReadScan`] (an [`object::ReadRef`] that
+//! can also lend a range for one look), so a byte slice, a lazily read file (`object::ReadCache`,
+//! [`blocks::ArenaReader`]) or a browser file read by slices all work.
 //!
 //! ```
 //! let bytes: &[u8] = b"#!/bin/sh\necho hi\n";

@@ -137,8 +137,15 @@ pub const MAX_FOLDER_FILES: usize = 5_000;
 // keeps proportional to something small, whatever the file says.
 
 /// Most threads `inspect` reads files on (one per core by default, `--jobs` below that). Each keeps one arena
-/// of the pieces its current file was read into.
+/// of the pieces its current file was read into (its headers and tables, each at most [`MAX_READ`], and the
+/// blocks around the strings it read), emptied between files, and one buffer of at most [`SCAN_CHUNK`] that
+/// the scans of symbol tables, data and code read through.
 pub const MAX_JOBS: usize = 64;
+
+/// Bytes of data or code looked at in one piece by the inspector's scans (the C library's marker strings,
+/// calls to `dlopen`); a scan reads its chunks one after the other into one reused buffer, so what it read is
+/// not kept. A symbol table is walked in chunks of 4,096 entries, well under this.
+pub const SCAN_CHUNK: u64 = 1 << 20;
 
 /// Largest single structure read in one piece (a program or section header table, a dynamic section, a
 /// symbol string table, a chunk of a symbol table). A larger claimed size is a malformation, not a read.
@@ -321,6 +328,7 @@ bounds! {
     MAX_ARTIFACT_ENTRIES: Count, "entries of an artifact archive";
     MAX_FOLDER_FILES: Count, "files of a folder dropped on the web page";
     MAX_JOBS: Count, "threads that inspect files";
+    SCAN_CHUNK: Bytes, "of data or code scanned in one piece (one reused buffer per thread)";
     MAX_READ: Bytes, "a structure read from an inspected file in one piece";
     MAX_STRING: Bytes, "a string read from an inspected file";
     MAX_FILE_STRINGS: Bytes, "strings kept from one inspected file";

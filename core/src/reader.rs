@@ -5,6 +5,7 @@
 
 use object::ReadRef;
 
+use crate::blocks::ReadScan;
 use crate::error::InspectError;
 use crate::limits::{MAX_READ, MAX_STRING};
 
@@ -30,6 +31,17 @@ impl<'a, R: ReadRef<'a>> Reader<'a, R> {
 
     /// Read `size` bytes at `offset`; the error says what was being read.
     pub fn bytes(&self, offset: u64, size: u64, what: &str) -> Result<&'a [u8], InspectError> {
+        self.check(offset, size, what)?;
+        self.data
+            .read_bytes_at(offset, size)
+            .map_err(|()| InspectError::Read {
+                what: what.to_string(),
+                offset,
+            })
+    }
+
+    /// The range is within the file and the read limit.
+    fn check(&self, offset: u64, size: u64, what: &str) -> Result<(), InspectError> {
         if size > MAX_READ {
             return Err(InspectError::malformed(
                 what,
@@ -38,21 +50,13 @@ impl<'a, R: ReadRef<'a>> Reader<'a, R> {
             ));
         }
         match offset.checked_add(size) {
-            Some(end) if end <= self.len => {}
-            _ => {
-                return Err(InspectError::malformed(
-                    what,
-                    offset,
-                    format!("needs {size} bytes but the file ends at {:#x}", self.len),
-                ))
-            }
-        }
-        self.data
-            .read_bytes_at(offset, size)
-            .map_err(|()| InspectError::Read {
-                what: what.to_string(),
+            Some(end) if end <= self.len => Ok(()),
+            _ => Err(InspectError::malformed(
+                what,
                 offset,
-            })
+                format!("needs {size} bytes but the file ends at {:#x}", self.len),
+            )),
+        }
     }
 
     /// Read a NUL-terminated string of at most `limit` bytes (and at most [`MAX_STRING`]) starting at
@@ -126,6 +130,26 @@ fn field<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
     b.get(at..at.saturating_add(N))
         .and_then(|s| <[u8; N]>::try_from(s).ok())
         .unwrap_or([0; N])
+}
+
+impl<'a, R: ReadScan<'a>> Reader<'a, R> {
+    /// `f` applied to the `size` bytes at `offset`, read for this look only (a chunk of a scan, which the
+    /// reader need not keep); the error says what was being read.
+    pub fn scan<T>(
+        &self,
+        offset: u64,
+        size: u64,
+        what: &str,
+        f: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, InspectError> {
+        self.check(offset, size, what)?;
+        self.data
+            .scan_at(offset, size, f)
+            .map_err(|()| InspectError::Read {
+                what: what.to_string(),
+                offset,
+            })
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         detailed,
         "read lazily, the file gives other facts"
     );
-    let arena = bumpalo::Bump::new();
+    let arena = static_build_core::blocks::Arena::new();
     let blocks = static_build_core::blocks::ArenaReader::new(
         static_build_core::blocks::MemorySource(data),
         &arena,

@@ -76,7 +76,7 @@ pub fn manifest() -> Vec<(String, String)> {
 /// Inspect a file as the CLI does: through core's `ArenaReader`, block by block.
 pub fn inspect_path(path: &Path) -> Result<Binary, InspectError> {
     let data = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let arena = bumpalo::Bump::new();
+    let arena = static_build_core::blocks::Arena::new();
     let reader = static_build_core::blocks::ArenaReader::new(
         static_build_core::blocks::MemorySource(&data),
         &arena,

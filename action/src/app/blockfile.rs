@@ -48,8 +48,8 @@ impl RangeSource for PreadSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bumpalo::Bump;
     use object::ReadRef;
+    use static_build_core::blocks::Arena;
     use static_build_core::blocks::ArenaReader;
 
     #[test]
@@ -57,7 +57,7 @@ mod tests {
         let path = std::env::temp_dir().join(format!("blockfile-{}", std::process::id()));
         let data: Vec<u8> = (0..400_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let arena = Bump::new();
+        let arena = Arena::new();
         let f = ArenaReader::new(
             PreadSource::new(File::open(&path).unwrap()).unwrap(),
             &arena,

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use bumpalo::Bump;
-use static_build_core::blocks::{ArenaReader, RangeSource};
+use static_build_core::blocks::{Arena, ArenaReader, RangeSource};
 use static_build_core::limits::MAX_JOBS;
 use static_build_core::{inspect_with, FileReport, InspectOptions, Policy, Report};
 
@@ -90,13 +89,13 @@ pub fn inspect_all(
     policy: &Policy,
     jobs: usize,
 ) -> Vec<FileReport> {
-    let one = |path: &PathBuf, arena: &mut Bump| match inspect_in(path, options, arena) {
+    let one = |path: &PathBuf, arena: &mut Arena| match inspect_in(path, options, arena) {
         Inspected::Done { size, result } => FileReport::new(display(path), size, result, policy),
         Inspected::Unreadable(why) => FileReport::error(display(path), why),
     };
     let next = AtomicUsize::new(0);
     let work = || {
-        let mut arena = Bump::new();
+        let mut arena = Arena::new();
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -143,12 +142,12 @@ pub enum Inspected {
 /// Inspect one file, reading only what the inspector asks for: a multi-gigabyte file costs what a small one
 /// does.
 pub fn inspect_file(path: &Path, options: InspectOptions) -> Inspected {
-    inspect_in(path, options, &mut Bump::new())
+    inspect_in(path, options, &mut Arena::new())
 }
 
 /// Inspect one file with `pread` into `arena` (reset after): the blocks and pieces the inspector asks for,
 /// and nothing else.
-fn inspect_in(path: &Path, options: InspectOptions, arena: &mut Bump) -> Inspected {
+fn inspect_in(path: &Path, options: InspectOptions, arena: &mut Arena) -> Inspected {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return Inspected::Unreadable(format!("cannot open: {}", io_reason(&e))),

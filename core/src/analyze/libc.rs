@@ -15,7 +15,7 @@ pub(super) const NSS_STRINGS: &[&str] =
     &["/etc/nsswitch.conf", "libnss_%s.so%s", "libnss_files.so.2"];
 
 impl StaticStrings {
-    pub(super) fn scan<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &Raw) -> Self {
+    pub(super) fn scan<'a, R: ReadScan<'a>>(r: &Reader<'a, R>, raw: &Raw) -> Self {
         // The searcher is built once per process: its automaton costs more than a small file's scan.
         static SEARCHER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
             std::sync::OnceLock::new();

@@ -4,8 +4,7 @@
 //! cannot apply, no answer from a symbol whose presence proves nothing (a static binary's own
 //! `__stack_chk_fail`).
 
-use object::ReadRef;
-
+use crate::blocks::ReadScan;
 use crate::elf::*;
 use crate::elf::{data_contains, Raw, FORTIFIABLE};
 use crate::limits::{MAX_RWX_LISTED, STRING_PLACEHOLDER};
@@ -30,7 +29,7 @@ pub(crate) struct Analysis {
     pub toolchain: Toolchain,
 }
 
-pub(crate) fn analyze<'a, R: ReadRef<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Analysis {
+pub(crate) fn analyze<'a, R: ReadScan<'a>>(r: &Reader<'a, R>, raw: &mut Raw) -> Analysis {
     let linkage = classify(raw);
     let toolchain = toolchain::read_toolchain(r, raw);
     let static_like = linkage.verdict.is_static()
@@ -103,7 +102,7 @@ pub(crate) fn glibc_hazard(id: &str, evidence: Vec<String>) -> Hazard {
 /// name-service modules, any shared object it dlopens, gconv modules, locale files. Each hazard names the
 /// evidence: the functions `.symtab` defines (those glibc links only when called), the calls found to the
 /// functions every static glibc program carries, and the strings of stripped files.
-fn hazards<'a, R: ReadRef<'a>>(
+fn hazards<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     raw: &Raw,
     linkage: &Linkage,

@@ -9,7 +9,7 @@
 //! byte of one of these functions is possible but vanishingly rare.
 
 use super::*;
-use crate::limits::MAX_CALL_SCAN;
+use crate::limits::{MAX_CALL_SCAN, SCAN_CHUNK};
 
 /// The call sites found for one function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ type Decode = fn(&[u8], u64, bool) -> Option<u64>;
 
 /// The calls to each of `targets` in the executable segments; `None` when this architecture's calls are not
 /// decoded here (the caller cannot tell).
-pub(crate) fn find_calls<'a, R: ReadRef<'a>>(
+pub(crate) fn find_calls<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     raw: &Raw,
     targets: &[(&'static str, FunctionAddr)],
@@ -80,9 +80,10 @@ pub(crate) fn find_calls<'a, R: ReadRef<'a>>(
             s.0 += 1;
         }
     };
-    const CHUNK: u64 = 1 << 20;
-    // The bytes a decoder may read past its position (a RISC-V auipc and jalr pair, a Thumb BL).
+    // The bytes a decoder may read past its position (a RISC-V auipc and jalr pair, a Thumb BL), read with
+    // each chunk: a chunk is at most SCAN_CHUNK bytes.
     const TAIL: u64 = 8;
+    const CHUNK: u64 = SCAN_CHUNK - TAIL;
     let mut scanned = 0u64;
     let mask = if r.is64 {
         u64::MAX
@@ -98,36 +99,46 @@ pub(crate) fn find_calls<'a, R: ReadRef<'a>>(
         while pos < seg.filesz && scanned < MAX_CALL_SCAN {
             let own = (seg.filesz - pos).min(CHUNK).min(MAX_CALL_SCAN - scanned);
             let n = (seg.filesz - pos).min(own + TAIL);
-            let Ok(chunk) = r.bytes(seg.offset.saturating_add(pos), n, "executable segment") else {
-                break;
-            };
-            let base = seg.vaddr.wrapping_add(pos);
-            match decode {
-                None => {
-                    // E8 rel32 (call) and E9 rel32 (jmp, a tail call); the target is relative to the next
-                    // instruction.
-                    for p in memchr::memchr2_iter(0xe8, 0xe9, &chunk[..own as usize]) {
-                        if let Some(rel) = chunk.get(p + 1..p + 5) {
-                            let rel = i32::from_le_bytes([rel[0], rel[1], rel[2], rel[3]]) as i64;
-                            let pc = base.wrapping_add(p as u64);
-                            hit(pc.wrapping_add(5).wrapping_add(rel as u64) & mask, pc);
-                        }
-                    }
-                }
-                Some(decode) => {
-                    // Instructions are aligned to `step` in the address space.
-                    let mut p = (step - base % step) % step;
-                    while p < own {
-                        let pc = base.wrapping_add(p);
-                        let code = &chunk[p as usize..];
-                        for d in std::iter::once(decode).chain(also) {
-                            if let Some(t) = d(code, pc, r.big) {
-                                hit(t & mask, pc);
+            let look = |chunk: &[u8]| {
+                let base = seg.vaddr.wrapping_add(pos);
+                match decode {
+                    None => {
+                        // E8 rel32 (call) and E9 rel32 (jmp, a tail call); the target is relative to the next
+                        // instruction.
+                        for p in memchr::memchr2_iter(0xe8, 0xe9, &chunk[..own as usize]) {
+                            if let Some(rel) = chunk.get(p + 1..p + 5) {
+                                let rel =
+                                    i32::from_le_bytes([rel[0], rel[1], rel[2], rel[3]]) as i64;
+                                let pc = base.wrapping_add(p as u64);
+                                hit(pc.wrapping_add(5).wrapping_add(rel as u64) & mask, pc);
                             }
                         }
-                        p += step;
+                    }
+                    Some(decode) => {
+                        // Instructions are aligned to `step` in the address space.
+                        let mut p = (step - base % step) % step;
+                        while p < own {
+                            let pc = base.wrapping_add(p);
+                            let code = &chunk[p as usize..];
+                            for d in std::iter::once(decode).chain(also) {
+                                if let Some(t) = d(code, pc, r.big) {
+                                    hit(t & mask, pc);
+                                }
+                            }
+                            p += step;
+                        }
                     }
                 }
+            };
+            if r.scan(
+                seg.offset.saturating_add(pos),
+                n,
+                "executable segment",
+                look,
+            )
+            .is_err()
+            {
+                break;
             }
             scanned += own;
             pos += own;

@@ -25,11 +25,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use object::ReadRef;
 
+use crate::blocks::ReadScan;
 use crate::budget::StringBudget;
 use crate::error::InspectError;
 use crate::limits::{
     MAX_DYNAMIC_ENTRIES, MAX_NOTES, MAX_NOTE_BYTES, MAX_READ, MAX_STRING, MAX_STRING_SCAN,
-    MAX_SYMBOLS, MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, STRING_PLACEHOLDER,
+    MAX_SYMBOLS, MAX_SYMBOL_NAME_SCAN, MAX_VERNEED_RECORDS, SCAN_CHUNK, STRING_PLACEHOLDER,
 };
 use crate::model::*;
 use crate::reader::Reader;
@@ -133,7 +134,7 @@ impl Raw<'_> {
     }
 }
 
-pub(crate) fn read_raw<'a, R: ReadRef<'a>>(
+pub(crate) fn read_raw<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     os_abi: u8,
 ) -> Result<Raw<'a>, InspectError> {
@@ -360,7 +361,7 @@ pub(crate) fn hex(b: &[u8]) -> String {
 /// table names any, else the file data of every loadable segment. One pass for all the needles (a SIMD
 /// prefilter where the machine has one), which stops once each was seen. No needle may start another one:
 /// at one position only the first needle that matches there is seen.
-pub(crate) fn data_contains<'a, R: ReadRef<'a>>(
+pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     raw: &Raw<'_>,
     searcher: &aho_corasick::AhoCorasick,
@@ -390,28 +391,34 @@ pub(crate) fn data_contains<'a, R: ReadRef<'a>>(
         read_only
     };
     let mut scanned = 0u64;
-    const CHUNK: u64 = 1 << 20;
+    // Chunks of SCAN_CHUNK bytes, each starting a needle's length before the end of the one before, so that
+    // a needle across their boundary is seen whole in the second.
     let overlap = searcher.max_pattern_len() as u64;
+    let step = SCAN_CHUNK.saturating_sub(overlap).max(1);
     'regions: for (offset, size) in regions {
         let mut pos = 0u64;
         while pos < size && scanned < MAX_STRING_SCAN {
-            let n = (size - pos).min(CHUNK + overlap);
-            let Ok(chunk) = r.bytes(offset.saturating_add(pos), n, "read-only data") else {
-                break;
-            };
+            let n = (size - pos).min(SCAN_CHUNK);
             // Every start position is tried once (a match does not hide one that overlaps it).
-            let mut at = 0;
-            while let Some(m) = searcher.find(aho_corasick::Input::new(chunk).range(at..)) {
-                if let Some(f) = found.get_mut(m.pattern().as_usize()) {
-                    *f = true;
+            let look = |chunk: &[u8]| {
+                let mut at = 0;
+                while let Some(m) = searcher.find(aho_corasick::Input::new(chunk).range(at..)) {
+                    if let Some(f) = found.get_mut(m.pattern().as_usize()) {
+                        *f = true;
+                    }
+                    at = m.start() + 1;
                 }
-                at = m.start() + 1;
+            };
+            if r.scan(offset.saturating_add(pos), n, "read-only data", look)
+                .is_err()
+            {
+                break;
             }
             if found.iter().all(|&f| f) {
                 break 'regions;
             }
             scanned += n;
-            pos += CHUNK;
+            pos += step;
         }
     }
     found

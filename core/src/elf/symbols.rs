@@ -126,7 +126,7 @@ pub(crate) fn runtime_loading(name: &[u8]) -> Option<&'static (&'static str, Loa
         .map(|i| &RUNTIME_LOADING[i])
 }
 
-pub(crate) fn read_symbols<'a, R: ReadRef<'a>>(
+pub(crate) fn read_symbols<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     raw: &mut Raw,
     problems: &mut Vec<Problem>,
@@ -179,7 +179,7 @@ pub(crate) fn read_symbols<'a, R: ReadRef<'a>>(
     raw.symbols = facts;
 }
 
-pub(crate) fn dynsym_from_segments<'a, R: ReadRef<'a>>(
+pub(crate) fn dynsym_from_segments<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     raw: &Raw,
     facts: &mut SymbolFacts,
@@ -247,7 +247,7 @@ pub(crate) fn gnu_hash_symbol_count<'a, R: ReadRef<'a>>(
     Some(idx + 1)
 }
 
-pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
+pub(crate) fn walk_symbols<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     offset: u64,
     count: u64,
@@ -267,83 +267,87 @@ pub(crate) fn walk_symbols<'a, R: ReadRef<'a>>(
     let mut i = 0u64;
     while i < count {
         let n = (count - i).min(CHUNK);
-        let table = r.bytes(offset + i * entsize, n * entsize, "symbol table")?;
-        for j in 0..n as usize {
-            let s = &table[j * entsize as usize..];
-            // Elf64_Sym: name, info, other, shndx, value, size; Elf32_Sym: name, value, size, info, other,
-            // shndx.
-            let (name, shndx, value, other) = if r.is64 {
-                (
-                    r.u32(s, 0),
-                    r.u16(s, 6),
-                    r.u64(s, 8),
-                    s.get(5).copied().unwrap_or(0),
-                )
-            } else {
-                (
-                    r.u32(s, 0),
-                    r.u16(s, 14),
-                    u64::from(r.u32(s, 4)),
-                    s.get(13).copied().unwrap_or(0),
-                )
-            };
-            let Some(tail) = strs.get(name as usize..) else {
-                continue;
-            };
-            // What a name can be is settled by its first bytes, before its end is looked for: C++ names
-            // (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery, the markers start
-            // with `_`, `r` or `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the
-            // imports (undefined dynamic symbols) may be any hardening import.
-            let undefined = shndx == 0;
-            let import = dynamic && undefined;
-            let marker = match tail.first() {
-                Some(b'_') if tail.starts_with(b"_Z") => {
-                    if tail.starts_with(b"_ZN4core9panicking") {
-                        facts.rust_symbols = true;
+        // Each chunk is looked at once and not kept: a symbol table of millions of entries costs one chunk's
+        // memory.
+        let walk = |table: &[u8]| {
+            for j in 0..n as usize {
+                let s = &table[j * entsize as usize..];
+                // Elf64_Sym: name, info, other, shndx, value, size; Elf32_Sym: name, value, size, info, other,
+                // shndx.
+                let (name, shndx, value, other) = if r.is64 {
+                    (
+                        r.u32(s, 0),
+                        r.u16(s, 6),
+                        r.u64(s, 8),
+                        s.get(5).copied().unwrap_or(0),
+                    )
+                } else {
+                    (
+                        r.u32(s, 0),
+                        r.u16(s, 14),
+                        u64::from(r.u32(s, 4)),
+                        s.get(13).copied().unwrap_or(0),
+                    )
+                };
+                let Some(tail) = strs.get(name as usize..) else {
+                    continue;
+                };
+                // What a name can be is settled by its first bytes, before its end is looked for: C++ names
+                // (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery, the markers start
+                // with `_`, `r` or `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the
+                // imports (undefined dynamic symbols) may be any hardening import.
+                let undefined = shndx == 0;
+                let import = dynamic && undefined;
+                let marker = match tail.first() {
+                    Some(b'_') if tail.starts_with(b"_Z") => {
+                        if tail.starts_with(b"_ZN4core9panicking") {
+                            facts.rust_symbols = true;
+                        }
+                        false
                     }
-                    false
+                    Some(b'_' | b'r' | b'm') => true,
+                    _ => false,
+                };
+                let loading = !dynamic
+                    && !undefined
+                    && matches!(tail.first(), Some(b'd' | b'e' | b'g' | b'i' | b's'));
+                if !(import || marker || loading) {
+                    continue;
                 }
-                Some(b'_' | b'r' | b'm') => true,
-                _ => false,
-            };
-            let loading = !dynamic
-                && !undefined
-                && matches!(tail.first(), Some(b'd' | b'e' | b'g' | b'i' | b's'));
-            if !(import || marker || loading) {
-                continue;
-            }
-            // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
-            let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
-            let name = match memchr::memchr(0, window) {
-                Some(end) => SymbolName {
-                    bytes: &window[..end],
-                    whole: true,
-                },
-                // The end of the table ends the last name too.
-                None => SymbolName {
-                    bytes: window,
-                    whole: tail.len() <= MAX_SYMBOL_NAME_SCAN,
-                },
-            };
-            if name.bytes.is_empty() {
-                continue;
-            }
-            if import && name.whole && is_hardening_import(name.bytes) {
-                // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
-                // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
-                if let Ok(s) = std::str::from_utf8(name.bytes) {
-                    if !facts.imports.contains(s) {
-                        facts.imports.insert(s.to_string());
+                // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
+                let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+                let name = match memchr::memchr(0, window) {
+                    Some(end) => SymbolName {
+                        bytes: &window[..end],
+                        whole: true,
+                    },
+                    // The end of the table ends the last name too.
+                    None => SymbolName {
+                        bytes: window,
+                        whole: tail.len() <= MAX_SYMBOL_NAME_SCAN,
+                    },
+                };
+                if name.bytes.is_empty() {
+                    continue;
+                }
+                if import && name.whole && is_hardening_import(name.bytes) {
+                    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
+                    // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
+                    if let Ok(s) = std::str::from_utf8(name.bytes) {
+                        if !facts.imports.contains(s) {
+                            facts.imports.insert(s.to_string());
+                        }
                     }
                 }
+                if marker {
+                    note_marker(name, undefined, facts);
+                }
+                if loading {
+                    note_runtime_loading(name, FunctionAddr { value, other }, facts);
+                }
             }
-            if marker {
-                note_marker(name, undefined, facts);
-            }
-            if loading {
-                note_runtime_loading(name, FunctionAddr { value, other }, facts);
-            }
-        }
+        };
+        r.scan(offset + i * entsize, n * entsize, "symbol table", walk)?;
         i += n;
     }
     Ok(())

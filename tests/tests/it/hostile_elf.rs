@@ -51,7 +51,7 @@ fn inspect_all_ways(c: &Crafted) -> Binary {
     })
     .unwrap_or_else(|e| panic!("{}: {e}", c.name));
     assert_eq!(lazy, slice, "{}: lazily read, the facts differ", c.name);
-    let arena = bumpalo::Bump::new();
+    let arena = static_build_core::blocks::Arena::new();
     let blocks = static_build_core::blocks::ArenaReader::new(
         static_build_core::blocks::MemorySource(&c.bytes[..]),
         &arena,
