@@ -6,7 +6,8 @@
 #
 #   scripts/builder-images.sh [amd64|386|arm64|armv7 ...]     (default: amd64 386 arm64)
 #
-# Prints one line per image: `<arch> <image>`. Foreign architectures need QEMU (scripts/qemu.sh). The tests
+# Prints one line per image: `<arch> <image>`. Foreign architectures need QEMU (scripts/qemu.sh). Several
+# runs at once are safe: each architecture is built by one of them (a lock in the work directory). The tests
 # use amd64, 386 and arm64 (arm64 for the one emulated build); armv7 is for bench/build.sh's emulated builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,15 @@ build() {
     echo "$arch $tag"
     return
   fi
+  # Scripts that run at once may ask for the same image: one builds it, the others wait and find it built.
+  mkdir -p "$WORK"
+  exec {lock}>"$WORK/lock-$arch"
+  flock "$lock"
+  if docker image inspect "$tag" >/dev/null 2>&1; then
+    exec {lock}>&-
+    echo "$arch $tag"
+    return
+  fi
   local darch rootfs start
   darch=$(debian_arch "$arch")
   rootfs=$WORK/rootfs-$arch
@@ -90,6 +100,7 @@ build() {
   load_rootfs "$rootfs" "$(docker_arch "$arch")" "$tag" "$(docker_variant "$arch")"
   rm -rf "$rootfs"
   log "$arch: $tag built in $(( $(date +%s) - start )) s"
+  exec {lock}>&-
   echo "$arch $tag"
 }
 

@@ -2,6 +2,8 @@
 # Coverage-guided fuzzing of the inspector for a bounded time, on the stable toolchain.
 #
 #   scripts/fuzz.sh                      (after tests/fixtures/build.sh; about 75 s plus the first build)
+#   scripts/fuzz.sh build                (only the instrumented build, which needs no fixtures: the test
+#                                         command runs it while the rest is set up)
 #   FUZZ_SECONDS=3600 FUZZ_RSS_MB=4096 FUZZ_KEEP_CORPUS=1 scripts/fuzz.sh      (a longer run)
 #
 # Builds fuzz/fuzz_targets/inspect.rs with libFuzzer's instrumentation: the flags cargo-fuzz passes (SanitizerCoverage
@@ -34,7 +36,6 @@ MAX_LEN=${FUZZ_MAX_LEN:-1048576}
 FIXTURES=${STATIC_BUILD_FIXTURES:-target/fixtures}
 OUT=target/fuzz
 
-[ -f "$FIXTURES/.stamp" ] || die "fixtures missing in $FIXTURES: run tests/fixtures/build.sh"
 command -v c++ >/dev/null || die "no C++ compiler for libFuzzer: run scripts/setup.sh (g++)"
 
 HOST=$(rustc -vV | sed -n 's/^host: //p')
@@ -46,6 +47,8 @@ RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-
 CARGO_TARGET_DIR=$OUT/build \
   cargo build --manifest-path fuzz/Cargo.toml --release --locked --target "$HOST" --bin inspect --quiet
 BIN=$OUT/build/$HOST/release/inspect
+[ "${1:-}" != build ] || exit 0
+[ -f "$FIXTURES/.stamp" ] || die "fixtures missing in $FIXTURES: run tests/fixtures/build.sh"
 
 log "seeds: fixtures and crafted files"
 rm -rf "$OUT/seeds"

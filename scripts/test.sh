@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian machine: installs what it needs, then at once builds the
-# fixtures, fetches the multi-architecture corpus and the real projects (tests/real/fetch.sh), starts a
-# Docker engine, builds the builder images and static-build's own release binary with static-build
-# (scripts/release-build.sh; all cached), installs Chromium and the pinned wasm-bindgen CLI and builds the
-# web page (scripts/web-setup.sh, web/build.sh); then checks formatting and lints,
-# builds the core for wasm32, builds the fuzz target and fuzzes the inspector for a bounded time
-# (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). Idempotent; a second run
-# skips the set-up that is already done.
+# The whole test suite, from a fresh Debian machine: installs what it needs, starts a Docker engine and
+# registers QEMU, then at once builds the fixtures, fetches the multi-architecture corpus and the real
+# projects (tests/real/fetch.sh), builds the three builder images side by side and, on the amd64 one,
+# static-build's own release binary with static-build (scripts/release-build.sh) and act's runner image
+# (all cached), installs Chromium and the pinned wasm-bindgen CLI and builds the web page
+# (scripts/web-setup.sh, web/build.sh), and checks formatting and lints and builds the test binaries and the
+# fuzz target; then lints the web crate for wasm32, builds the core for wasm32, fuzzes the inspector for a
+# bounded time (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). Idempotent;
+# a second run skips the set-up that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every build here starts from nothing on CI: incremental compilation would only cost time and disk.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 say() { printf '\n==> [%d s] %s\n' "$SECONDS" "$*"; }
 
@@ -36,26 +39,31 @@ at_once() {
 say "set-up (Debian packages, Rust targets: scripts/setup.sh)"
 scripts/setup.sh
 
+say "Docker engine and QEMU (scripts/docker.sh, scripts/qemu.sh)"
+scripts/docker.sh
+scripts/qemu.sh
+
 say "set-up, the independent steps at once"
+# The three builder images are built side by side (each is a debootstrap of its own architecture; arm64's
+# second stage runs under QEMU); the release build and act's runner image need only the amd64 one.
 at_once \
   "fixtures (tests/fixtures/build.sh)" "tests/fixtures/build.sh" \
   "multi-architecture corpus (tests/corpus/fetch.sh)" "tests/corpus/fetch.sh" \
   "real projects from their registries (tests/real/fetch.sh)" "tests/real/fetch.sh >/dev/null" \
-  "Docker engine, QEMU, builder images, release build, act (scripts/docker.sh, qemu.sh, builder-images.sh, release-build.sh, act.sh)" \
-  "scripts/docker.sh && scripts/qemu.sh && scripts/builder-images.sh amd64 386 arm64 && scripts/release-build.sh && scripts/act.sh" \
+  "amd64 builder image, release build, act (scripts/builder-images.sh amd64, release-build.sh, act.sh)" \
+  "scripts/builder-images.sh amd64 && scripts/release-build.sh && scripts/act.sh" \
+  "386 builder image (scripts/builder-images.sh 386)" "scripts/builder-images.sh 386" \
+  "arm64 builder image (scripts/builder-images.sh arm64)" "scripts/builder-images.sh arm64" \
   "web page: Chromium, chromedriver, wasm-bindgen, wasm-opt, then the page (scripts/web-setup.sh, web/build.sh)" \
-  "scripts/web-setup.sh && web/build.sh"
+  "scripts/web-setup.sh && web/build.sh" \
+  "format, lints, the test binaries and the fuzz target (cargo fmt, clippy, test --no-run; scripts/fuzz.sh build)" \
+  "cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings \
+   && cargo test --workspace --locked --no-run && cargo build --manifest-path fuzz/Cargo.toml --locked --quiet \
+   && scripts/fuzz.sh build"
 
-say "format and lints"
-cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+say "the web crate's lints for wasm32, static-build-core for wasm32-unknown-unknown"
 cargo clippy -p static-build-web --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
-
-say "static-build-core for wasm32-unknown-unknown"
 cargo build -p static-build-core --target wasm32-unknown-unknown --locked
-
-say "fuzz target builds"
-cargo build --manifest-path fuzz/Cargo.toml --quiet
 
 say "fuzzing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS, default 75)"
 scripts/fuzz.sh
