@@ -456,7 +456,9 @@ mod tests {
         assert_eq!(arena.scratch.borrow().len() as u64, SCAN_CHUNK);
         // A scan inside a scan reads through the arena instead of failing.
         let inner = (&r)
-            .scan_at(BLOCK - 4, 16, |_| (&r).scan_at(BLOCK - 8, 16, |b| b.to_vec()))
+            .scan_at(BLOCK - 4, 16, |_| {
+                (&r).scan_at(BLOCK - 8, 16, |b| b.to_vec())
+            })
             .unwrap()
             .unwrap();
         assert_eq!(inner, &data[BLOCK as usize - 8..BLOCK as usize + 8]);

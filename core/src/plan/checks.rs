@@ -177,3 +177,31 @@ pub(crate) fn check_output(value: &str) -> Result<(), PlanError> {
     }
     Ok(())
 }
+
+const _: () = assert!(
+    crate::limits::MAX_VERIFY_ARGS == 64,
+    "the message below says 64"
+);
+
+/// The `verify` arguments, checked: at most [`MAX_VERIFY_ARGS`], none with a NUL byte (it could not reach the
+/// program).
+pub(crate) fn verify_args(args: Option<&[String]>) -> Result<Option<Vec<String>>, PlanError> {
+    let Some(args) = args else {
+        return Ok(None);
+    };
+    if args.len() > crate::limits::MAX_VERIFY_ARGS {
+        return Err(PlanError::Invalid {
+            what: "verify",
+            value: format!("{} arguments", args.len()),
+            why: "at most 64 arguments",
+        });
+    }
+    if let Some(a) = args.iter().find(|a| a.contains('\0')) {
+        return Err(PlanError::Invalid {
+            what: "verify argument",
+            value: a.clone(),
+            why: "contains a NUL byte",
+        });
+    }
+    Ok(Some(args.to_vec()))
+}
