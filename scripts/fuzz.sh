@@ -36,6 +36,7 @@ MAX_LEN=${FUZZ_MAX_LEN:-1048576}
 FIXTURES=${STATIC_BUILD_FIXTURES:-target/fixtures}
 OUT=target/fuzz
 
+case "${1:-}" in '' | build) ;; *) die "unknown argument '$1' (the only one is 'build': only the instrumented build)" ;; esac
 command -v c++ >/dev/null || die "no C++ compiler for libFuzzer: run scripts/setup.sh (g++)"
 
 HOST=$(rustc -vV | sed -n 's/^host: //p')

@@ -197,11 +197,10 @@ impl Arena {
 pub struct ArenaReader<'a, S> {
     source: RefCell<S>,
     len: u64,
-    arena: &'a Bump,
+    /// Where the blocks and pieces go, and the buffer that [`ReadScan::scan_at`] reads into and reuses (scans
+    /// of megabytes do not stay in the arena).
+    arena: &'a Arena,
     blocks: RefCell<BTreeMap<u64, &'a [u8]>>,
-    /// The buffer that [`ReadScan::scan_at`] reads into and reuses: scans of megabytes do not stay in the
-    /// arena.
-    scratch: &'a RefCell<Vec<u8>>,
     bytes_read: Cell<u64>,
 }
 
@@ -211,9 +210,8 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
         ArenaReader {
             source: RefCell::new(source),
             len,
-            arena: &arena.bump,
+            arena,
             blocks: RefCell::new(BTreeMap::new()),
-            scratch: &arena.scratch,
             bytes_read: Cell::new(0),
         }
     }
@@ -237,6 +235,7 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
             // Read into memory that is not cleared first (the read overwrites it all)...
             let buf = self
                 .arena
+                .bump
                 .alloc_slice_fill_with(size, |_| MaybeUninit::<u8>::uninit());
             let got = self.source.borrow_mut().read_uninit(offset, buf);
             if let Ok(got) = got {
@@ -247,7 +246,7 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
             }
             // ...and after a failed or short read, once more the plain way, which says why.
         }
-        let buf = self.arena.alloc_slice_fill_copy(size, 0u8);
+        let buf = self.arena.bump.alloc_slice_fill_copy(size, 0u8);
         self.source
             .borrow_mut()
             .read_at(offset, buf)
@@ -313,7 +312,7 @@ impl<'a, S: RangeSource> ReadRef<'a> for &'a ArenaReader<'a, S> {
             let piece = block.get(..stop).ok_or(())?;
             if let Some(n) = memchr::memchr(delimiter, piece) {
                 out.extend_from_slice(&piece[..n]);
-                return Ok(self.arena.alloc_slice_copy(&out));
+                return Ok(self.arena.bump.alloc_slice_copy(&out));
             }
             out.extend_from_slice(piece);
             index += 1;
@@ -334,7 +333,7 @@ impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
         }
         // A scan inside a scan (none today) cannot share the buffer, nor can a piece larger than it fit: they
         // are read through the arena.
-        let mut scratch = match self.scratch.try_borrow_mut() {
+        let mut scratch = match self.arena.scratch.try_borrow_mut() {
             Ok(scratch) if size <= SCAN_CHUNK => scratch,
             _ => return self.read_bytes_at(offset, size).map(f),
         };

@@ -49,8 +49,7 @@ impl RangeSource for PreadSource {
 mod tests {
     use super::*;
     use object::ReadRef;
-    use static_build_core::blocks::Arena;
-    use static_build_core::blocks::ArenaReader;
+    use static_build_core::blocks::{Arena, ArenaReader};
 
     #[test]
     fn reads_across_blocks_match_the_file() {
