@@ -356,11 +356,20 @@ pub(crate) fn hex(b: &[u8]) -> String {
     s
 }
 
+/// The piece of read-only data searched at a time: small enough that a search that finds its needles at the
+/// end of `.rodata` stops after one, large enough that a system call is a small part of its cost.
+const STRING_PIECE: u64 = SCAN_CHUNK / 4;
+
 /// Which of the searcher's `needles` patterns occur in the file's read-only data (bounded scan): the
 /// allocated, read-only, non-executable sections (`.rodata`, where string constants live) when the section
 /// table names any, else the file data of every loadable segment. One pass for all the needles (a SIMD
 /// prefilter where the machine has one), which stops once each was seen. No needle may start another one:
 /// at one position only the first needle that matches there is seen.
+///
+/// The needles are the C library's own strings, and the C library is linked last, so its read-only data ends
+/// the output's: the `.rodata` sections are searched first, each from its end back, in pieces of
+/// [`STRING_PIECE`] bytes, then the other regions the same way. The order only decides how soon the search
+/// can stop; what it finds is the same.
 pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
     r: &Reader<'a, R>,
     raw: &Raw<'_>,
@@ -368,7 +377,8 @@ pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
 ) -> Vec<usize> {
     let needles = searcher.patterns_len();
     let mut found = vec![false; needles];
-    let read_only: Vec<(u64, u64)> = raw
+    // (is .rodata, offset, size) of each region.
+    let mut regions: Vec<(bool, u64, u64)> = raw
         .sections
         .iter()
         .flatten()
@@ -379,26 +389,28 @@ pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
                 && s.size > 0
                 && s.offset.checked_add(s.size).is_some_and(|end| end <= r.len)
         })
-        .map(|s| (s.offset, s.size))
+        .map(|s| (s.name.starts_with(b".rodata"), s.offset, s.size))
         .collect();
-    let regions: Vec<(u64, u64)> = if read_only.is_empty() {
-        raw.segments
+    if regions.is_empty() {
+        regions = raw
+            .segments
             .iter()
             .filter(|s| s.p_type == PT_LOAD)
-            .map(|s| (s.offset, s.filesz))
-            .collect()
-    } else {
-        read_only
-    };
+            .map(|s| (false, s.offset, s.filesz))
+            .collect();
+    }
+    // The last region first, .rodata before the others (a stable sort keeps the reversed file order).
+    regions.reverse();
+    regions.sort_by_key(|&(rodata, _, _)| !rodata);
     let mut scanned = 0u64;
-    // Chunks of SCAN_CHUNK bytes, each starting a needle's length before the end of the one before, so that
-    // a needle across their boundary is seen whole in the second.
-    let overlap = searcher.max_pattern_len() as u64;
-    let step = SCAN_CHUNK.saturating_sub(overlap).max(1);
-    'regions: for (offset, size) in regions {
-        let mut pos = 0u64;
-        while pos < size && scanned < MAX_STRING_SCAN {
-            let n = (size - pos).min(SCAN_CHUNK);
+    // Each piece ends a needle's length past the start of the one after it, so that a needle across their
+    // boundary is seen whole in the earlier piece.
+    let overlap = (searcher.max_pattern_len() as u64).min(STRING_PIECE / 2);
+    'regions: for (_, offset, size) in regions {
+        let mut end = size;
+        while end > 0 && scanned < MAX_STRING_SCAN {
+            let start = end.saturating_sub(STRING_PIECE);
+            let n = end - start;
             // Every start position is tried once (a match does not hide one that overlaps it).
             let look = |chunk: &[u8]| {
                 let mut at = 0;
@@ -409,7 +421,7 @@ pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
                     at = m.start() + 1;
                 }
             };
-            if r.scan(offset.saturating_add(pos), n, "read-only data", look)
+            if r.scan(offset.saturating_add(start), n, "read-only data", look)
                 .is_err()
             {
                 break;
@@ -418,7 +430,12 @@ pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
                 break 'regions;
             }
             scanned += n;
-            pos += step;
+            // The next piece ends `overlap` bytes into this one (it always moves back: a piece is longer).
+            end = if start == 0 {
+                0
+            } else {
+                start.saturating_add(overlap).min(end - 1)
+            };
         }
     }
     found

@@ -20,6 +20,8 @@ struct Image {
     sections: bool,
     /// PT_DYNAMIC claims this many bytes more than the file holds.
     dynamic_overrun: u64,
+    /// Allocated read-only sections (SHT_PROGBITS, SHF_ALLOC): name and contents, after .shstrtab.
+    read_only: Vec<(&'static str, Vec<u8>)>,
 }
 
 const DF_1_PIE: u64 = 0x0800_0000;
@@ -37,6 +39,7 @@ impl Image {
             flags_1: None,
             sections: true,
             dynamic_overrun: 0,
+            read_only: Vec::new(),
         }
     }
 
@@ -108,9 +111,21 @@ impl Image {
         }
         let dynamic_size = data_at + data.len() as u64 - dynamic_at;
         let shstrtab_at = data_at + data.len() as u64;
-        let shstrtab = b"\0.dynstr\0.shstrtab\0";
+        let mut shstrtab = b"\0.dynstr\0.shstrtab\0".to_vec();
+        // (name in .shstrtab, offset, size) of each read-only section.
+        let mut read_only = Vec::new();
         if self.sections {
-            data.extend_from_slice(shstrtab);
+            for (name, _) in &self.read_only {
+                read_only.push((shstrtab.len() as u64, 0, 0));
+                shstrtab.extend_from_slice(name.as_bytes());
+                shstrtab.push(0);
+            }
+            data.extend_from_slice(&shstrtab);
+            for (row, (_, contents)) in read_only.iter_mut().zip(&self.read_only) {
+                row.1 = data_at + data.len() as u64;
+                row.2 = contents.len() as u64;
+                data.extend_from_slice(contents);
+            }
             while !(data_at + data.len() as u64).is_multiple_of(8) {
                 data.push(0);
             }
@@ -120,7 +135,11 @@ impl Image {
         } else {
             0
         };
-        let shnum: u64 = if self.sections { 3 } else { 0 };
+        let shnum: u64 = if self.sections {
+            3 + read_only.len() as u64
+        } else {
+            0
+        };
         let file_size = shoff.max(data_at + data.len() as u64) + shnum * shentsize;
 
         let mut out = Vec::new();
@@ -172,16 +191,22 @@ impl Image {
         }
         out.extend_from_slice(&data);
         if self.sections {
-            // null, .dynstr (SHT_STRTAB), .shstrtab (SHT_STRTAB)
-            let rows = [
-                (0u64, 0u64, 0u64, 0u64),
-                (1, 3, dynstr_at, dynstr.len() as u64),
-                (9, 3, shstrtab_at, shstrtab.len() as u64),
+            // null, .dynstr (SHT_STRTAB), .shstrtab (SHT_STRTAB), the read-only ones (SHT_PROGBITS,
+            // SHF_ALLOC)
+            let mut rows = vec![
+                (0u64, 0u64, 0u64, 0u64, 0u64),
+                (1, 3, 0, dynstr_at, dynstr.len() as u64),
+                (9, 3, 0, shstrtab_at, shstrtab.len() as u64),
             ];
-            for (name, sh_type, offset, size) in rows {
+            rows.extend(
+                read_only
+                    .iter()
+                    .map(|&(name, at, size)| (name, 1, 2, at, size)),
+            );
+            for (name, sh_type, flags, offset, size) in rows {
                 self.put(&mut out, name, 4);
                 self.put(&mut out, sh_type, 4);
-                self.word(&mut out, 0); // flags
+                self.word(&mut out, flags);
                 self.word(&mut out, if offset > 0 { base + offset } else { 0 });
                 self.word(&mut out, offset);
                 self.word(&mut out, size);
@@ -326,5 +351,61 @@ fn every_cut_of_an_image_is_answered_without_a_panic() {
                 assert_ne!(b.linkage.verdict, Verdict::Static, "cut at {end}");
             }
         }
+    }
+}
+
+/// The C library's strings are found wherever they are in the read-only data: at its start and its end,
+/// across the boundaries of the pieces it is searched in (from the end back), and in a read-only section
+/// other than `.rodata`, through a reader of bytes in memory and through the arena reader (whose pieces
+/// go through its one reused buffer).
+#[test]
+fn the_c_library_strings_are_found_anywhere_in_the_read_only_data() {
+    const PIECE: usize = 256 << 10;
+    let size = 3 * PIECE + 1000;
+    let mut rodata = vec![b'x'; size];
+    let mut put = |at: usize, s: &str| rodata[at..at + s.len()].copy_from_slice(s.as_bytes());
+    put(0, "libnss_%s.so%s");
+    put(size - PIECE - 5, "/etc/nsswitch.conf");
+    put(size - 2 * PIECE - 13, "GLIBC_TUNABLES");
+    put(size - "libnss_files.so.2".len(), "libnss_files.so.2");
+    let mut other = vec![b'y'; 5000];
+    other[4000..4017].copy_from_slice(b"Fatal glibc error");
+    for (bits64, big, machine, arch) in LAYOUTS {
+        let image = Image {
+            read_only: vec![(".rodata", rodata.clone()), (".other", other.clone())],
+            ..Image::new(bits64, big, machine)
+        };
+        let bytes = image.build();
+        let arena = crate::blocks::Arena::new();
+        let reader = crate::blocks::ArenaReader::new(crate::blocks::MemorySource(&bytes), &arena);
+        for (how, b) in [
+            ("bytes", crate::inspect(&bytes[..])),
+            ("arena", crate::inspect(&reader)),
+        ] {
+            let b = b.unwrap_or_else(|e| panic!("{arch}, {how}: {e}"));
+            assert_eq!(
+                &*b.libc.basis, "glibc strings (GLIBC_TUNABLES, Fatal glibc error)",
+                "{arch}, {how}"
+            );
+            let nss = b.hazards.iter().find(|h| h.id == "glibc-static-nss");
+            let evidence = nss.map(|h| h.evidence.clone()).unwrap_or_default();
+            assert_eq!(
+                evidence,
+                [
+                    "string \"/etc/nsswitch.conf\"",
+                    "string \"libnss_%s.so%s\"",
+                    "string \"libnss_files.so.2\""
+                ],
+                "{arch}, {how}"
+            );
+        }
+        // Without the strings, nothing is claimed.
+        let plain = Image {
+            read_only: vec![(".rodata", vec![b'x'; size])],
+            ..Image::new(bits64, big, machine)
+        };
+        let b = crate::inspect(&plain.build()[..]).unwrap();
+        assert!(b.hazards.is_empty(), "{arch}: {:?}", b.hazards);
+        assert!(!b.libc.basis.contains("glibc strings"), "{arch}");
     }
 }
