@@ -9,6 +9,8 @@
 #   RUNS=3 bench/run.sh     fewer runs (10 by default)
 #   BEFORE=path/to/static-build bench/run.sh
 #                           adds another build of static-build (say, the last release) to every comparison
+#   CARGO_TARGET_DIR=DIR bench/run.sh
+#                           builds and measures DIR/release/static-build
 #
 # Uses hyperfine (wall time and CPU time, warm cache, one warm-up run) and GNU time (peak RSS).
 set -euo pipefail
@@ -20,14 +22,16 @@ command -v hyperfine >/dev/null || { echo "hyperfine missing: run scripts/setup.
 [ -f target/fixtures/.stamp ] || { echo "fixtures missing: run tests/fixtures/build.sh" >&2; exit 2; }
 
 cargo build --release -p static-build --quiet
-SB=$PWD/target/release/static-build
+SB=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/static-build
 OUT=target/bench
 mkdir -p "$OUT"
 
 peak_kb() { /usr/bin/time -f %M "$@" >/dev/null 2>"$OUT/time.err" || true; tail -n1 "$OUT/time.err"; }
 
 bench_dir() {
-  local name=$1 dir=$2
+  # The real path: scanelf -R and find do not go into a directory that is a symbolic link.
+  local name=$1 dir
+  dir=$(readlink -f "$2")
   echo
   echo "## $name: $dir"
   # One static-build process walks the tree; readelf and scanelf get the same regular files.
@@ -66,7 +70,7 @@ if command -v valgrind >/dev/null; then
   # scanelf cannot be counted this way: its seccomp sandbox stops it under valgrind.
   # One thread (--jobs 1), so that the count does not depend on how the files were shared out.
   echo "## static-build user-space instructions over the corpus (callgrind, one thread; repeatable, system calls not counted)"
-  n=$(find target/corpus -type f | wc -l)
+  n=$(find "$(readlink -f target/corpus)" -type f | wc -l)
   sb_i=$(instructions "$SB" inspect --jobs 1 --output /dev/null target/corpus)
   echo "  static-build: $sb_i instructions for $n files: $((sb_i / n)) per file"
   if [ -n "${BEFORE:-}" ]; then
