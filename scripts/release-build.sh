@@ -43,9 +43,12 @@ if [ -f "$OUT/$ASSET" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ] \
   exit 0
 fi
 
+# The host's static-build, built as the test command builds it (`cargo test --workspace`, whose
+# integration tests need the binary): `cargo build -p static-build` would resolve the features of that one
+# package and build most dependencies a second time.
 log "building static-build (host)"
-cargo build -q --locked -p static-build || die "cargo build -p static-build failed"
-SB=target/debug/static-build
+cargo test -q --locked --workspace --no-run || die "cargo test --workspace --no-run failed"
+SB=${CARGO_TARGET_DIR:-target}/debug/static-build
 
 rm -f "$STAMP" "$OUT/SHA256SUMS"
 start=$(date +%s)

@@ -4,9 +4,10 @@
 # projects (tests/real/fetch.sh), builds the three builder images side by side and, on the amd64 one,
 # static-build's own release binary with static-build (scripts/release-build.sh) and act's runner image
 # (all cached), installs Chromium and the pinned wasm-bindgen CLI and builds the web page
-# (scripts/web-setup.sh, web/build.sh), and checks formatting and lints and builds the test binaries and the
-# fuzz target; then lints the web crate for wasm32, builds the core for wasm32, fuzzes the inspector for a
-# bounded time (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). Idempotent;
+# (scripts/web-setup.sh, web/build.sh) and lints the web crate for wasm32, checks formatting and lints and
+# builds the test binaries, and builds the instrumented fuzz target; then fuzzes the inspector for a bounded
+# time (scripts/fuzz.sh), and runs every test (the web page's in headless Chromium too). The page's build is
+# also the proof that static-build-core builds for wasm32 (the page is the core compiled to it). Idempotent;
 # a second run skips the set-up that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,16 +55,13 @@ at_once \
   "scripts/builder-images.sh amd64 && scripts/release-build.sh && scripts/act.sh" \
   "386 builder image (scripts/builder-images.sh 386)" "scripts/builder-images.sh 386" \
   "arm64 builder image (scripts/builder-images.sh arm64)" "scripts/builder-images.sh arm64" \
-  "web page: Chromium, chromedriver, wasm-bindgen, wasm-opt, then the page (scripts/web-setup.sh, web/build.sh)" \
-  "scripts/web-setup.sh && web/build.sh" \
-  "format, lints, the test binaries and the fuzz target (cargo fmt, clippy, test --no-run; scripts/fuzz.sh build)" \
+  "web page: Chromium, chromedriver, wasm-bindgen, wasm-opt, then the page and the web crate's lints for wasm32 (scripts/web-setup.sh, web/build.sh, cargo clippy)" \
+  "scripts/web-setup.sh && web/build.sh \
+   && cargo clippy -p static-build-web --target wasm32-unknown-unknown --all-targets --locked -- -D warnings" \
+  "format, lints, the test binaries (cargo fmt, clippy, test --no-run)" \
   "cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings \
-   && cargo test --workspace --locked --no-run && cargo build --manifest-path fuzz/Cargo.toml --locked --quiet \
-   && scripts/fuzz.sh build"
-
-say "the web crate's lints for wasm32, static-build-core for wasm32-unknown-unknown"
-cargo clippy -p static-build-web --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
-cargo build -p static-build-core --target wasm32-unknown-unknown --locked
+   && cargo test --workspace --locked --no-run" \
+  "the instrumented fuzz target, in its own target directory (scripts/fuzz.sh build)" "scripts/fuzz.sh build"
 
 say "fuzzing for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS, default 75)"
 scripts/fuzz.sh
