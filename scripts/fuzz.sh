@@ -56,11 +56,9 @@ rm -rf "$OUT/seeds"
 [ "${FUZZ_KEEP_CORPUS:-0}" = 1 ] || rm -rf "$OUT/corpus"
 mkdir -p "$OUT/seeds/fixtures" "$OUT/corpus"
 find "$FIXTURES" -maxdepth 1 -type f ! -name '*.tsv' ! -name '.stamp' -exec cp {} "$OUT/seeds/fixtures/" \;
-# The example as the test command builds it (`cargo test --workspace` builds the examples too): `cargo run -p`
-# or `cargo build` would build it, and most dependencies with it, a second time (their features and profile
-# differ): minutes on a new machine.
-cargo test --quiet --locked --workspace --no-run
-"${CARGO_TARGET_DIR:-target}/debug/examples/crafted" "$OUT/seeds/crafted" >/dev/null
+# The example as the test command builds it (`cargo test --workspace` builds the examples too).
+CRAFTED=$(test_build debug/examples/crafted)
+"$CRAFTED" "$OUT/seeds/crafted" >/dev/null
 
 RUN=$OUT/artifacts/$(date -u +%Y%m%dT%H%M%SZ)
 LOG=$OUT/fuzz.log

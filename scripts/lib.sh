@@ -8,6 +8,10 @@
 #                           package lists are updated at most once per script, and only when an install
 #                           from the present lists fails
 #   rustup_target TARGET    add a Rust target with rustup when it is not installed
+#   test_build PATH         build what `cargo test --workspace` builds (a no-op after the test command's own
+#                           build) and print the path of PATH under the target directory, e.g.
+#                           `debug/static-build`: `cargo build -p` or `cargo run -p` would resolve one package's
+#                           features with another profile and build most dependencies a second time
 #   contains GREP-ARGS...   `grep -q` that reads all of its input first: with `set -o pipefail`, a plain
 #                           `producer | grep -q` is false whenever grep exits at the first match before the
 #                           producer has written the rest (SIGPIPE), which depends on timing
@@ -63,4 +67,9 @@ rustup_target() {
   rustup target add "$1" >/dev/null 2>&1 || die "rustup target add $1 failed"
   rustup target list --installed | contains -x "$1" || die "$1 still missing after rustup target add"
   step "rustup $1" "added"
+}
+
+test_build() {
+  cargo test --quiet --locked --workspace --no-run || die "cargo test --workspace --no-run failed"
+  echo "${CARGO_TARGET_DIR:-target}/$1"
 }

@@ -43,12 +43,9 @@ if [ -f "$OUT/$ASSET" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$HASH" ] \
   exit 0
 fi
 
-# The host's static-build, built as the test command builds it (`cargo test --workspace`, whose
-# integration tests need the binary): `cargo build -p static-build` would resolve the features of that one
-# package and build most dependencies a second time.
+# The host's static-build, as the test command builds it (its integration tests need the binary).
 log "building static-build (host)"
-cargo test -q --locked --workspace --no-run || die "cargo test --workspace --no-run failed"
-SB=${CARGO_TARGET_DIR:-target}/debug/static-build
+SB=$(test_build debug/static-build)
 
 rm -f "$STAMP" "$OUT/SHA256SUMS"
 start=$(date +%s)

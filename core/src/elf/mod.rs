@@ -430,12 +430,8 @@ pub(crate) fn data_contains<'a, R: ReadScan<'a>>(
                 break 'regions;
             }
             scanned += n;
-            // The next piece ends `overlap` bytes into this one (it always moves back: a piece is longer).
-            end = if start == 0 {
-                0
-            } else {
-                start.saturating_add(overlap).min(end - 1)
-            };
+            // The next piece ends `overlap` bytes into this one: at least STRING_PIECE / 2 further back.
+            end = if start == 0 { 0 } else { start + overlap };
         }
     }
     found
