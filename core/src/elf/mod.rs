@@ -6,6 +6,7 @@
 pub(crate) mod calls;
 mod consts;
 mod dynamic;
+mod names;
 mod notes;
 mod sections;
 mod symbols;

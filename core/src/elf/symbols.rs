@@ -1,6 +1,7 @@
 //! One pass over the symbol tables: the imports hardening checks use, libc and language markers, and the
 //! glibc functions that load files at run time (NSS, iconv, dlopen, locales).
 
+use super::names::{known, LONGEST};
 use super::*;
 
 /// Symbol names that tell libc family or language in static binaries.
@@ -263,89 +264,16 @@ pub(crate) fn walk_symbols<'a, R: ReadScan<'a>>(
     }
     // Read the string table once (bounded); symbol names index into it.
     let strs = r.bytes(stroff, strsize, "symbol string table")?;
-    const CHUNK: u64 = 4096;
     let mut i = 0u64;
     while i < count {
-        let n = (count - i).min(CHUNK);
+        let n = (count - i).min(SYMBOL_CHUNK as u64);
         // Each chunk is looked at once and not kept: a symbol table of millions of entries costs one chunk's
-        // memory.
-        let walk = |table: &[u8]| {
-            for j in 0..n as usize {
-                let s = &table[j * entsize as usize..];
-                // Elf64_Sym: name, info, other, shndx, value, size; Elf32_Sym: name, value, size, info, other,
-                // shndx.
-                let (name, shndx, value, other) = if r.is64 {
-                    (
-                        r.u32(s, 0),
-                        r.u16(s, 6),
-                        r.u64(s, 8),
-                        s.get(5).copied().unwrap_or(0),
-                    )
-                } else {
-                    (
-                        r.u32(s, 0),
-                        r.u16(s, 14),
-                        u64::from(r.u32(s, 4)),
-                        s.get(13).copied().unwrap_or(0),
-                    )
-                };
-                let Some(tail) = strs.get(name as usize..) else {
-                    continue;
-                };
-                // What a name can be is settled by its first bytes, before its end is looked for: C++ names
-                // (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery, the markers start
-                // with `_`, `r` or `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the
-                // imports (undefined dynamic symbols) may be any hardening import.
-                let undefined = shndx == 0;
-                let import = dynamic && undefined;
-                let marker = match tail.first() {
-                    Some(b'_') if tail.starts_with(b"_Z") => {
-                        if tail.starts_with(b"_ZN4core9panicking") {
-                            facts.rust_symbols = true;
-                        }
-                        false
-                    }
-                    Some(b'_' | b'r' | b'm') => true,
-                    _ => false,
-                };
-                let loading = !dynamic
-                    && !undefined
-                    && matches!(tail.first(), Some(b'd' | b'e' | b'g' | b'i' | b's'));
-                if !(import || marker || loading) {
-                    continue;
-                }
-                // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
-                let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
-                let name = match memchr::memchr(0, window) {
-                    Some(end) => SymbolName {
-                        bytes: &window[..end],
-                        whole: true,
-                    },
-                    // The end of the table ends the last name too.
-                    None => SymbolName {
-                        bytes: window,
-                        whole: tail.len() <= MAX_SYMBOL_NAME_SCAN,
-                    },
-                };
-                if name.bytes.is_empty() {
-                    continue;
-                }
-                if import && name.whole && is_hardening_import(name.bytes) {
-                    // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
-                    // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
-                    if let Ok(s) = std::str::from_utf8(name.bytes) {
-                        if !facts.imports.contains(s) {
-                            facts.imports.insert(s.to_string());
-                        }
-                    }
-                }
-                if marker {
-                    note_marker(name, undefined, facts);
-                }
-                if loading {
-                    note_runtime_loading(name, FunctionAddr { value, other }, facts);
-                }
-            }
+        // memory. The entries are read by a walk made for the file's class and byte order.
+        let walk = |table: &[u8]| match (r.is64, r.big) {
+            (true, false) => walk_chunk::<24, false>(table.as_chunks().0, strs, dynamic, facts),
+            (true, true) => walk_chunk::<24, true>(table.as_chunks().0, strs, dynamic, facts),
+            (false, false) => walk_chunk::<16, false>(table.as_chunks().0, strs, dynamic, facts),
+            (false, true) => walk_chunk::<16, true>(table.as_chunks().0, strs, dynamic, facts),
         };
         r.scan(offset + i * entsize, n * entsize, "symbol table", walk)?;
         i += n;
@@ -353,56 +281,144 @@ pub(crate) fn walk_symbols<'a, R: ReadScan<'a>>(
     Ok(())
 }
 
-/// The start of a symbol's name: all of it when `whole`, else its first [`MAX_SYMBOL_NAME_SCAN`] bytes.
-#[derive(Clone, Copy)]
-pub(crate) struct SymbolName<'a> {
-    bytes: &'a [u8],
-    whole: bool,
-}
+/// Symbol table entries looked at in one piece (and the size of [`walk_chunk`]'s array of first bytes).
+const SYMBOL_CHUNK: usize = 4096;
 
-/// A name that may be one of the markers (it starts with `_`, `r` or `m` and is no C++ name).
-fn note_marker(name: SymbolName, undefined: bool, facts: &mut SymbolFacts) {
-    let SymbolName { bytes: name, whole } = name;
-    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`; compare on the bare name. A name cut short
-    // without a `@` in sight matches no whole name, only prefixes.
-    let (bare, bare_whole) = match memchr::memchr(b'@', name) {
-        Some(at) => (&name[..at], true),
-        None => (name, whole),
-    };
-    if bare.starts_with(b"__nss_") {
-        facts.nss_symbols += 1;
-    }
-    if !bare_whole {
-        return;
-    }
-    if bare == b"rust_begin_unwind" {
-        facts.rust_symbols = true;
-    }
-    if GO_SYMBOLS.iter().any(|g| g.as_bytes() == bare) {
-        facts.go_symbols = true;
-    }
-    // Compared as bytes: no UTF-8 check or allocation unless it matches.
-    if !undefined {
-        if let Some(m) = MARKER_SYMBOLS.iter().find(|m| m.as_bytes() == bare) {
-            facts.markers.insert(m);
+/// The fields of an entry of `N` bytes (24: `Elf64_Sym`, 16: `Elf32_Sym`) the walk uses: name, section
+/// index, value, `st_other`.
+#[inline(always)]
+fn entry<const N: usize, const BIG: bool>(e: &[u8; N]) -> (u32, u16, u64, u8) {
+    let u16_at = |at: usize| {
+        let b = [e[at], e[at + 1]];
+        if BIG {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
         }
+    };
+    let u32_at = |at: usize| {
+        let b = [e[at], e[at + 1], e[at + 2], e[at + 3]];
+        if BIG {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        }
+    };
+    if N == 24 {
+        // Elf64_Sym: name, info, other, shndx, value, size.
+        let value = if BIG {
+            (u64::from(u32_at(8)) << 32) | u64::from(u32_at(12))
+        } else {
+            (u64::from(u32_at(12)) << 32) | u64::from(u32_at(8))
+        };
+        (u32_at(0), u16_at(6), value, e[5])
+    } else {
+        // Elf32_Sym: name, value, size, info, other, shndx.
+        (u32_at(0), u16_at(14), u64::from(u32_at(4)), e[13])
     }
 }
 
-/// A defined `.symtab` function of [`RUNTIME_LOADING`]: its first address is kept (the list is fixed, so
-/// a table that defines one name a million times adds nothing).
-fn note_runtime_loading(name: SymbolName, addr: FunctionAddr, facts: &mut SymbolFacts) {
-    // (Called only for names that start with d, e, g, i or s, as every name of the list does.)
-    if !name.whole {
-        return;
+fn walk_chunk<const N: usize, const BIG: bool>(
+    entries: &[[u8; N]],
+    strs: &[u8],
+    dynamic: bool,
+    facts: &mut SymbolFacts,
+) {
+    let entries = &entries[..entries.len().min(SYMBOL_CHUNK)];
+    // The first byte of every name in the chunk, gathered before any is looked at. Names lie anywhere in a
+    // string table of megabytes (4.9 MB for Debian's containerd), so each first byte can be a cache miss;
+    // loads that no branch depends on overlap, where a loop that decides on each byte before it loads the
+    // next waits out every miss in turn (three quarters of the walk's time on the largest tables).
+    let mut firsts = [0u8; SYMBOL_CHUNK];
+    for (f, e) in firsts.iter_mut().zip(entries) {
+        let name = entry::<N, BIG>(e).0;
+        *f = strs.get(name as usize).copied().unwrap_or(0);
     }
-    // `.symtab` of a static program names glibc's versioned aliases with `@`; compare the bare name.
-    let bare = match memchr::memchr(b'@', name.bytes) {
-        Some(at) => &name.bytes[..at],
-        None => name.bytes,
-    };
-    if let Some((n, _, _)) = runtime_loading(bare) {
-        facts.runtime_loading.entry(n).or_insert(addr);
+    for (e, &first) in entries.iter().zip(&firsts) {
+        let (name, shndx, value, other) = entry::<N, BIG>(e);
+        // What a name can be is settled by its first byte, before its end is looked for: C++ names (`_Z...`,
+        // the bulk of large tables) matter only as Rust's panic machinery, the markers start with `_`, `r` or
+        // `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the imports (undefined dynamic
+        // symbols) may be any hardening import.
+        let undefined = shndx == 0;
+        let import = dynamic && undefined;
+        let marker = match first {
+            b'_' => {
+                let tail = strs.get(name as usize..).unwrap_or_default();
+                if tail.get(1) == Some(&b'Z') {
+                    if tail.starts_with(b"_ZN4core9panicking") {
+                        facts.rust_symbols = true;
+                    }
+                    false
+                } else {
+                    true
+                }
+            }
+            b'r' | b'm' => true,
+            _ => false,
+        };
+        let loading = !dynamic && !undefined && matches!(first, b'd' | b'e' | b'g' | b'i' | b's');
+        if !(import || marker || loading) {
+            continue;
+        }
+        let Some(tail) = strs.get(name as usize..) else {
+            continue;
+        };
+        // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
+        let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+        let (name, whole) = match memchr::memchr(0, window) {
+            Some(end) => (&window[..end], true),
+            // The end of the table ends the last name too.
+            None => (window, tail.len() <= MAX_SYMBOL_NAME_SCAN),
+        };
+        if name.is_empty() {
+            continue;
+        }
+        if import && whole && is_hardening_import(name) {
+            // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
+            // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
+            if let Ok(s) = std::str::from_utf8(name) {
+                if !facts.imports.contains(s) {
+                    facts.imports.insert(s.to_string());
+                }
+            }
+        }
+        if !(marker || loading) {
+            continue;
+        }
+        // Versioned names in .symtab look like `memcpy@GLIBC_2.14`: the markers and RUNTIME_LOADING are
+        // compared on the bare name. A name cut short without a `@` in sight matches no whole name. (A known
+        // name has no `@`, so the `@` is looked for only as far as the longest one could reach.)
+        let (bare, bare_whole) = match memchr::memchr(b'@', &name[..name.len().min(LONGEST + 1)]) {
+            Some(at) => (&name[..at], true),
+            None => (name, whole),
+        };
+        if marker {
+            if bare.starts_with(b"__nss_") {
+                facts.nss_symbols += 1;
+            }
+            if bare_whole {
+                if let Some(k) = known(bare) {
+                    facts.rust_symbols |= k.rust();
+                    facts.go_symbols |= k.go();
+                    if !undefined {
+                        if let Some(m) = k.marker() {
+                            facts.markers.insert(m);
+                        }
+                    }
+                }
+            }
+        }
+        // A defined `.symtab` function of RUNTIME_LOADING: its first address is kept (the list is fixed, so a
+        // table that defines one name a million times adds nothing).
+        if loading && whole {
+            if let Some(n) = known(bare).and_then(|k| k.loading()) {
+                facts
+                    .runtime_loading
+                    .entry(n)
+                    .or_insert(FunctionAddr { value, other });
+            }
+        }
     }
 }
 
@@ -466,13 +482,8 @@ pub(crate) const fn longest_symbol_looked_for() -> usize {
 const _: () = assert!(longest_symbol_looked_for() < MAX_SYMBOL_NAME_SCAN);
 
 pub(crate) fn is_hardening_import(name: &[u8]) -> bool {
-    if name.first() == Some(&b'_') {
-        return (name.starts_with(b"__") && name.ends_with(b"_chk"))
-            || CANARY_IMPORTS.iter().any(|c| c.as_bytes() == name);
-    }
-    FORTIFIABLE
-        .binary_search_by(|f| f.as_bytes().cmp(name))
-        .is_ok()
+    (name.starts_with(b"__") && name.ends_with(b"_chk"))
+        || known(name).is_some_and(|k| k.hardening())
 }
 
 /// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE` (sorted: searched by bisection).
