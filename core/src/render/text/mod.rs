@@ -100,38 +100,63 @@ const MAX_SKIPPED_LISTED: usize = 10;
 
 /// Render a report for a terminal.
 pub fn text(report: &Report, opts: &TextOptions) -> String {
+    let mut out = text_part(report, 0..report.files.len(), opts);
+    out.push_str(&text_end(report, opts));
+    out
+}
+
+/// The entries `range` of the report as [`text`] writes them, a part of its output: the parts of
+/// consecutive ranges and then [`text_end`], joined in order, are [`text`]'s output. (A long report is
+/// rendered on several threads this way: `static-build inspect` over thousands of files.)
+pub fn text_part(report: &Report, range: std::ops::Range<usize>, opts: &TextOptions) -> String {
     let p = Painter { color: opts.color };
+    let list_skipped = list_skipped(report, opts);
+    let files = report.files.get(range.clone()).unwrap_or_default();
     let mut out = String::new();
-    let mut last_was_block = false;
-    // A directory full of non-ELF files would drown the report: past a few, skipped files are only counted
-    // unless verbose.
-    let skipped = report
+    // What the parts before this one wrote last: a block is set apart by an empty line, before and after.
+    let before = report
         .files
+        .get(..range.start)
+        .unwrap_or_default()
         .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Skipped { .. }))
-        .count();
-    let list_skipped = opts.verbose || skipped <= MAX_SKIPPED_LISTED;
-    for f in &report.files {
-        if !list_skipped && matches!(f.outcome, Outcome::Skipped { .. }) {
+        .rev()
+        .find(|f| listed(f, list_skipped));
+    let mut wrote = before.is_some();
+    let mut last_was_block = before.is_some_and(is_block);
+    for f in files {
+        if !listed(f, list_skipped) {
             continue;
         }
-        let block = matches!(f.outcome, Outcome::Elf { .. });
-        if !out.is_empty() && (block || last_was_block) {
+        let block = is_block(f);
+        if wrote && (block || last_was_block) {
             out.push('\n');
         }
         file(&mut out, f, opts, &p);
+        wrote = true;
         last_was_block = block;
     }
+    out
+}
+
+/// The end of [`text`]'s output, after the entries: how many files were skipped without being listed, and
+/// the summary line.
+pub fn text_end(report: &Report, opts: &TextOptions) -> String {
+    let p = Painter { color: opts.color };
+    let list_skipped = list_skipped(report, opts);
+    let mut wrote = report.files.iter().any(|f| listed(f, list_skipped));
+    let mut out = String::new();
     if !list_skipped {
-        if !out.is_empty() {
+        if wrote {
             out.push('\n');
         }
+        let skipped = skipped(report);
         let _ = writeln!(
             out,
             "{skipped} files that are not ELF were skipped (--verbose lists them)"
         );
+        wrote = true;
     }
-    if !out.is_empty() {
+    if wrote {
         out.push('\n');
     }
     let s = &report.summary;
@@ -142,6 +167,29 @@ pub fn text(report: &Report, opts: &TextOptions) -> String {
     };
     let _ = writeln!(out, "{}: {verdict}", summary_line(s));
     out
+}
+
+fn skipped(report: &Report) -> usize {
+    report
+        .files
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Skipped { .. }))
+        .count()
+}
+
+/// Whether skipped files are listed by name: a directory full of non-ELF files would drown the report, so
+/// past a few they are only counted, unless verbose.
+fn list_skipped(report: &Report, opts: &TextOptions) -> bool {
+    opts.verbose || skipped(report) <= MAX_SKIPPED_LISTED
+}
+
+fn listed(f: &FileReport, list_skipped: bool) -> bool {
+    list_skipped || !matches!(f.outcome, Outcome::Skipped { .. })
+}
+
+/// An ELF file's entry is a block of lines; the others are one line each.
+fn is_block(f: &FileReport) -> bool {
+    matches!(f.outcome, Outcome::Elf { .. })
 }
 
 fn file(out: &mut String, f: &FileReport, opts: &TextOptions, p: &Painter) {
@@ -605,6 +653,64 @@ mod tests {
         );
         assert!(!t.contains('\x1b') && !t.contains('\x07'), "{t}");
         assert!(t.contains("evil\\u{1b}[2J\\nname: dynamic PIE"));
+    }
+
+    #[test]
+    fn parts_joined_in_order_are_the_whole_text() {
+        // Blocks, one-line entries and skipped files in every order, with few skipped files (listed) and
+        // with many (counted, unless verbose): every way of cutting the entries into parts gives the same
+        // text.
+        let not_elf = || {
+            Err(crate::error::InspectError::NotElf {
+                looks_like: "text".into(),
+            })
+        };
+        for skipped in [2, 12] {
+            let mut r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
+            for i in 0..skipped {
+                r.add(format!("s{i}"), 1, not_elf());
+                if i % 3 == 0 {
+                    r.add(format!("b{i}"), 1, Ok(sample_binary(Verdict::StaticPie)));
+                }
+                if i % 4 == 1 {
+                    r.add_error(format!("e{i}"), "cannot open: permission denied".into());
+                }
+            }
+            r.add(
+                format!("b{skipped}"),
+                1,
+                Ok(sample_binary(Verdict::DynamicPie)),
+            );
+            let n = r.files.len();
+            for opts in [
+                plain(),
+                TextOptions {
+                    verbose: true,
+                    ..plain()
+                },
+            ] {
+                let whole = text(&r, &opts);
+                for cut in 0..=n {
+                    for cut2 in cut..=n {
+                        let joined = text_part(&r, 0..cut, &opts)
+                            + &text_part(&r, cut..cut2, &opts)
+                            + &text_part(&r, cut2..n, &opts)
+                            + &text_end(&r, &opts);
+                        assert_eq!(joined, whole, "{skipped} skipped, cut at {cut} and {cut2}");
+                    }
+                }
+                assert_eq!(
+                    whole.matches("s1: skipped").count(),
+                    usize::from(skipped <= 10 || opts.verbose)
+                );
+            }
+        }
+        // No entries at all.
+        let r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
+        assert_eq!(
+            text_part(&r, 0..0, &plain()) + &text_end(&r, &plain()),
+            text(&r, &plain())
+        );
     }
 
     #[test]
