@@ -2,9 +2,10 @@
 
 /// mimalloc instead of the C library's allocator. The release binaries link musl statically, and musl's
 /// allocator made `inspect` 2.4 to 3 times slower than the same code on glibc's (BENCHMARKS.md); with
-/// mimalloc the musl binary is as fast as the glibc one or faster. Not on 32-bit Arm: mimalloc links
-/// libatomic there, and that link could not be tried on these machines (no armv7 musl standard library).
-#[cfg(not(target_arch = "arm"))]
+/// mimalloc the musl binary is as fast as the glibc one or faster. On 64-bit targets only: built for
+/// i686-unknown-linux-musl, mimalloc (v3 and v2 alike) failed its first allocations at start, and on 32-bit
+/// Arm it links libatomic, which could not be tried on these machines (no armv7 musl standard library).
+#[cfg(target_pointer_width = "64")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
