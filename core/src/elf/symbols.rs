@@ -281,7 +281,7 @@ pub(crate) fn walk_symbols<'a, R: ReadScan<'a>>(
     Ok(())
 }
 
-/// Symbol table entries looked at in one piece (and the size of [`walk_chunk`]'s array of first bytes).
+/// Symbol table entries read in one piece.
 const SYMBOL_CHUNK: usize = 4096;
 
 /// The fields of an entry of `N` bytes (24: `Elf64_Sym`, 16: `Elf32_Sym`) the walk uses: name, section
@@ -324,100 +324,116 @@ fn walk_chunk<const N: usize, const BIG: bool>(
     dynamic: bool,
     facts: &mut SymbolFacts,
 ) {
-    let entries = &entries[..entries.len().min(SYMBOL_CHUNK)];
-    // The first byte of every name in the chunk, gathered before any is looked at. Names lie anywhere in a
+    // The first byte of every name in a group, gathered before any is looked at. Names lie anywhere in a
     // string table of megabytes (4.9 MB for Debian's containerd), so each first byte can be a cache miss;
     // loads that no branch depends on overlap, where a loop that decides on each byte before it loads the
     // next waits out every miss in turn (three quarters of the walk's time on the largest tables).
-    let mut firsts = [0u8; SYMBOL_CHUNK];
-    for (f, e) in firsts.iter_mut().zip(entries) {
-        let name = entry::<N, BIG>(e).0;
-        *f = strs.get(name as usize).copied().unwrap_or(0);
+    for group in entries.chunks(GATHER) {
+        let mut firsts = [0u8; GATHER];
+        for (f, e) in firsts.iter_mut().zip(group) {
+            let name = entry::<N, BIG>(e).0;
+            *f = strs.get(name as usize).copied().unwrap_or(0);
+        }
+        for (e, &first) in group.iter().zip(&firsts) {
+            look_at(entry::<N, BIG>(e), first, strs, dynamic, facts);
+        }
     }
-    for (e, &first) in entries.iter().zip(&firsts) {
-        let (name, shndx, value, other) = entry::<N, BIG>(e);
-        // What a name can be is settled by its first byte, before its end is looked for: C++ names (`_Z...`,
-        // the bulk of large tables) matter only as Rust's panic machinery, the markers start with `_`, `r` or
-        // `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the imports (undefined dynamic
-        // symbols) may be any hardening import.
-        let undefined = shndx == 0;
-        let import = dynamic && undefined;
-        let marker = match first {
-            b'_' => {
-                let tail = strs.get(name as usize..).unwrap_or_default();
-                if tail.get(1) == Some(&b'Z') {
-                    if tail.starts_with(b"_ZN4core9panicking") {
-                        facts.rust_symbols = true;
+}
+
+/// Symbols whose first name bytes are gathered at once: enough loads in flight to hide the misses, and an
+/// array small enough to clear for a table of a few entries.
+const GATHER: usize = 256;
+
+/// One symbol: `(name, shndx, value, other)` as [`entry`] reads them, and the first byte of its name.
+#[inline(always)]
+fn look_at(
+    (name, shndx, value, other): (u32, u16, u64, u8),
+    first: u8,
+    strs: &[u8],
+    dynamic: bool,
+    facts: &mut SymbolFacts,
+) {
+    // What a name can be is settled by its first byte, before its end is looked for: C++ names (`_Z...`,
+    // the bulk of large tables) matter only as Rust's panic machinery, the markers start with `_`, `r` or
+    // `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the imports (undefined dynamic
+    // symbols) may be any hardening import.
+    let undefined = shndx == 0;
+    let import = dynamic && undefined;
+    let marker = match first {
+        b'_' => {
+            let tail = strs.get(name as usize..).unwrap_or_default();
+            if tail.get(1) == Some(&b'Z') {
+                if tail.starts_with(b"_ZN4core9panicking") {
+                    facts.rust_symbols = true;
+                }
+                false
+            } else {
+                true
+            }
+        }
+        b'r' | b'm' => true,
+        _ => false,
+    };
+    let loading = !dynamic && !undefined && matches!(first, b'd' | b'e' | b'g' | b'i' | b's');
+    if !(import || marker || loading) {
+        return;
+    }
+    let Some(tail) = strs.get(name as usize..) else {
+        return;
+    };
+    // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
+    let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+    let (name, whole) = match memchr::memchr(0, window) {
+        Some(end) => (&window[..end], true),
+        // The end of the table ends the last name too.
+        None => (window, tail.len() <= MAX_SYMBOL_NAME_SCAN),
+    };
+    if name.is_empty() {
+        return;
+    }
+    if import && whole && is_hardening_import(name) {
+        // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
+        // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
+        if let Ok(s) = std::str::from_utf8(name) {
+            if !facts.imports.contains(s) {
+                facts.imports.insert(s.to_string());
+            }
+        }
+    }
+    if !(marker || loading) {
+        return;
+    }
+    // Versioned names in .symtab look like `memcpy@GLIBC_2.14`: the markers and RUNTIME_LOADING are
+    // compared on the bare name. A name cut short without a `@` in sight matches no whole name. (A known
+    // name has no `@`, so the `@` is looked for only as far as the longest one could reach.)
+    let (bare, bare_whole) = match memchr::memchr(b'@', &name[..name.len().min(LONGEST + 1)]) {
+        Some(at) => (&name[..at], true),
+        None => (name, whole),
+    };
+    if marker {
+        if bare.starts_with(b"__nss_") {
+            facts.nss_symbols += 1;
+        }
+        if bare_whole {
+            if let Some(k) = known(bare) {
+                facts.rust_symbols |= k.rust();
+                facts.go_symbols |= k.go();
+                if !undefined {
+                    if let Some(m) = k.marker() {
+                        facts.markers.insert(m);
                     }
-                    false
-                } else {
-                    true
-                }
-            }
-            b'r' | b'm' => true,
-            _ => false,
-        };
-        let loading = !dynamic && !undefined && matches!(first, b'd' | b'e' | b'g' | b'i' | b's');
-        if !(import || marker || loading) {
-            continue;
-        }
-        let Some(tail) = strs.get(name as usize..) else {
-            continue;
-        };
-        // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
-        let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
-        let (name, whole) = match memchr::memchr(0, window) {
-            Some(end) => (&window[..end], true),
-            // The end of the table ends the last name too.
-            None => (window, tail.len() <= MAX_SYMBOL_NAME_SCAN),
-        };
-        if name.is_empty() {
-            continue;
-        }
-        if import && whole && is_hardening_import(name) {
-            // Only the imports that hardening checks look at are kept (canary and FORTIFY functions).
-            // Dynamic symbol names carry no `@version` suffix (versions live in .gnu.version).
-            if let Ok(s) = std::str::from_utf8(name) {
-                if !facts.imports.contains(s) {
-                    facts.imports.insert(s.to_string());
                 }
             }
         }
-        if !(marker || loading) {
-            continue;
-        }
-        // Versioned names in .symtab look like `memcpy@GLIBC_2.14`: the markers and RUNTIME_LOADING are
-        // compared on the bare name. A name cut short without a `@` in sight matches no whole name. (A known
-        // name has no `@`, so the `@` is looked for only as far as the longest one could reach.)
-        let (bare, bare_whole) = match memchr::memchr(b'@', &name[..name.len().min(LONGEST + 1)]) {
-            Some(at) => (&name[..at], true),
-            None => (name, whole),
-        };
-        if marker {
-            if bare.starts_with(b"__nss_") {
-                facts.nss_symbols += 1;
-            }
-            if bare_whole {
-                if let Some(k) = known(bare) {
-                    facts.rust_symbols |= k.rust();
-                    facts.go_symbols |= k.go();
-                    if !undefined {
-                        if let Some(m) = k.marker() {
-                            facts.markers.insert(m);
-                        }
-                    }
-                }
-            }
-        }
-        // A defined `.symtab` function of RUNTIME_LOADING: its first address is kept (the list is fixed, so a
-        // table that defines one name a million times adds nothing).
-        if loading && whole {
-            if let Some(n) = known(bare).and_then(|k| k.loading()) {
-                facts
-                    .runtime_loading
-                    .entry(n)
-                    .or_insert(FunctionAddr { value, other });
-            }
+    }
+    // A defined `.symtab` function of RUNTIME_LOADING: its first address is kept (the list is fixed, so a
+    // table that defines one name a million times adds nothing).
+    if loading && whole {
+        if let Some(n) = known(bare).and_then(|k| k.loading()) {
+            facts
+                .runtime_loading
+                .entry(n)
+                .or_insert(FunctionAddr { value, other });
         }
     }
 }
@@ -481,6 +497,7 @@ pub(crate) const fn longest_symbol_looked_for() -> usize {
 
 const _: () = assert!(longest_symbol_looked_for() < MAX_SYMBOL_NAME_SCAN);
 
+#[inline]
 pub(crate) fn is_hardening_import(name: &[u8]) -> bool {
     (name.starts_with(b"__") && name.ends_with(b"_chk"))
         || known(name).is_some_and(|k| k.hardening())
