@@ -88,7 +88,11 @@ pub fn run(o: Options) -> Result<Outcome> {
             }
         );
     }
-    Ok(Outcome::of(&report))
+    let outcome = Outcome::of(&report);
+    // Not freed: the process ends right after this, and freeing the entries of thousands of files one by one
+    // was a twentieth of a run (1 to 1.5 ms of 25 on /usr/bin). The memory goes back with the process.
+    std::mem::forget(report);
+    Ok(outcome)
 }
 
 /// Below this many entries the text is rendered on the calling thread alone.
