@@ -5,12 +5,13 @@
 # its real size.
 #
 #   bench/run.sh            (after scripts/setup.sh, tests/corpus/fetch.sh, tests/fixtures/build.sh; builds the
-#                            release binary)
+#                            release binary as released, x86_64-unknown-linux-musl, and the host's glibc build)
 #   RUNS=3 bench/run.sh     fewer runs (10 by default)
 #   BEFORE=path/to/static-build bench/run.sh
 #                           adds another build of static-build (say, the last release) to every comparison
 #   CARGO_TARGET_DIR=DIR bench/run.sh
-#                           builds and measures DIR/release/static-build
+#                           builds and measures DIR/x86_64-unknown-linux-musl/release/static-build (and
+#                           DIR/release/static-build)
 #
 # Uses hyperfine (wall time and CPU time, warm cache, one warm-up run) and GNU time (peak RSS).
 set -euo pipefail
@@ -21,8 +22,17 @@ command -v hyperfine >/dev/null || { echo "hyperfine missing: run scripts/setup.
 [ -f target/corpus/.stamp ] || { echo "corpus missing: run tests/corpus/fetch.sh" >&2; exit 2; }
 [ -f target/fixtures/.stamp ] || { echo "fixtures missing: run tests/fixtures/build.sh" >&2; exit 2; }
 
+# What users run is the release asset: x86_64-unknown-linux-musl, static (release/static-build.toml builds it
+# in a container; the same target and profile here). The host's glibc build is measured beside it: the two
+# differ by their C library's allocator until the program brings its own (src/main.rs).
+MUSL=x86_64-unknown-linux-musl
+rustup target list --installed 2>/dev/null | grep -qx "$MUSL" \
+  || { echo "the $MUSL target is missing: run scripts/setup.sh" >&2; exit 2; }
+cargo build --release -p static-build --target "$MUSL" --quiet
 cargo build --release -p static-build --quiet
-SB=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/release/static-build
+TD=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
+SB=$TD/$MUSL/release/static-build
+GNU=$TD/release/static-build
 OUT=target/bench
 mkdir -p "$OUT"
 
@@ -41,6 +51,7 @@ bench_dir() {
   [ -n "${BEFORE:-}" ] && before=(-n before "$BEFORE inspect --output /dev/null $dir")
   hyperfine --warmup 1 --runs "${RUNS:-10}" --ignore-failure --export-json "$OUT/$name.json" --style basic \
     -n static-build "$SB inspect --output /dev/null $dir" \
+    -n glibc-build "$GNU inspect --output /dev/null $dir" \
     "${before[@]}" \
     -n scanelf "scanelf -R -q -a $dir" \
     -n readelf "xargs -d '\n' -a $OUT/$name.files readelf -lhdV -W" 2>&1 | grep -v '^ *$' | sed -n '/Summary/,$p'
@@ -53,7 +64,7 @@ for x in rs:
     print(f"  {x['command']:<13} {x['mean']*1000:7.1f}ms {x['stddev']*1000:5.1f}ms {x['user']*1000:7.1f}ms "
           f"{x['system']*1000:7.1f}ms   {x['mean']/wall['scanelf']:5.2f}x")
 PY
-  local mem="static-build $(peak_kb "$SB" inspect --output /dev/null "$dir")"
+  local mem="static-build $(peak_kb "$SB" inspect --output /dev/null "$dir"), glibc build $(peak_kb "$GNU" inspect --output /dev/null "$dir")"
   [ -n "${BEFORE:-}" ] && mem="$mem, before $(peak_kb "$BEFORE" inspect --output /dev/null "$dir")"
   echo "  peak memory (KiB): $mem," \
        "scanelf $(peak_kb scanelf -R -q -a "$dir")," \
