@@ -6,6 +6,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use static_build_core::blocks::{Arena, ArenaReader, RangeSource};
 use static_build_core::limits::MAX_JOBS;
@@ -81,20 +82,32 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Inspect `files` on `jobs` threads (the calling one included), each with its own arena, and judge each by
-/// `policy`; the entries come back in the order of `files`, whatever the order the threads took them in.
-pub fn inspect_all(
-    files: &[PathBuf],
+/// Inspect the files that `list` gives on `jobs` threads (the calling one included), each with its own arena;
+/// judge each by `policy`, and apply `each` to the entry on the thread that made it (the text renderer's work
+/// per entry, say). The entries come back in the order of the list, whatever the order the threads took them
+/// in. `list` runs on the calling thread after the helpers were started: a core that slept takes a
+/// millisecond or two to wake, which the directory walk hides.
+pub fn inspect_all<T: Send>(
+    list: impl FnOnce() -> Vec<PathBuf>,
     options: InspectOptions,
     policy: &Policy,
     jobs: usize,
-) -> Vec<FileReport> {
-    let one = |path: &PathBuf, arena: &mut Arena| match inspect_in(path, options, arena) {
-        Inspected::Done { size, result } => FileReport::new(display(path), size, result, policy),
-        Inspected::Unreadable(why) => FileReport::error(display(path), why),
+    each: impl Fn(&FileReport) -> T + Sync,
+) -> Vec<(FileReport, T)> {
+    let one = |path: &PathBuf, arena: &mut Arena| {
+        let entry = match inspect_in(path, options, arena) {
+            Inspected::Done { size, result } => {
+                FileReport::new(display(path), size, result, policy)
+            }
+            Inspected::Unreadable(why) => FileReport::error(display(path), why),
+        };
+        let extra = each(&entry);
+        (entry, extra)
     };
+    let files: OnceLock<Vec<PathBuf>> = OnceLock::new();
     let next = AtomicUsize::new(0);
     let work = || {
+        let files = files.wait();
         let mut arena = Arena::new();
         let mut done = Vec::new();
         loop {
@@ -104,19 +117,29 @@ pub fn inspect_all(
         }
         done
     };
-    let jobs = jobs.clamp(1, files.len().max(1));
-    let parts: Vec<Vec<(usize, FileReport)>> = std::thread::scope(|s| {
+    let jobs = jobs.clamp(1, MAX_JOBS);
+    let parts: Vec<Vec<(usize, (FileReport, T))>> = std::thread::scope(|s| {
         // A thread that cannot be started leaves its share to the others.
         let helpers: Vec<_> = (1..jobs)
             .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
             .collect();
+        // Should `list` panic, the helpers get an empty list instead of waiting for ever.
+        struct Unblock<'a>(&'a OnceLock<Vec<PathBuf>>);
+        impl Drop for Unblock<'_> {
+            fn drop(&mut self) {
+                let _ = self.0.set(Vec::new());
+            }
+        }
+        let unblock = Unblock(&files);
+        let _ = files.set(list());
+        drop(unblock);
         let mut parts = vec![work()];
         for h in helpers {
             parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
         parts
     });
-    let mut done: Vec<(usize, FileReport)> = parts.into_iter().flatten().collect();
+    let mut done: Vec<(usize, (FileReport, T))> = parts.into_iter().flatten().collect();
     done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, entry)| entry).collect()
 }

@@ -39,32 +39,40 @@ pub struct Options {
 
 pub fn run(o: Options) -> Result<Outcome> {
     let policy = o.policy.resolve()?;
-    let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy);
-    let files = collect(&o.paths, &mut report);
+    let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());
     // The raw tables are read only when they are shown (`--detail`) or written (JSON keeps them for tools).
     let options = InspectOptions {
         detail: o.detail || o.format == Format::Json,
     };
     let jobs = o.jobs.unwrap_or_else(default_jobs);
-    for entry in inspect_all(&files, options, &report.policy, jobs) {
+    let to_terminal = o.output.is_none();
+    let text_options = TextOptions {
+        detail: o.detail,
+        color: o.color.enabled(to_terminal),
+        verbose: o.verbose,
+    };
+    // The text of each entry is made on the thread that inspected its file; the entries that the walk adds
+    // (directories that cannot be read) have none and are rendered when the text is joined.
+    let text_here = o.format == Format::Text;
+    let done = inspect_all(
+        || collect(&o.paths, &mut report),
+        options,
+        &policy,
+        jobs,
+        |entry| text_here.then(|| render::text_entry(entry, &text_options)),
+    );
+    let mut texts: Vec<Option<String>> = vec![None; report.files.len()];
+    for (entry, t) in done {
         report.push(entry);
+        texts.push(t);
     }
     // Nothing judged cannot pass: the report says FAIL, and the error below says why.
     let nothing = report.summary.nothing_judged() && !o.allow_empty;
     if nothing {
         report.summary.fail_if_nothing_judged();
     }
-    let to_terminal = o.output.is_none();
     let text = match o.format {
-        Format::Text => text(
-            &report,
-            &TextOptions {
-                detail: o.detail,
-                color: o.color.enabled(to_terminal),
-                verbose: o.verbose,
-            },
-            jobs,
-        ),
+        Format::Text => render::text_join(&report, &texts, &text_options),
         Format::Json => render::json(&report),
         Format::Markdown => render::markdown(&report, &MarkdownOptions::default()),
         Format::Sarif => render::sarif(&report),
@@ -93,45 +101,4 @@ pub fn run(o: Options) -> Result<Outcome> {
     // was a twentieth of a run (1 to 1.5 ms of 25 on /usr/bin). The memory goes back with the process.
     std::mem::forget(report);
     Ok(outcome)
-}
-
-/// Below this many entries the text is rendered on the calling thread alone.
-const PARALLEL_RENDER_MIN: usize = 256;
-
-/// [`render::text`], on `jobs` threads for a long report: each renders a run of consecutive entries, and the
-/// parts are joined in order (the text of thousands of files took a tenth of a run on one thread).
-fn text(report: &Report, opts: &TextOptions, jobs: usize) -> String {
-    let n = report.files.len();
-    let jobs = jobs.clamp(1, n.div_ceil(PARALLEL_RENDER_MIN).max(1));
-    if jobs == 1 {
-        return render::text(report, opts);
-    }
-    let per = n.div_ceil(jobs);
-    let ranges: Vec<_> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
-    let parts: Vec<String> = std::thread::scope(|s| {
-        // A thread that cannot be started leaves its part to this one.
-        let handles: Vec<_> = ranges[1..]
-            .iter()
-            .map(|r| {
-                let part = r.clone();
-                std::thread::Builder::new()
-                    .spawn_scoped(s, move || render::text_part(report, part, opts))
-                    .map_err(|_| r.clone())
-            })
-            .collect();
-        let mut parts = vec![render::text_part(report, ranges[0].clone(), opts)];
-        for h in handles {
-            parts.push(match h {
-                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(r) => render::text_part(report, r, opts),
-            });
-        }
-        parts
-    });
-    let mut out = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 256);
-    for p in parts {
-        out.push_str(&p);
-    }
-    out.push_str(&render::text_end(report, opts));
-    out
 }

@@ -18,7 +18,7 @@ pub use self::diff::{diff_markdown, diff_text, DIFF_MARKDOWN_MAX_BYTES};
 pub use self::markdown::{markdown, MarkdownOptions};
 pub use self::plan::plan_text;
 pub use self::sarif::sarif;
-pub use self::text::{text, text_end, text_part, TextOptions};
+pub use self::text::{text, text_entry, text_join, TextOptions};
 
 pub(crate) use crate::units::{human_size, plural};
 use std::borrow::Cow;

@@ -100,63 +100,72 @@ const MAX_SKIPPED_LISTED: usize = 10;
 
 /// Render a report for a terminal.
 pub fn text(report: &Report, opts: &TextOptions) -> String {
-    let mut out = text_part(report, 0..report.files.len(), opts);
-    out.push_str(&text_end(report, opts));
+    let p = Painter { color: opts.color };
+    let mut out = String::new();
+    write_text(&mut out, report, opts, |out, _, f| file(out, f, opts, &p));
     out
 }
 
-/// The entries `range` of the report as [`text`] writes them, a part of its output: the parts of
-/// consecutive ranges and then [`text_end`], joined in order, are [`text`]'s output. (A long report is
-/// rendered on several threads this way: `static-build inspect` over thousands of files.)
-pub fn text_part(report: &Report, range: std::ops::Range<usize>, opts: &TextOptions) -> String {
-    let p = Painter { color: opts.color };
-    let list_skipped = list_skipped(report, opts);
-    let files = report.files.get(range.clone()).unwrap_or_default();
+/// One entry's lines as [`text`] writes them, without the empty line that sets a block apart from its
+/// neighbours: made apart from the others (on the thread that inspected the file, in `static-build
+/// inspect`), then joined by [`text_join`].
+pub fn text_entry(f: &FileReport, opts: &TextOptions) -> String {
     let mut out = String::new();
-    // What the parts before this one wrote last: a block is set apart by an empty line, before and after.
-    let before = report
+    file(&mut out, f, opts, &Painter { color: opts.color });
+    out
+}
+
+/// [`text`]'s output from the entries' texts made by [`text_entry`] (`entries[i]` for `report.files[i]`; an
+/// entry without one is rendered here).
+pub fn text_join(report: &Report, entries: &[Option<String>], opts: &TextOptions) -> String {
+    let p = Painter { color: opts.color };
+    let made: usize = entries.iter().flatten().map(String::len).sum();
+    let mut out = String::with_capacity(made + 256);
+    write_text(&mut out, report, opts, |out, i, f| match entries.get(i) {
+        Some(Some(e)) => out.push_str(e),
+        _ => file(out, f, opts, &p),
+    });
+    out
+}
+
+/// The text of a report, each entry written by `entry` (`(out, index, entry)`).
+fn write_text(
+    out: &mut String,
+    report: &Report,
+    opts: &TextOptions,
+    mut entry: impl FnMut(&mut String, usize, &FileReport),
+) {
+    let p = Painter { color: opts.color };
+    // A directory full of non-ELF files would drown the report: past a few, skipped files are only counted
+    // unless verbose.
+    let skipped = report
         .files
-        .get(..range.start)
-        .unwrap_or_default()
         .iter()
-        .rev()
-        .find(|f| listed(f, list_skipped));
-    let mut wrote = before.is_some();
-    let mut last_was_block = before.is_some_and(is_block);
-    for f in files {
-        if !listed(f, list_skipped) {
+        .filter(|f| matches!(f.outcome, Outcome::Skipped { .. }))
+        .count();
+    let list_skipped = opts.verbose || skipped <= MAX_SKIPPED_LISTED;
+    let mut last_was_block = false;
+    for (i, f) in report.files.iter().enumerate() {
+        if !list_skipped && matches!(f.outcome, Outcome::Skipped { .. }) {
             continue;
         }
-        let block = is_block(f);
-        if wrote && (block || last_was_block) {
+        let block = matches!(f.outcome, Outcome::Elf { .. });
+        if !out.is_empty() && (block || last_was_block) {
             out.push('\n');
         }
-        file(&mut out, f, opts, &p);
-        wrote = true;
+        entry(out, i, f);
         last_was_block = block;
     }
-    out
-}
-
-/// The end of [`text`]'s output, after the entries: how many files were skipped without being listed, and
-/// the summary line.
-pub fn text_end(report: &Report, opts: &TextOptions) -> String {
-    let p = Painter { color: opts.color };
-    let list_skipped = list_skipped(report, opts);
-    let mut wrote = report.files.iter().any(|f| listed(f, list_skipped));
-    let mut out = String::new();
     if !list_skipped {
-        if wrote {
+        if !out.is_empty() {
             out.push('\n');
         }
-        let skipped = skipped(report);
         let _ = writeln!(
             out,
             "{skipped} files that are not ELF were skipped (--verbose lists them)"
         );
-        wrote = true;
     }
-    if wrote {
+    if !out.is_empty() {
         out.push('\n');
     }
     let s = &report.summary;
@@ -166,30 +175,6 @@ pub fn text_end(report: &Report, opts: &TextOptions) -> String {
         p.paint(&format!("{BOLD};{RED}"), "FAIL")
     };
     let _ = writeln!(out, "{}: {verdict}", summary_line(s));
-    out
-}
-
-fn skipped(report: &Report) -> usize {
-    report
-        .files
-        .iter()
-        .filter(|f| matches!(f.outcome, Outcome::Skipped { .. }))
-        .count()
-}
-
-/// Whether skipped files are listed by name: a directory full of non-ELF files would drown the report, so
-/// past a few they are only counted, unless verbose.
-fn list_skipped(report: &Report, opts: &TextOptions) -> bool {
-    opts.verbose || skipped(report) <= MAX_SKIPPED_LISTED
-}
-
-fn listed(f: &FileReport, list_skipped: bool) -> bool {
-    list_skipped || !matches!(f.outcome, Outcome::Skipped { .. })
-}
-
-/// An ELF file's entry is a block of lines; the others are one line each.
-fn is_block(f: &FileReport) -> bool {
-    matches!(f.outcome, Outcome::Elf { .. })
 }
 
 fn file(out: &mut String, f: &FileReport, opts: &TextOptions, p: &Painter) {
@@ -656,16 +641,16 @@ mod tests {
     }
 
     #[test]
-    fn parts_joined_in_order_are_the_whole_text() {
+    fn entries_made_apart_join_into_the_whole_text() {
         // Blocks, one-line entries and skipped files in every order, with few skipped files (listed) and
-        // with many (counted, unless verbose): every way of cutting the entries into parts gives the same
-        // text.
+        // with many (counted, unless verbose): the entries' own texts joined give the same text, and so do
+        // joins missing some entries' texts (rendered by the join).
         let not_elf = || {
             Err(crate::error::InspectError::NotElf {
                 looks_like: "text".into(),
             })
         };
-        for skipped in [2, 12] {
+        for skipped in [0, 2, 12] {
             let mut r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
             for i in 0..skipped {
                 r.add(format!("s{i}"), 1, not_elf());
@@ -681,36 +666,44 @@ mod tests {
                 1,
                 Ok(sample_binary(Verdict::DynamicPie)),
             );
-            let n = r.files.len();
             for opts in [
                 plain(),
                 TextOptions {
                     verbose: true,
                     ..plain()
                 },
+                TextOptions {
+                    color: true,
+                    ..plain()
+                },
             ] {
                 let whole = text(&r, &opts);
-                for cut in 0..=n {
-                    for cut2 in cut..=n {
-                        let joined = text_part(&r, 0..cut, &opts)
-                            + &text_part(&r, cut..cut2, &opts)
-                            + &text_part(&r, cut2..n, &opts)
-                            + &text_end(&r, &opts);
-                        assert_eq!(joined, whole, "{skipped} skipped, cut at {cut} and {cut2}");
+                let entries: Vec<Option<String>> =
+                    r.files.iter().map(|f| Some(text_entry(f, &opts))).collect();
+                for have in 0..=entries.len() {
+                    assert_eq!(
+                        text_join(&r, &entries[..have], &opts),
+                        whole,
+                        "{skipped} skipped, the first {have} entries made apart"
+                    );
+                    // Missing texts anywhere (the walk's error entries come first).
+                    let mut holes = entries.clone();
+                    for h in holes.iter_mut().step_by(have.max(1)) {
+                        *h = None;
                     }
+                    assert_eq!(text_join(&r, &holes, &opts), whole);
                 }
-                assert_eq!(
-                    whole.matches("s1: skipped").count(),
-                    usize::from(skipped <= 10 || opts.verbose)
-                );
+                if !opts.color {
+                    assert_eq!(
+                        whole.matches("s1: skipped").count(),
+                        usize::from((1..=10).contains(&skipped) || (skipped > 1 && opts.verbose)),
+                        "{whole}"
+                    );
+                }
             }
         }
-        // No entries at all.
         let r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
-        assert_eq!(
-            text_part(&r, 0..0, &plain()) + &text_end(&r, &plain()),
-            text(&r, &plain())
-        );
+        assert_eq!(text_join(&r, &[], &plain()), text(&r, &plain()));
     }
 
     #[test]
