@@ -120,9 +120,15 @@ pub fn inspect_all<T: Send>(
     let jobs = jobs.clamp(1, MAX_JOBS);
     let parts: Vec<Vec<(usize, (FileReport, T))>> = std::thread::scope(|s| {
         // A thread that cannot be started leaves its share to the others.
-        let helpers: Vec<_> = (1..jobs)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-            .collect();
+        let spawn = |n: usize| -> Vec<_> {
+            (0..n)
+                .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+                .collect()
+        };
+        // One helper before the walk, the others once the number of files is known (no thread for a
+        // file that is not there).
+        let early = jobs.min(2) - 1;
+        let mut helpers = spawn(early);
         // Should `list` panic, the helpers get an empty list instead of waiting for ever.
         struct Unblock<'a>(&'a OnceLock<Vec<PathBuf>>);
         impl Drop for Unblock<'_> {
@@ -133,6 +139,8 @@ pub fn inspect_all<T: Send>(
         let unblock = Unblock(&files);
         let _ = files.set(list());
         drop(unblock);
+        let count = files.get().map_or(0, Vec::len);
+        helpers.extend(spawn(jobs.min(count.max(1)).saturating_sub(1 + early)));
         let mut parts = vec![work()];
         for h in helpers {
             parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
@@ -186,4 +194,45 @@ fn inspect_in(path: &Path, options: InspectOptions, arena: &mut Arena) -> Inspec
     };
     arena.reset();
     Inspected::Done { size, result }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_come_back_in_the_order_of_the_list_with_what_each_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for i in 0..40 {
+            let p = dir.path().join(format!("f{i:02}"));
+            std::fs::write(&p, format!("not an ELF file {i}")).unwrap();
+            files.push(p);
+        }
+        files.push(dir.path().join("missing"));
+        let policy = Policy::default();
+        for jobs in [1, 2, 3, 64] {
+            let list = files.clone();
+            let done = inspect_all(
+                move || list,
+                InspectOptions::default(),
+                &policy,
+                jobs,
+                |e| e.path.clone(),
+            );
+            assert_eq!(done.len(), files.len(), "{jobs} jobs");
+            for ((entry, made), path) in done.iter().zip(&files) {
+                assert_eq!(entry.path, display(path));
+                assert_eq!(made, &entry.path);
+            }
+            let last = &done.last().unwrap().0;
+            assert!(matches!(
+                last.outcome,
+                static_build_core::Outcome::Error { .. }
+            ));
+        }
+        // Nothing to inspect: no entry, and no thread waits for ever.
+        let done = inspect_all(Vec::new, InspectOptions::default(), &policy, 8, |_| ());
+        assert!(done.is_empty());
+    }
 }
