@@ -14,9 +14,10 @@ mod symbols;
 pub use consts::*;
 pub(crate) use dynamic::is_string_tag;
 use dynamic::*;
+pub(crate) use names::FORTIFIABLE;
 use notes::*;
 use sections::*;
-pub(crate) use symbols::{runtime_loading, FunctionAddr, Loads, FORTIFIABLE};
+pub(crate) use symbols::{runtime_loading, FunctionAddr, Loads};
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! One pass over the symbol tables: the imports hardening checks use, libc and language markers, and the
 //! glibc functions that load files at run time (NSS, iconv, dlopen, locales).
 
-use super::names::{known, LONGEST};
+use super::names::{known, FORTIFIABLE, LONGEST};
 use super::*;
 
 /// Symbol names that tell libc family or language in static binaries.
@@ -335,10 +335,40 @@ fn walk_chunk<const N: usize, const BIG: bool>(
             *f = strs.get(name as usize).copied().unwrap_or(0);
         }
         for (e, &first) in group.iter().zip(&firsts) {
-            look_at(entry::<N, BIG>(e), first, strs, dynamic, facts);
+            // Most symbols are none of what the walk looks for: settled by the first byte of the name and
+            // whether the symbol is defined, without reading the rest of the entry.
+            let class = FIRST_BYTE[usize::from(first)];
+            let undefined = entry::<N, BIG>(e).1 == 0;
+            let wanted = class & MARKER_START != 0
+                || if dynamic {
+                    undefined
+                } else {
+                    !undefined && class & LOADING_START != 0
+                };
+            if wanted {
+                look_at(entry::<N, BIG>(e), first, strs, dynamic, facts);
+            }
         }
     }
 }
+
+/// [`FIRST_BYTE`]: a name that may be a marker starts with `_`, `r` or `m`...
+const MARKER_START: u8 = 1;
+/// ...and a function of RUNTIME_LOADING with d, e, g, i or s.
+const LOADING_START: u8 = 2;
+/// What a name's first byte says it may be ([`look_at`] decides).
+const FIRST_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'_' as usize] = MARKER_START;
+    t[b'r' as usize] = MARKER_START;
+    t[b'm' as usize] = MARKER_START;
+    t[b'd' as usize] = LOADING_START;
+    t[b'e' as usize] = LOADING_START;
+    t[b'g' as usize] = LOADING_START;
+    t[b'i' as usize] = LOADING_START;
+    t[b's' as usize] = LOADING_START;
+    t
+};
 
 /// Symbols whose first name bytes are gathered at once: enough loads in flight to hide the misses, and an
 /// array small enough to clear for a table of a few entries.
@@ -502,88 +532,3 @@ pub(crate) fn is_hardening_import(name: &[u8]) -> bool {
     (name.starts_with(b"__") && name.ends_with(b"_chk"))
         || known(name).is_some_and(|k| k.hardening())
 }
-
-/// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE` (sorted: searched by bisection).
-pub(crate) const FORTIFIABLE: &[&str] = &[
-    "asprintf",
-    "confstr",
-    "dprintf",
-    "explicit_bzero",
-    "fdelt",
-    "fgets",
-    "fgets_unlocked",
-    "fgetws",
-    "fgetws_unlocked",
-    "fprintf",
-    "fread",
-    "fread_unlocked",
-    "fwprintf",
-    "getcwd",
-    "getdomainname",
-    "getgroups",
-    "gethostname",
-    "getlogin_r",
-    "gets",
-    "getwd",
-    "longjmp",
-    "mbsnrtowcs",
-    "mbsrtowcs",
-    "mbstowcs",
-    "memcpy",
-    "memmove",
-    "mempcpy",
-    "memset",
-    "obstack_printf",
-    "obstack_vprintf",
-    "poll",
-    "ppoll",
-    "pread",
-    "pread64",
-    "printf",
-    "ptsname_r",
-    "read",
-    "readlink",
-    "readlinkat",
-    "realpath",
-    "recv",
-    "recvfrom",
-    "snprintf",
-    "sprintf",
-    "stpcpy",
-    "stpncpy",
-    "strcat",
-    "strcpy",
-    "strlcat",
-    "strlcpy",
-    "strncat",
-    "strncpy",
-    "swprintf",
-    "syslog",
-    "ttyname_r",
-    "vasprintf",
-    "vdprintf",
-    "vfprintf",
-    "vfwprintf",
-    "vprintf",
-    "vsnprintf",
-    "vsprintf",
-    "vswprintf",
-    "vsyslog",
-    "vwprintf",
-    "wcpcpy",
-    "wcpncpy",
-    "wcrtomb",
-    "wcscat",
-    "wcscpy",
-    "wcsncat",
-    "wcsncpy",
-    "wcsnrtombs",
-    "wcsrtombs",
-    "wcstombs",
-    "wctomb",
-    "wmemcpy",
-    "wmemmove",
-    "wmempcpy",
-    "wmemset",
-    "wprintf",
-];
