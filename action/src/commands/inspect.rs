@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use static_build_core::escape::one_line;
 use static_build_core::render::{self, MarkdownOptions, TextOptions};
-use static_build_core::{InspectOptions, Report};
+use static_build_core::{InspectOptions, Outcome as FileOutcome, Report};
 
 use crate::app::files::{collect, default_jobs, inspect_all};
 use crate::app::policy::PolicyOptions;
@@ -51,15 +51,19 @@ pub fn run(o: Options) -> Result<Outcome> {
         color: o.color.enabled(to_terminal),
         verbose: o.verbose,
     };
-    // The text of each entry is made on the thread that inspected its file; the entries that the walk adds
-    // (directories that cannot be read) have none and are rendered when the text is joined.
+    // The text of each ELF file's entry is made on the thread that inspected it. The others (a line each: a
+    // skipped file is not even listed past a few) and the entries that the walk adds (directories that cannot
+    // be read) are rendered when the text is joined.
     let text_here = o.format == Format::Text;
     let done = inspect_all(
         || collect(&o.paths, &mut report),
         options,
         &policy,
         jobs,
-        |entry| text_here.then(|| render::text_entry(entry, &text_options)),
+        |entry| {
+            (text_here && matches!(entry.outcome, FileOutcome::Elf { .. }))
+                .then(|| render::text_entry(entry, &text_options))
+        },
     );
     let mut texts: Vec<Option<String>> = vec![None; report.files.len()];
     for (entry, t) in done {

@@ -3,7 +3,7 @@
 //! instead of being compared with each list in turn (a bisection of [`FORTIFIABLE`] alone cost seven
 //! `memcmp` calls for every import).
 
-use super::symbols::{CANARY_IMPORTS, GO_SYMBOLS, MARKER_SYMBOLS, RUNTIME_LOADING};
+use super::symbols::{Loads, CANARY_IMPORTS, GO_SYMBOLS, MARKER_SYMBOLS, RUNTIME_LOADING};
 
 /// glibc functions that have a `__*_chk` variant under `_FORTIFY_SOURCE` (sorted, to be read and kept easily).
 pub(crate) const FORTIFIABLE: &[&str] = &[
@@ -93,7 +93,7 @@ pub(crate) const FORTIFIABLE: &[&str] = &[
 /// What a known name is. A name may be several things (`__stack_chk_fail` is a canary import and a marker).
 #[derive(Clone, Copy)]
 pub(crate) struct Known {
-    pub name: &'static [u8],
+    name: &'static [u8],
     roles: u8,
     /// Its index in [`MARKER_SYMBOLS`] (with [`Known::MARKER`]).
     marker: u8,
@@ -129,8 +129,8 @@ impl Known {
         (self.roles & Known::MARKER != 0).then(|| MARKER_SYMBOLS[self.marker as usize])
     }
 
-    pub fn loading(&self) -> Option<&'static str> {
-        (self.roles & Known::LOADING != 0).then(|| RUNTIME_LOADING[self.loading as usize].0)
+    pub fn loading(&self) -> Option<&'static (&'static str, Loads, bool)> {
+        (self.roles & Known::LOADING != 0).then(|| &RUNTIME_LOADING[self.loading as usize])
     }
 }
 
@@ -290,7 +290,10 @@ mod tests {
         }
         assert!(known(b"rust_begin_unwind").is_some_and(|k| k.rust() && k.marker().is_some()));
         for (l, _, _) in RUNTIME_LOADING {
-            assert_eq!(known(l.as_bytes()).and_then(|k| k.loading()), Some(*l));
+            assert_eq!(
+                known(l.as_bytes()).and_then(|k| k.loading()).map(|e| e.0),
+                Some(*l)
+            );
         }
         // Roles are not lent to other names.
         let s = known(b"__stack_chk_fail").unwrap();

@@ -121,10 +121,7 @@ pub(crate) struct FunctionAddr {
 
 /// The entry of [`RUNTIME_LOADING`] named `name`.
 pub(crate) fn runtime_loading(name: &[u8]) -> Option<&'static (&'static str, Loads, bool)> {
-    RUNTIME_LOADING
-        .binary_search_by(|(n, _, _)| n.as_bytes().cmp(name))
-        .ok()
-        .map(|i| &RUNTIME_LOADING[i])
+    known(name).and_then(|k| k.loading())
 }
 
 pub(crate) fn read_symbols<'a, R: ReadScan<'a>>(
@@ -335,19 +332,13 @@ fn walk_chunk<const N: usize, const BIG: bool>(
             *f = strs.get(name as usize).copied().unwrap_or(0);
         }
         for (e, &first) in group.iter().zip(&firsts) {
-            // Most symbols are none of what the walk looks for: settled by the first byte of the name and
-            // whether the symbol is defined, without reading the rest of the entry.
-            let class = FIRST_BYTE[usize::from(first)];
-            let undefined = entry::<N, BIG>(e).1 == 0;
-            let wanted = class & MARKER_START != 0
-                || if dynamic {
-                    undefined
-                } else {
-                    !undefined && class & LOADING_START != 0
-                };
-            if wanted {
-                look_at(entry::<N, BIG>(e), first, strs, dynamic, facts);
-            }
+            look_at(
+                entry::<N, BIG>(e),
+                FIRST_BYTE[usize::from(first)],
+                strs,
+                dynamic,
+                facts,
+            );
         }
     }
 }
@@ -374,43 +365,40 @@ const FIRST_BYTE: [u8; 256] = {
 /// array small enough to clear for a table of a few entries.
 const GATHER: usize = 256;
 
-/// One symbol: `(name, shndx, value, other)` as [`entry`] reads them, and the first byte of its name.
+/// One symbol: `(name, shndx, value, other)` as [`entry`] reads them, and what the first byte of its name
+/// says it may be ([`FIRST_BYTE`]).
 #[inline(always)]
 fn look_at(
     (name, shndx, value, other): (u32, u16, u64, u8),
-    first: u8,
+    class: u8,
     strs: &[u8],
     dynamic: bool,
     facts: &mut SymbolFacts,
 ) {
-    // What a name can be is settled by its first byte, before its end is looked for: C++ names (`_Z...`,
-    // the bulk of large tables) matter only as Rust's panic machinery, the markers start with `_`, `r` or
-    // `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the imports (undefined dynamic
+    // What a symbol can be is settled by whether it is defined and by its name's first byte, before the rest
+    // of the name is read (most symbols are none of what the walk looks for): the markers start with `_`, `r`
+    // or `m`, the functions of RUNTIME_LOADING with d, e, g, i or s, and only the imports (undefined dynamic
     // symbols) may be any hardening import.
     let undefined = shndx == 0;
     let import = dynamic && undefined;
-    let marker = match first {
-        b'_' => {
-            let tail = strs.get(name as usize..).unwrap_or_default();
-            if tail.get(1) == Some(&b'Z') {
-                if tail.starts_with(b"_ZN4core9panicking") {
-                    facts.rust_symbols = true;
-                }
-                false
-            } else {
-                true
-            }
-        }
-        b'r' | b'm' => true,
-        _ => false,
-    };
-    let loading = !dynamic && !undefined && matches!(first, b'd' | b'e' | b'g' | b'i' | b's');
+    let mut marker = class & MARKER_START != 0;
+    let loading = !dynamic && !undefined && class & LOADING_START != 0;
     if !(import || marker || loading) {
         return;
     }
     let Some(tail) = strs.get(name as usize..) else {
         return;
     };
+    // C++ names (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery.
+    if marker && tail.starts_with(b"_Z") {
+        if tail.starts_with(b"_ZN4core9panicking") {
+            facts.rust_symbols = true;
+        }
+        marker = false;
+        if !import {
+            return;
+        }
+    }
     // Only the first MAX_SYMBOL_NAME_SCAN bytes: the work per symbol is fixed, whatever the table.
     let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
     let (name, whole) = match memchr::memchr(0, window) {
@@ -459,7 +447,7 @@ fn look_at(
     // A defined `.symtab` function of RUNTIME_LOADING: its first address is kept (the list is fixed, so a
     // table that defines one name a million times adds nothing).
     if loading && whole {
-        if let Some(n) = known(bare).and_then(|k| k.loading()) {
+        if let Some((n, _, _)) = known(bare).and_then(|k| k.loading()) {
             facts
                 .runtime_loading
                 .entry(n)
