@@ -520,3 +520,149 @@ pub(crate) fn is_hardening_import(name: &[u8]) -> bool {
     (name.starts_with(b"__") && name.ends_with(b"_chk"))
         || known(name).is_some_and(|k| k.hardening())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's meaning, written plainly: every symbol's name read up to its NUL (within
+    /// MAX_SYMBOL_NAME_SCAN bytes, or the end of the table), the version cut at `@`, and compared with the
+    /// lists. The walk must find what this finds, with its filters and shortcuts.
+    fn plain_walk(syms: &[(u32, u16, u64, u8)], strs: &[u8], dynamic: bool) -> SymbolFacts {
+        let mut facts = SymbolFacts::default();
+        for &(name, shndx, value, other) in syms {
+            let undefined = shndx == 0;
+            let Some(tail) = strs.get(name as usize..) else {
+                continue;
+            };
+            if tail.starts_with(b"_Z") {
+                facts.rust_symbols |= tail.starts_with(b"_ZN4core9panicking");
+            }
+            let window = &tail[..tail.len().min(MAX_SYMBOL_NAME_SCAN)];
+            let (name, whole) = match window.iter().position(|&b| b == 0) {
+                Some(end) => (&window[..end], true),
+                None => (window, tail.len() <= MAX_SYMBOL_NAME_SCAN),
+            };
+            if dynamic && undefined && whole && is_hardening_import(name) {
+                facts
+                    .imports
+                    .insert(String::from_utf8(name.to_vec()).unwrap());
+            }
+            if tail.starts_with(b"_Z") || name.is_empty() {
+                continue;
+            }
+            let (bare, bare_whole) = match name.iter().position(|&b| b == b'@') {
+                Some(at) => (&name[..at], true),
+                None => (name, whole),
+            };
+            if bare.starts_with(b"__nss_") {
+                facts.nss_symbols += 1;
+            }
+            let is = |list: &[&str]| bare_whole && list.iter().any(|m| m.as_bytes() == bare);
+            facts.rust_symbols |= is(&["rust_begin_unwind"]);
+            facts.go_symbols |= is(GO_SYMBOLS);
+            if !undefined {
+                if let Some(m) = MARKER_SYMBOLS.iter().find(|m| is(&[m])) {
+                    facts.markers.insert(m);
+                }
+            }
+            if !dynamic && !undefined && whole {
+                if let Some((n, _, _)) = RUNTIME_LOADING.iter().find(|l| l.0.as_bytes() == bare) {
+                    facts
+                        .runtime_loading
+                        .entry(n)
+                        .or_insert(FunctionAddr { value, other });
+                }
+            }
+        }
+        facts
+    }
+
+    #[test]
+    fn the_walk_finds_what_a_plain_reading_of_every_name_finds() {
+        // Pieces of string tables: the names looked for, near misses, versions, prefixes, C++ names, names
+        // longer than the scan, and names cut by the end of the table.
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let names = MARKER_SYMBOLS
+            .iter()
+            .chain(GO_SYMBOLS)
+            .chain(CANARY_IMPORTS)
+            .chain(FORTIFIABLE.iter().take(8))
+            .chain(RUNTIME_LOADING.iter().map(|l| &l.0))
+            .chain(&["rust_begin_unwind", "__memcpy_chk", "runtime.mainx", "main.mai"]);
+        for n in names {
+            pieces.push(n.as_bytes().to_vec());
+            pieces.push(format!("{n}@GLIBC_2.2.5").into_bytes());
+            pieces.push(format!("{n}@@V{}", "x".repeat(70)).into_bytes());
+            pieces.push(format!("x{n}").into_bytes());
+        }
+        for p in [
+            &b"__nss_files_getpwnam_r"[..],
+            b"__nss",
+            b"_ZN4core9panicking5panic17h0123456789abcdefE",
+            b"_ZN4core9panickin",
+            b"_ZN4node6BufferE",
+            b"rust",
+            b"run",
+            b"",
+            &[b'a'; 100],
+            &[0xff, 0xfe, b'_', b'_', 0x80, b'_', b'c', b'h', b'k'],
+        ] {
+            pieces.push(p.to_vec());
+        }
+        // A deterministic generator (xorshift): the same tables on every run.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for round in 0..5000 {
+            let mut strs = vec![0u8];
+            let mut starts = vec![0u32];
+            for _ in 0..next(40) {
+                starts.push(strs.len() as u32);
+                strs.extend_from_slice(&pieces[next(pieces.len())]);
+                strs.push(0);
+            }
+            // Some tables end in the middle of a name.
+            if round % 3 == 0 {
+                starts.push(strs.len() as u32);
+                strs.extend_from_slice(&pieces[next(pieces.len())]);
+                strs.truncate(strs.len() - next(3).min(strs.len()));
+            }
+            let syms: Vec<(u32, u16, u64, u8)> = (0..next(60))
+                .map(|i| {
+                    let name = match next(4) {
+                        // A name's start, a point inside one (names may share a tail), or anywhere.
+                        0 | 1 => starts[next(starts.len())],
+                        2 => next(strs.len() + 8) as u32,
+                        _ => strs.len().saturating_sub(next(6)) as u32,
+                    };
+                    (name, next(3) as u16, i as u64 * 16, next(4) as u8)
+                })
+                .collect();
+            for dynamic in [true, false] {
+                let mut entries = Vec::new();
+                for &(name, shndx, value, other) in &syms {
+                    let mut e = [0u8; 24];
+                    e[0..4].copy_from_slice(&name.to_le_bytes());
+                    e[5] = other;
+                    e[6..8].copy_from_slice(&shndx.to_le_bytes());
+                    e[8..16].copy_from_slice(&value.to_le_bytes());
+                    entries.push(e);
+                }
+                let mut facts = SymbolFacts::default();
+                walk_chunk::<24, false>(&entries, &strs, dynamic, &mut facts);
+                let want = plain_walk(&syms, &strs, dynamic);
+                assert_eq!(
+                    format!("{facts:?}"),
+                    format!("{want:?}"),
+                    "round {round}, dynamic {dynamic}: {:?}",
+                    String::from_utf8_lossy(&strs)
+                );
+            }
+        }
+    }
+}
