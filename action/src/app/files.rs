@@ -5,8 +5,8 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex};
 
 use static_build_core::blocks::{Arena, ArenaReader, RangeSource};
 use static_build_core::limits::MAX_JOBS;
@@ -14,25 +14,23 @@ use static_build_core::{inspect_with, FileReport, InspectOptions, Policy, Report
 
 use super::blockfile::PreadSource;
 
-/// Every regular file under `paths`, in a stable order; directories are walked recursively without following
-/// symbolic links (an explicitly named symbolic link to a file is followed). What cannot be read is an error
-/// entry of the report.
-pub fn collect(paths: &[PathBuf], report: &mut Report) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+/// Every regular file under `paths`, in a stable order, handed to `file` as the walk finds it; directories are
+/// walked recursively without following symbolic links (an explicitly named symbolic link to a file is
+/// followed). What cannot be read is an error entry of the report.
+pub fn collect(paths: &[PathBuf], report: &mut Report, file: &mut dyn FnMut(PathBuf)) {
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut |f| out.push(f), &mut |d, e| {
+            Ok(m) if m.is_dir() => walk(p, file, &mut |d, e| {
                 report.add_error(
                     display(d),
                     format!("cannot read directory: {}", io_reason(e)),
                 )
             }),
-            Ok(m) if m.is_file() => out.push(p.clone()),
+            Ok(m) if m.is_file() => file(p.clone()),
             Ok(_) => report.add_error(display(p), "not a regular file or directory".into()),
             Err(e) => report.add_error(display(p), format!("cannot open: {}", io_reason(&e))),
         }
     }
-    out
 }
 
 /// The one directory walk: every regular file under `dir`, depth first in the order of their names, without
@@ -82,13 +80,17 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Inspect the files that `list` gives on `jobs` threads (the calling one included), each with its own arena;
-/// judge each by `policy`, and apply `each` to the entry on the thread that made it (the text renderer's work
-/// per entry, say). The entries come back in the order of the list, whatever the order the threads took them
-/// in. `list` runs on the calling thread after the helpers were started: a core that slept takes a
-/// millisecond or two to wake, which the directory walk hides.
+/// Inspect the files that `list` hands to its sink, on `jobs` threads (the calling one included), each with its
+/// own arena; judge each by `policy`, and apply `each` to the entry on the thread that made it (the text
+/// renderer's work per entry, say). The entries come back in the order of the list, whatever the order the
+/// threads took them in.
+///
+/// `list` (the directory walk) runs on the calling thread while the helpers inspect what it has found so far:
+/// the walk of a tree of hundreds of directories is an eighth of the run, which one thread alone would wait
+/// out. One helper is started before the walk (a core that slept takes a millisecond or two to wake, which the
+/// walk hides), the others as files come, so that one file does not start a thread per core.
 pub fn inspect_all<T: Send>(
-    list: impl FnOnce() -> Vec<PathBuf>,
+    list: impl FnOnce(&mut dyn FnMut(PathBuf)),
     options: InspectOptions,
     policy: &Policy,
     jobs: usize,
@@ -104,43 +106,38 @@ pub fn inspect_all<T: Send>(
         let extra = each(&entry);
         (entry, extra)
     };
-    let files: OnceLock<Vec<PathBuf>> = OnceLock::new();
-    let next = AtomicUsize::new(0);
+    let queue = Queue::default();
     let work = || {
-        let files = files.wait();
         let mut arena = Arena::new();
         let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = files.get(i) else { break };
-            done.push((i, one(path, &mut arena)));
+        while let Some((i, path)) = queue.take() {
+            done.push((i, one(&path, &mut arena)));
         }
         done
     };
     let jobs = jobs.clamp(1, MAX_JOBS);
     let parts: Vec<Vec<(usize, (FileReport, T))>> = std::thread::scope(|s| {
         // A thread that cannot be started leaves its share to the others.
-        let spawn = |n: usize| -> Vec<_> {
-            (0..n)
-                .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
-                .collect()
-        };
-        // One helper before the walk, the others once the number of files is known (no thread for a
-        // file that is not there).
-        let early = jobs.min(2) - 1;
-        let mut helpers = spawn(early);
-        // Should `list` panic, the helpers get an empty list instead of waiting for ever.
-        struct Unblock<'a>(&'a OnceLock<Vec<PathBuf>>);
-        impl Drop for Unblock<'_> {
+        let spawn = || std::thread::Builder::new().spawn_scoped(s, work).ok();
+        let mut helpers: Vec<_> = (1..jobs.min(2)).filter_map(|_| spawn()).collect();
+        // Should `list` panic, the helpers see the end of the list instead of waiting for ever.
+        struct End<'a>(&'a Queue);
+        impl Drop for End<'_> {
             fn drop(&mut self) {
-                let _ = self.0.set(Vec::new());
+                self.0.end();
             }
         }
-        let unblock = Unblock(&files);
-        let _ = files.set(list());
-        drop(unblock);
-        let count = files.get().map_or(0, Vec::len);
-        helpers.extend(spawn(jobs.min(count.max(1)).saturating_sub(1 + early)));
+        let end = End(&queue);
+        let mut listed = 0usize;
+        list(&mut |path| {
+            queue.give(listed, path);
+            listed += 1;
+            // Another helper once more files wait than threads work on them.
+            if helpers.len() + 1 < jobs && listed > helpers.len() + 1 {
+                helpers.extend(spawn());
+            }
+        });
+        drop(end);
         let mut parts = vec![work()];
         for h in helpers {
             parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
@@ -150,6 +147,59 @@ pub fn inspect_all<T: Send>(
     let mut done: Vec<(usize, (FileReport, T))> = parts.into_iter().flatten().collect();
     done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, entry)| entry).collect()
+}
+
+/// The files found so far and not yet taken, with their place in the list.
+#[derive(Default)]
+struct Queue {
+    state: Mutex<Listed>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Listed {
+    files: VecDeque<(usize, PathBuf)>,
+    /// The list is complete.
+    ended: bool,
+    /// Threads waiting for a file: only then is there anyone to wake (a wake is a system call, which the walk
+    /// would otherwise make for every file).
+    waiting: usize,
+}
+
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Listed> {
+        // A thread that panicked holding the lock left the queue whole (it only pushes and pops).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn give(&self, i: usize, path: PathBuf) {
+        let mut q = self.lock();
+        q.files.push_back((i, path));
+        if q.waiting > 0 {
+            self.ready.notify_one();
+        }
+    }
+
+    fn end(&self) {
+        self.lock().ended = true;
+        self.ready.notify_all();
+    }
+
+    /// The next file, waiting for the walk to find one; `None` once the list is complete and taken.
+    fn take(&self) -> Option<(usize, PathBuf)> {
+        let mut q = self.lock();
+        loop {
+            if let Some(f) = q.files.pop_front() {
+                return Some(f);
+            }
+            if q.ended {
+                return None;
+            }
+            q.waiting += 1;
+            q = self.ready.wait(q).unwrap_or_else(|e| e.into_inner());
+            q.waiting -= 1;
+        }
+    }
 }
 
 /// How many threads `inspect` uses by default: one per core it may run on, at most [`MAX_JOBS`].
@@ -214,7 +264,7 @@ mod tests {
         for jobs in [1, 2, 3, 64] {
             let list = files.clone();
             let done = inspect_all(
-                move || list,
+                move |sink| list.into_iter().for_each(sink),
                 InspectOptions::default(),
                 &policy,
                 jobs,
@@ -231,8 +281,41 @@ mod tests {
                 static_build_core::Outcome::Error { .. }
             ));
         }
+        // Files handed over while the walk goes on are inspected as they come, in the list's order.
+        let slow = files.clone();
+        let done = inspect_all(
+            move |sink| {
+                for f in slow {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    sink(f);
+                }
+            },
+            InspectOptions::default(),
+            &policy,
+            3,
+            |e| e.path.clone(),
+        );
+        let made: Vec<&String> = done.iter().map(|(_, p)| p).collect();
+        let want: Vec<String> = files.iter().map(|p| display(p)).collect();
+        assert_eq!(made, want.iter().collect::<Vec<_>>());
+        // A walk that panics ends the list: the helpers stop instead of waiting for ever, and the panic
+        // reaches the caller.
+        let some = files[..3].to_vec();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            inspect_all(
+                move |sink| {
+                    some.into_iter().for_each(&mut *sink);
+                    panic!("the walk failed");
+                },
+                InspectOptions::default(),
+                &policy,
+                4,
+                |_| (),
+            )
+        }));
+        assert!(panicked.is_err());
         // Nothing to inspect: no entry, and no thread waits for ever.
-        let done = inspect_all(Vec::new, InspectOptions::default(), &policy, 8, |_| ());
+        let done = inspect_all(|_| {}, InspectOptions::default(), &policy, 8, |_| ());
         assert!(done.is_empty());
     }
 }

@@ -56,7 +56,7 @@ pub fn run(o: Options) -> Result<Outcome> {
     // be read) are rendered when the text is joined.
     let text_here = o.format == Format::Text;
     let done = inspect_all(
-        || collect(&o.paths, &mut report),
+        |file| collect(&o.paths, &mut report, file),
         options,
         &policy,
         jobs,

@@ -589,7 +589,12 @@ mod tests {
             .chain(CANARY_IMPORTS)
             .chain(FORTIFIABLE.iter().take(8))
             .chain(RUNTIME_LOADING.iter().map(|l| &l.0))
-            .chain(&["rust_begin_unwind", "__memcpy_chk", "runtime.mainx", "main.mai"]);
+            .chain(&[
+                "rust_begin_unwind",
+                "__memcpy_chk",
+                "runtime.mainx",
+                "main.mai",
+            ]);
         for n in names {
             pieces.push(n.as_bytes().to_vec());
             pieces.push(format!("{n}@GLIBC_2.2.5").into_bytes());
