@@ -29,8 +29,8 @@ IMAGE=$(scripts/release-builder-image.sh amd64 | cut -d' ' -f2)
 source_hash() {
   {
     printf '%s\n' "$IMAGE"
-    find Cargo.lock Cargo.toml core action "$RECIPE" "$SELF" -type f \
-      \( -path 'core/src/*' -o -path 'action/src/*' -o -name Cargo.toml -o -name Cargo.lock \
+    find Cargo.lock Cargo.toml .cargo core action "$RECIPE" "$SELF" -type f \
+      \( -path 'core/src/*' -o -path 'action/src/*' -o -name Cargo.toml -o -name Cargo.lock -o -path .cargo/config.toml \
          -o -name build.rs -o -path "$RECIPE" -o -path "$SELF" \) -print0 \
       | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1
