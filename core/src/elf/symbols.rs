@@ -35,8 +35,8 @@ pub(crate) enum Loads {
     Locale,
 }
 
-/// The glibc functions that load files at run time in a static program, sorted by name (searched by
-/// bisection), and whether a static glibc program carries the function even when it never calls it. Those
+/// The glibc functions that load files at run time in a static program, sorted by name (looked up through
+/// [`known`]), and whether a static glibc program carries the function even when it never calls it. Those
 /// (`dlopen`, `setlocale`: glibc's own start-up code pulls them in) show a use only by a call to them, which
 /// [`super::calls`] looks for; the others are linked only when something calls them, so their presence is
 /// the evidence.
@@ -343,21 +343,37 @@ fn walk_chunk<const N: usize, const BIG: bool>(
     }
 }
 
-/// [`FIRST_BYTE`]: a name that may be a marker starts with `_`, `r` or `m`...
+/// [`FIRST_BYTE`]: a name that starts with this byte may be a marker...
 const MARKER_START: u8 = 1;
-/// ...and a function of RUNTIME_LOADING with d, e, g, i or s.
+/// ...or a function of RUNTIME_LOADING.
 const LOADING_START: u8 = 2;
-/// What a name's first byte says it may be ([`look_at`] decides).
+/// The prefix of the names counted as NSS functions.
+const NSS_PREFIX: &str = "__nss_";
+/// The prefix of Rust's panic functions, mangled as C++ names are.
+const RUST_PANICKING: &str = "_ZN4core9panicking";
+/// What a name's first byte says it may be ([`look_at`] decides): the first bytes of the markers, Go's names
+/// and the two prefixes (`_`, `r`, `m`), and of RUNTIME_LOADING (d, e, g, i, s), taken from the lists.
 const FIRST_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b'_' as usize] = MARKER_START;
-    t[b'r' as usize] = MARKER_START;
-    t[b'm' as usize] = MARKER_START;
-    t[b'd' as usize] = LOADING_START;
-    t[b'e' as usize] = LOADING_START;
-    t[b'g' as usize] = LOADING_START;
-    t[b'i' as usize] = LOADING_START;
-    t[b's' as usize] = LOADING_START;
+    let lists: [(&[&str], u8); 3] = [
+        (MARKER_SYMBOLS, MARKER_START),
+        (GO_SYMBOLS, MARKER_START),
+        (&[NSS_PREFIX, RUST_PANICKING], MARKER_START),
+    ];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].0.len() {
+            t[lists[l].0[i].as_bytes()[0] as usize] |= lists[l].1;
+            i += 1;
+        }
+        l += 1;
+    }
+    let mut i = 0;
+    while i < RUNTIME_LOADING.len() {
+        t[RUNTIME_LOADING[i].0.as_bytes()[0] as usize] |= LOADING_START;
+        i += 1;
+    }
     t
 };
 
@@ -391,7 +407,7 @@ fn look_at(
     };
     // C++ names (`_Z...`, the bulk of large tables) matter only as Rust's panic machinery.
     if marker && tail.starts_with(b"_Z") {
-        if tail.starts_with(b"_ZN4core9panicking") {
+        if tail.starts_with(RUST_PANICKING.as_bytes()) {
             facts.rust_symbols = true;
         }
         marker = false;
@@ -429,7 +445,7 @@ fn look_at(
         None => (name, whole),
     };
     if marker {
-        if bare.starts_with(b"__nss_") {
+        if bare.starts_with(NSS_PREFIX.as_bytes()) {
             facts.nss_symbols += 1;
         }
         if bare_whole {
@@ -500,7 +516,7 @@ pub(crate) const fn longest_symbol_looked_for() -> usize {
         longest(FORTIFIABLE, "__".len() + "_chk".len()),
         "rust_begin_unwind".len(),
         longest_entry(RUNTIME_LOADING),
-        "_ZN4core9panicking".len(),
+        RUST_PANICKING.len(),
     ];
     let mut max = 0;
     let mut i = 0;
