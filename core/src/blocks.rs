@@ -175,23 +175,34 @@ impl<'a, R: object::ReadCacheOps> ReadScan<'a> for &'a object::ReadCache<R> {
     }
 }
 
-/// What one thread reads files into: the blocks and pieces of its current file (emptied by
-/// [`Arena::reset`] between files, its memory kept) and the one buffer, of at most [`SCAN_CHUNK`] bytes, that
-/// its scans read through, one chunk after the other.
+/// What one thread reads files into: the blocks and small pieces of its current file (emptied by
+/// [`Arena::reset`] between files, their memory kept), its large pieces (released by the reset), and the one
+/// buffer, of at most [`SCAN_CHUNK`] bytes, that its scans read through, one chunk after the other.
 #[derive(Default)]
 pub struct Arena {
     bump: Bump,
+    /// The pieces of at least [`LARGE_PIECE`] bytes: a string table of megabytes. Kept with the small ones, they
+    /// made the arena's chunk double past the largest file (a chunk sized to a 5 MB string table, then one of
+    /// 10 MB for the next piece, both held until the next file), and every thread kept the largest chunk it had
+    /// needed. Released at each reset, their memory goes back to the allocator, which gives it to the next
+    /// large piece of any thread: over /usr/bin, the peak of live memory fell from 17 to 7 MB.
+    large: Bump,
     scratch: RefCell<Vec<u8>>,
 }
+
+/// Pieces at least this large go to [`Arena`]'s large pieces.
+pub const LARGE_PIECE: usize = 256 * 1024;
 
 impl Arena {
     pub fn new() -> Self {
         Arena::default()
     }
 
-    /// Forget the pieces of the last file; their memory is reused for the next one.
+    /// Forget the pieces of the last file: the small ones' memory is reused for the next file, the large ones'
+    /// goes back to the allocator.
     pub fn reset(&mut self) {
         self.bump.reset();
+        self.large = Bump::new();
     }
 }
 
@@ -236,12 +247,14 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
 
     /// `size` bytes at `offset` read from the source into the arena (the caller checked the range).
     fn fill(&self, offset: u64, size: usize) -> Result<&'a [u8], ()> {
+        let bump = if size >= LARGE_PIECE {
+            &self.arena.large
+        } else {
+            &self.arena.bump
+        };
         if S::READS_UNINIT {
             // Read into memory that is not cleared first (the read overwrites it all)...
-            let buf = self
-                .arena
-                .bump
-                .alloc_slice_fill_with(size, |_| MaybeUninit::<u8>::uninit());
+            let buf = bump.alloc_slice_fill_with(size, |_| MaybeUninit::<u8>::uninit());
             let got = self.source.borrow_mut().read_uninit(offset, buf);
             if let Ok(got) = got {
                 if got.len() == size {
@@ -251,7 +264,7 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
             }
             // ...and after a failed or short read, once more the plain way, which says why.
         }
-        let buf = self.arena.bump.alloc_slice_fill_copy(size, 0u8);
+        let buf = bump.alloc_slice_fill_copy(size, 0u8);
         self.source
             .borrow_mut()
             .read_at(offset, buf)
@@ -474,6 +487,40 @@ mod tests {
         let big = (&r).scan_at(0, SCAN_CHUNK + 1, |b| b.len()).unwrap();
         assert_eq!(big as u64, SCAN_CHUNK + 1);
         assert_eq!(arena.scratch.borrow().len() as u64, SCAN_CHUNK);
+    }
+
+    #[test]
+    fn large_pieces_are_released_at_each_reset_and_small_ones_kept() {
+        let data: Vec<u8> = (0..6u32 << 20).map(|i| (i % 249) as u8).collect();
+        let mut arena = Arena::new();
+        for round in 0..3 {
+            {
+                let r = ArenaReader::new(MemorySource(&data), &arena);
+                // A few blocks and a small piece across two of them...
+                for at in [0u64, 40_000, 900_000] {
+                    let b = (&r).read_bytes_at(at, 64).unwrap();
+                    assert_eq!(b, &data[at as usize..at as usize + 64]);
+                }
+                let small = (&r).read_bytes_at(ARENA_BLOCK - 10, 100).unwrap();
+                assert_eq!(
+                    small,
+                    &data[ARENA_BLOCK as usize - 10..ARENA_BLOCK as usize + 90]
+                );
+                // ...then two large ones, a string table of megabytes and another after it.
+                let (a, b) = (5_000_000 + round, LARGE_PIECE as u64);
+                let table = (&r).read_bytes_at(100, a).unwrap();
+                let other = (&r).read_bytes_at(5_500_000, b).unwrap();
+                assert_eq!(table, &data[100..100 + a as usize]);
+                assert_eq!(other, &data[5_500_000..5_500_000 + b as usize]);
+                // The small pieces' memory does not grow to hold the large ones.
+                assert!(arena.bump.allocated_bytes() < LARGE_PIECE, "round {round}");
+                assert!(arena.large.allocated_bytes() >= (a + b) as usize);
+            }
+            arena.reset();
+            // The large pieces' memory is given back; the small pieces' chunk stays for the next file.
+            assert_eq!(arena.large.allocated_bytes(), 0);
+            assert!(arena.bump.allocated_bytes() > 0);
+        }
     }
 
     #[test]
