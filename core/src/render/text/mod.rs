@@ -119,13 +119,40 @@ pub fn text_entry(f: &FileReport, opts: &TextOptions) -> String {
 /// entry without one is rendered here).
 pub fn text_join(report: &Report, entries: &[Option<String>], opts: &TextOptions) -> String {
     let p = Painter { color: opts.color };
-    let made: usize = entries.iter().flatten().map(String::len).sum();
-    let mut out = String::with_capacity(made + 256);
+    // Room for the whole text at once: a guess short by a few bytes per entry made the text double at its end
+    // (a copy of megabytes over a large tree, and twice its memory).
+    let room: usize = report
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match entries.get(i) {
+            Some(Some(e)) => e.len() + 1,
+            _ => text_guess(f),
+        })
+        .sum();
+    let mut out = String::with_capacity(room + 256);
     write_text(&mut out, report, opts, |out, i, f| match entries.get(i) {
         Some(Some(e)) => out.push_str(e),
         _ => file(out, f, opts, &p),
     });
     out
+}
+
+/// About the length of the text of an entry that [`file`] writes without [`elf`] (a skipped file, an error):
+/// its path, its message and its findings, and room for the words around them.
+fn text_guess(f: &FileReport) -> usize {
+    let message = match &f.outcome {
+        Outcome::Skipped { looks_like } => looks_like.len(),
+        Outcome::Error { error } => error.len(),
+        Outcome::Elf { .. } => 0,
+    };
+    f.path.len()
+        + message
+        + 64
+        + f.findings
+            .iter()
+            .map(|x| x.message.len() + 64)
+            .sum::<usize>()
 }
 
 /// The text of a report, each entry written by `entry` (`(out, index, entry)`).
@@ -704,6 +731,49 @@ mod tests {
         }
         let r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
         assert_eq!(text_join(&r, &[], &plain()), text(&r, &plain()));
+    }
+
+    #[test]
+    fn the_joined_text_is_sized_once() {
+        // Entries made apart, errors of several lines and skipped files (listed with --verbose), which are
+        // written when the text is joined: the text is allocated once, not doubled at its end.
+        let mut r = crate::report::Report::new("0.1.0", crate::policy::Policy::default());
+        for i in 0..40 {
+            r.add(
+                format!("dir/b{i}"),
+                1,
+                Ok(sample_binary(Verdict::DynamicPie)),
+            );
+            r.add(
+                format!("dir/s{i}"),
+                1,
+                Err(crate::error::InspectError::NotElf {
+                    looks_like: "text".into(),
+                }),
+            );
+            r.add_error(
+                format!("dir/e{i}"),
+                "build failed:\nline one\nline two".into(),
+            );
+        }
+        let opts = TextOptions {
+            verbose: true,
+            ..plain()
+        };
+        let entries: Vec<Option<String>> = r
+            .files
+            .iter()
+            .map(|f| matches!(f.outcome, Outcome::Elf { .. }).then(|| text_entry(f, &opts)))
+            .collect();
+        let joined = text_join(&r, &entries, &opts);
+        assert_eq!(joined, text(&r, &opts));
+        let written_late = entries.iter().filter(|e| e.is_none()).count();
+        assert!(
+            joined.capacity() <= joined.len() + 128 * written_late + 512,
+            "capacity {} for {} bytes",
+            joined.capacity(),
+            joined.len()
+        );
     }
 
     #[test]
