@@ -58,16 +58,14 @@ bench_dir() {
   python3 - "$OUT/$name.json" <<'PY'
 import json, sys
 rs = json.load(open(sys.argv[1]))["results"]
-wall = {x["command"]: x["mean"] for x in rs}
-median = {x["command"]: x["median"] for x in rs}
+scan = next(x for x in rs if x["command"] == "scanelf")
 # The mean and the median side by side: on a virtual machine a run whose fresh memory the host has to back
 # first can take twice the others, and a few such runs move the mean but not the median.
 print(f"  {'':<13} {'wall':>9} {'± sd':>7} {'median':>9} {'user':>9} {'system':>9}   wall vs scanelf (mean, median)")
 for x in rs:
-    c = x["command"]
-    print(f"  {c:<13} {x['mean']*1000:7.1f}ms {x['stddev']*1000:5.1f}ms {x['median']*1000:7.1f}ms "
-          f"{x['user']*1000:7.1f}ms {x['system']*1000:7.1f}ms   {x['mean']/wall['scanelf']:5.2f}x "
-          f"{median[c]/median['scanelf']:5.2f}x")
+    print(f"  {x['command']:<13} {x['mean']*1000:7.1f}ms {x['stddev']*1000:5.1f}ms {x['median']*1000:7.1f}ms "
+          f"{x['user']*1000:7.1f}ms {x['system']*1000:7.1f}ms   {x['mean']/scan['mean']:5.2f}x "
+          f"{x['median']/scan['median']:5.2f}x")
 PY
   local mem="static-build $(peak_kb "$SB" inspect --output /dev/null "$dir"), glibc build $(peak_kb "$GNU" inspect --output /dev/null "$dir")"
   [ -n "${BEFORE:-}" ] && mem="$mem, before $(peak_kb "$BEFORE" inspect --output /dev/null "$dir")"
