@@ -139,7 +139,8 @@ pub const MAX_FOLDER_FILES: usize = 5_000;
 /// Most threads `inspect` reads files on (one per core by default, `--jobs` below that). Each keeps one arena
 /// of the pieces its current file was read into (its headers and tables, each at most [`MAX_READ`], and the
 /// blocks around the strings it read), emptied between files, and one buffer of at most [`SCAN_CHUNK`] that
-/// the scans of symbol tables, data and code read through.
+/// the scans of symbol tables, data and code read through. The threads share the buffers that large string
+/// tables are read into, kept for the next table: at most one per thread, each at most [`MAX_READ`].
 pub const MAX_JOBS: usize = 64;
 
 /// Bytes of data or code looked at in one piece by the inspector's scans (the C library's marker strings,

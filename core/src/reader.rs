@@ -142,13 +142,33 @@ impl<'a, R: ReadScan<'a>> Reader<'a, R> {
         what: &str,
         f: impl FnOnce(&[u8]) -> T,
     ) -> Result<T, InspectError> {
+        self.lend(offset, size, what, |data| data.scan_at(offset, size, f))
+    }
+
+    /// `f` applied to a table that `f` looks at while it scans others ([`ReadScan::table_at`]).
+    pub fn table<T>(
+        &self,
+        offset: u64,
+        size: u64,
+        what: &str,
+        f: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, InspectError> {
+        self.lend(offset, size, what, |data| data.table_at(offset, size, f))
+    }
+
+    /// `read` of a checked range, its failure named.
+    fn lend<T>(
+        &self,
+        offset: u64,
+        size: u64,
+        what: &str,
+        read: impl FnOnce(R) -> Result<T, ()>,
+    ) -> Result<T, InspectError> {
         self.check(offset, size, what)?;
-        self.data
-            .scan_at(offset, size, f)
-            .map_err(|()| InspectError::Read {
-                what: what.to_string(),
-                offset,
-            })
+        read(self.data).map_err(|()| InspectError::Read {
+            what: what.to_string(),
+            offset,
+        })
     }
 }
 

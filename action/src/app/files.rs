@@ -6,9 +6,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
-use static_build_core::blocks::{Arena, ArenaReader, RangeSource};
+use static_build_core::blocks::{Arena, ArenaReader, RangeSource, Tables};
 use static_build_core::limits::MAX_JOBS;
 use static_build_core::{inspect_with, FileReport, InspectOptions, Policy, Report};
 
@@ -107,8 +107,9 @@ pub fn inspect_all<T: Send>(
         (entry, extra)
     };
     let queue = Queue::default();
+    let tables = Arc::new(Tables::default());
     let work = || {
-        let mut arena = Arena::new();
+        let mut arena = Arena::sharing(&tables);
         let mut done = Vec::new();
         while let Some((i, path)) = queue.take() {
             done.push((i, one(&path, &mut arena)));

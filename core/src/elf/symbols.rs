@@ -260,22 +260,25 @@ pub(crate) fn walk_symbols<'a, R: ReadScan<'a>>(
         return Ok(());
     }
     // Read the string table once (bounded); symbol names index into it.
-    let strs = r.bytes(stroff, strsize, "symbol string table")?;
-    let mut i = 0u64;
-    while i < count {
-        let n = (count - i).min(SYMBOL_CHUNK as u64);
-        // Each chunk is looked at once and not kept: a symbol table of millions of entries costs one chunk's
-        // memory. The entries are read by a walk made for the file's class and byte order.
-        let walk = |table: &[u8]| match (r.is64, r.big) {
-            (true, false) => walk_chunk::<24, false>(table.as_chunks().0, strs, dynamic, facts),
-            (true, true) => walk_chunk::<24, true>(table.as_chunks().0, strs, dynamic, facts),
-            (false, false) => walk_chunk::<16, false>(table.as_chunks().0, strs, dynamic, facts),
-            (false, true) => walk_chunk::<16, true>(table.as_chunks().0, strs, dynamic, facts),
-        };
-        r.scan(offset + i * entsize, n * entsize, "symbol table", walk)?;
-        i += n;
-    }
-    Ok(())
+    r.table(stroff, strsize, "symbol string table", |strs| {
+        let mut i = 0u64;
+        while i < count {
+            let n = (count - i).min(SYMBOL_CHUNK as u64);
+            // Each chunk is looked at once and not kept: a symbol table of millions of entries costs one
+            // chunk's memory. The entries are read by a walk made for the file's class and byte order.
+            let walk = |table: &[u8]| match (r.is64, r.big) {
+                (true, false) => walk_chunk::<24, false>(table.as_chunks().0, strs, dynamic, facts),
+                (true, true) => walk_chunk::<24, true>(table.as_chunks().0, strs, dynamic, facts),
+                (false, false) => {
+                    walk_chunk::<16, false>(table.as_chunks().0, strs, dynamic, facts)
+                }
+                (false, true) => walk_chunk::<16, true>(table.as_chunks().0, strs, dynamic, facts),
+            };
+            r.scan(offset + i * entsize, n * entsize, "symbol table", walk)?;
+            i += n;
+        }
+        Ok(())
+    })?
 }
 
 /// Symbol table entries read in one piece.
