@@ -211,7 +211,7 @@ pub const LARGE_PIECE: usize = 256 * 1024;
 ///
 /// Memory that a process touches for the first time costs several times what a read into it does (the
 /// kernel clears the page and, on a virtual machine, the host backs it): reading Debian's `node` (a 5.3 MB
-/// dynamic string table) into fresh memory took 2.6 to 3.4 ms, and into a buffer read before 0.6 to 0.8 ms.
+/// dynamic string table) into fresh memory took 2.6 to 4.2 ms, and into a buffer read before 0.6 to 0.8 ms.
 /// Given back to the allocator after each file, a table's memory was rarely where the next, larger one went:
 /// over /usr/bin, `containerd`'s 5.0 MB and then `node`'s 5.3 MB each took fresh memory. Sized to powers of
 /// two, one buffer takes both.
@@ -406,12 +406,12 @@ impl<'a, S: RangeSource> ReadRef<'a> for &'a ArenaReader<'a, S> {
 
 impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
     fn table_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()> {
-        let end = offset
+        offset
             .checked_add(size)
             .filter(|&e| e <= self.len && size <= MAX_READ)
             .ok_or(())?;
         // A small table: read as any piece is (its blocks may be read already, or be wanted again).
-        if size < LARGE_PIECE as u64 || (end - 1) / ARENA_BLOCK == offset / ARENA_BLOCK {
+        if size < LARGE_PIECE as u64 {
             return self.read_bytes_at(offset, size).map(f);
         }
         let size = usize::try_from(size).map_err(|_| ())?;

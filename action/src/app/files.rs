@@ -247,8 +247,8 @@ fn inspect_in(path: &Path, options: InspectOptions, arena: &mut Arena) -> Inspec
     Inspected::Done { size, result }
 }
 
-/// `path` opened for reading in one system call: musl's `open` follows `O_CLOEXEC` with an `fcntl` (1,192
-/// more calls over /usr/bin). Without blocking: should a FIFO have taken a listed file's place, the open does
+/// `path` opened for reading in one system call: musl's `open` follows `O_CLOEXEC` with an `fcntl` (816 more
+/// calls over /usr/bin). Without blocking: should a FIFO have taken a listed file's place, the open does
 /// not wait for a writer (a regular file's reads ignore the flag).
 fn open(path: &Path) -> std::io::Result<File> {
     use rustix::fs::{Mode, OFlags};
