@@ -192,11 +192,11 @@ impl<'a, R: object::ReadCacheOps> ReadScan<'a> for &'a object::ReadCache<R> {
 #[derive(Default)]
 pub struct Arena {
     bump: Bump,
-    /// The pieces of at least [`LARGE_PIECE`] bytes: a string table of megabytes. Kept with the small ones, they
-    /// made the arena's chunk double past the largest file (a chunk sized to a 5 MB string table, then one of
-    /// 10 MB for the next piece, both held until the next file), and every thread kept the largest chunk it had
-    /// needed. Released at each reset, their memory goes back to the allocator, which gives it to the next
-    /// large piece of any thread: over /usr/bin, the peak of live memory fell from 17 to 7 MB.
+    /// The pieces of at least [`LARGE_PIECE`] bytes: a large header table, note or section that a file names
+    /// (string tables go to [`Tables`]). Kept with the small ones, they made the arena's chunk double past the
+    /// largest file (a chunk sized to a 5 MB string table, then one of 10 MB for the next piece, both held until
+    /// the next file), and every thread kept the largest chunk it had needed. Released at each reset, their
+    /// memory goes back to the allocator: over /usr/bin, the peak of live memory fell from 17 to 7 MB.
     large: Bump,
     scratch: RefCell<Vec<u8>>,
     /// Where its string tables of at least [`LARGE_PIECE`] bytes are read, shared with the other threads.
@@ -338,6 +338,14 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
         Ok(buf)
     }
 
+    /// The end of the `size` bytes at `offset`, when they lie within the file and the read limit.
+    fn end_of(&self, offset: u64, size: u64) -> Result<u64, ()> {
+        offset
+            .checked_add(size)
+            .filter(|&e| e <= self.len && size <= MAX_READ)
+            .ok_or(())
+    }
+
     fn block(&self, index: u64) -> Result<&'a [u8], ()> {
         if let Some(&b) = self.blocks.borrow().get(&index) {
             return Ok(b);
@@ -359,10 +367,7 @@ impl<'a, S: RangeSource> ReadRef<'a> for &'a ArenaReader<'a, S> {
         if size == 0 {
             return Ok(&[]);
         }
-        let end = offset
-            .checked_add(size)
-            .filter(|&e| e <= self.len && size <= MAX_READ)
-            .ok_or(())?;
+        let end = self.end_of(offset, size)?;
         let first = offset / ARENA_BLOCK;
         if (end - 1) / ARENA_BLOCK == first {
             let at = (offset - first * ARENA_BLOCK) as usize;
@@ -406,10 +411,7 @@ impl<'a, S: RangeSource> ReadRef<'a> for &'a ArenaReader<'a, S> {
 
 impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
     fn table_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()> {
-        offset
-            .checked_add(size)
-            .filter(|&e| e <= self.len && size <= MAX_READ)
-            .ok_or(())?;
+        self.end_of(offset, size)?;
         // A small table: read as any piece is (its blocks may be read already, or be wanted again).
         if size < LARGE_PIECE as u64 {
             return self.read_bytes_at(offset, size).map(f);
@@ -429,10 +431,7 @@ impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
     }
 
     fn scan_at<T>(self, offset: u64, size: u64, f: impl FnOnce(&[u8]) -> T) -> Result<T, ()> {
-        let end = offset
-            .checked_add(size)
-            .filter(|&e| e <= self.len && size <= MAX_READ)
-            .ok_or(())?;
+        let end = self.end_of(offset, size)?;
         // Within one block (a small symbol table): the block, which is kept anyway and may be read already.
         if size == 0 || (end - 1) / ARENA_BLOCK == offset / ARENA_BLOCK {
             return self.read_bytes_at(offset, size).map(f);
