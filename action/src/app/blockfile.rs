@@ -49,7 +49,8 @@ impl RangeSource for PreadSource {
 mod tests {
     use super::*;
     use object::ReadRef;
-    use static_build_core::blocks::{Arena, ArenaReader};
+    use static_build_core::blocks::{Arena, ArenaReader, ReadScan, Tables};
+    use std::sync::Arc;
 
     #[test]
     fn reads_across_blocks_match_the_file() {
@@ -74,6 +75,53 @@ mod tests {
             assert_eq!(got, &data[start..start + len]);
         }
         assert!((&f).read_bytes_at(399_999, 2).is_err());
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    /// Large string tables read with `pread` into the shared buffers, which are not cleared first: the
+    /// contents are the file's, one buffer serves two threads' tables in turn (sized to the power of two above
+    /// the first), two tables at once take two, and a file cut short is an error, not stale bytes.
+    #[test]
+    fn string_tables_are_read_into_shared_buffers() {
+        let path = std::env::temp_dir().join(format!("blockfile-tables-{}", std::process::id()));
+        let data: Vec<u8> = (0..12u32 << 20).map(|i| (i % 241) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let tables = Arc::new(Tables::default());
+        let (one, two) = (Arena::sharing(&tables), Arena::sharing(&tables));
+        let open = || PreadSource::new(File::open(&path).unwrap()).unwrap();
+        let lend = |arena: &Arena, at: u64, size: u64| {
+            let r = ArenaReader::new(open(), arena);
+            let same = (&r)
+                .table_at(at, size, |t| t == &data[at as usize..(at + size) as usize])
+                .unwrap();
+            assert!(same, "{size} bytes at {at}");
+        };
+        lend(&one, 3, 4_981_544);
+        assert_eq!(tables.free_lengths(), [8 << 20]);
+        lend(&two, 1_000_000, 5_333_110);
+        lend(&one, 77, 1_280_997);
+        assert_eq!(tables.free_lengths(), [8 << 20]);
+        let r = ArenaReader::new(open(), &one);
+        let both = (&r)
+            .table_at(0, 600_000, |a| {
+                (&r).table_at(9_000_000, 2_000_000, |b| {
+                    (a == &data[..600_000], b == &data[9_000_000..11_000_000])
+                })
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(both, (true, true));
+        assert_eq!(tables.free_lengths(), [2 << 20, 8 << 20]);
+        // Cut under the reader (which took the length before): the read comes up short.
+        let r = ArenaReader::new(open(), &two);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(6 << 20)
+            .unwrap();
+        assert!((&r).table_at(5 << 20, 2 << 20, |_| ()).is_err());
+        assert_eq!(tables.free_lengths(), [2 << 20, 8 << 20]);
         std::fs::remove_file(&path).unwrap();
     }
 }
