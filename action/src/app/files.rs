@@ -109,7 +109,8 @@ pub fn inspect_all<T: Send>(
     };
     let queue = Queue::default();
     let tables = Arc::new(Tables::default());
-    let caller = rustix::thread::sched_getcpu();
+    // Only when there will be helpers: the question costs a read of /proc.
+    let caller = if jobs > 1 { current_cpu() } else { None };
     let work = || {
         let mut arena = Arena::sharing(&tables);
         let mut done = Vec::new();
@@ -168,10 +169,12 @@ pub fn inspect_all<T: Send>(
 /// development machine's does (`sched_vcpu_pack`), ran the helper and the walk on one CPU for milliseconds
 /// while the other idled. Over /usr/bin the nudge made runs 4-6% faster (paired medians, BENCHMARKS.md).
 /// Nothing changes when the thread may run on one CPU only, or when its CPUs cannot be read or set.
-fn move_off(cpu: usize) {
-    use rustix::thread::{sched_getaffinity, sched_getcpu, sched_setaffinity};
-    let here = sched_getcpu();
-    if here != cpu {
+fn move_off(cpu: Option<usize>) {
+    use rustix::thread::{sched_getaffinity, sched_setaffinity};
+    let Some(here) = current_cpu() else {
+        return;
+    };
+    if Some(here) != cpu {
         return;
     }
     let Ok(all) = sched_getaffinity(None) else {
@@ -187,6 +190,21 @@ fn move_off(cpu: usize) {
     if sched_setaffinity(None, &others).is_ok() {
         let _ = sched_setaffinity(None, &all);
     }
+}
+
+/// The CPU the calling thread runs on, from /proc (`None` if it cannot be read): the 39th field of its `stat`,
+/// counted after the command name, which ends at the last `)` and may hold spaces. Not `getcpu` through the vDSO
+/// (rustix): rustix finds the vDSO through /proc/self/auxv, and where that names a vDSO the process does not
+/// have mapped (under valgrind) the lookup crashed the process.
+fn current_cpu() -> Option<usize> {
+    cpu_in_stat(&std::fs::read("/proc/thread-self/stat").ok()?)
+}
+
+fn cpu_in_stat(stat: &[u8]) -> Option<usize> {
+    let after = stat.iter().rposition(|&b| b == b')')?;
+    let fields = std::str::from_utf8(&stat[after + 1..]).ok()?;
+    // Fields 3 onwards; the CPU is field 39.
+    fields.split_ascii_whitespace().nth(39 - 3)?.parse().ok()
 }
 
 /// The files found so far and not yet taken, with their place in the list.
@@ -299,20 +317,38 @@ fn open(path: &Path) -> std::io::Result<File> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_cpu_is_read_past_a_command_name_with_spaces_and_parentheses() {
+        let fields: Vec<String> = (3..=52).map(|f| f.to_string()).collect();
+        let stat = format!("4242 (a) b (c)) {}\n", fields.join(" "));
+        assert_eq!(cpu_in_stat(stat.as_bytes()), Some(39));
+        assert_eq!(cpu_in_stat(b"4242 (x) R 1 2"), None);
+        assert_eq!(cpu_in_stat(b"no parenthesis"), None);
+    }
+
     /// The nudge leaves a thread free to run on every CPU it could run on before, whether it moved or not, and
     /// does nothing to a thread that may run on one CPU only.
     #[test]
     fn a_helper_moved_off_the_caller_s_cpu_is_not_pinned() {
-        use rustix::thread::{sched_getaffinity, sched_getcpu, sched_setaffinity, CpuSet};
+        use rustix::thread::{sched_getaffinity, sched_setaffinity, CpuSet};
         std::thread::spawn(|| {
             let all = sched_getaffinity(None).unwrap();
-            move_off(sched_getcpu());
+            let here = current_cpu().unwrap();
+            assert!(all.is_set(here), "{here}");
+            move_off(Some(here));
             assert!(sched_getaffinity(None).unwrap() == all);
             let mut one = CpuSet::new();
-            one.set(sched_getcpu());
+            one.set(current_cpu().unwrap());
             sched_setaffinity(None, &one).unwrap();
-            move_off(sched_getcpu());
+            move_off(current_cpu());
             assert!(sched_getaffinity(None).unwrap() == one);
+            // The field read is the CPU: a thread allowed one CPU at a time is found on it.
+            for cpu in (0..CpuSet::MAX_CPU).filter(|&c| all.is_set(c)) {
+                let mut only = CpuSet::new();
+                only.set(cpu);
+                sched_setaffinity(None, &only).unwrap();
+                assert_eq!(current_cpu(), Some(cpu));
+            }
         })
         .join()
         .unwrap();
