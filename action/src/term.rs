@@ -246,8 +246,8 @@ mod tests {
         assert_eq!(g.matches('\n').count(), text.matches('\n').count());
     }
 
-    /// The fast path decides as the lines would: on every text of up to seven characters from an alphabet of
-    /// colons, line breaks, whitespace, invisible and other characters (random draws).
+    /// The fast path decides as the lines would, on 200,000 random texts of up to seven characters drawn from
+    /// colons, line breaks, whitespace, invisible and other characters.
     #[test]
     fn the_fast_path_agrees_with_guarding_each_line() {
         let alphabet = [
