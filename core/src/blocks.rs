@@ -333,22 +333,39 @@ impl<'a, S: RangeSource> ArenaReader<'a, S> {
         if S::READS_UNINIT {
             // Read into memory that is not cleared first (the read overwrites it all)...
             let buf = bump.alloc_slice_fill_with(size, |_| MaybeUninit::<u8>::uninit());
-            let got = self.source.borrow_mut().read_uninit(offset, buf);
-            if let Ok(got) = got {
-                if got.len() == size {
-                    self.bytes_read.set(self.bytes_read.get() + size as u64);
-                    return Ok(got);
-                }
+            if let Some(got) = self.read_whole_uninit(offset, buf) {
+                return Ok(got);
             }
             // ...and after a failed or short read, once more the plain way, which says why.
         }
         let buf = bump.alloc_slice_fill_copy(size, 0u8);
+        self.read_whole(offset, buf)?;
+        Ok(buf)
+    }
+
+    /// All of `buf` read from the source at `offset`, and counted.
+    fn read_whole(&self, offset: u64, buf: &mut [u8]) -> Result<(), ()> {
         self.source
             .borrow_mut()
             .read_at(offset, buf)
             .map_err(|_| ())?;
+        self.bytes_read
+            .set(self.bytes_read.get() + buf.len() as u64);
+        Ok(())
+    }
+
+    /// All of `buf` read from the source at `offset` into memory that is not cleared first, and counted; `None`
+    /// after a failed or short read (the file was cut while it was read).
+    fn read_whole_uninit<'b>(
+        &self,
+        offset: u64,
+        buf: &'b mut [MaybeUninit<u8>],
+    ) -> Option<&'b [u8]> {
+        let size = buf.len();
+        let read = self.source.borrow_mut().read_uninit(offset, buf);
+        let got = read.ok().filter(|got| got.len() == size)?;
         self.bytes_read.set(self.bytes_read.get() + size as u64);
-        Ok(buf)
+        Some(got)
     }
 
     /// The end of the `size` bytes at `offset`, when they lie within the file and the read limit.
@@ -432,26 +449,14 @@ impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
         let size = usize::try_from(size).map_err(|_| ())?;
         if !S::READS_UNINIT {
             let mut buffer = vec![0; size];
-            self.source
-                .borrow_mut()
-                .read_at(offset, &mut buffer)
-                .map_err(|_| ())?;
-            self.bytes_read.set(self.bytes_read.get() + size as u64);
+            self.read_whole(offset, &mut buffer)?;
             return Ok(f(&buffer));
         }
         let mut buffer = self.arena.tables.take(size);
-        let read = self
-            .source
-            .borrow_mut()
-            .read_uninit(offset, &mut buffer[..size]);
-        let out = match read {
-            // (A short read: the file was cut while it was read.)
-            Ok(table) if table.len() == size => {
-                self.bytes_read.set(self.bytes_read.get() + size as u64);
-                Ok(f(table))
-            }
-            _ => Err(()),
-        };
+        let out = self
+            .read_whole_uninit(offset, &mut buffer[..size])
+            .map(f)
+            .ok_or(());
         self.arena.tables.give(buffer);
         out
     }
@@ -474,11 +479,7 @@ impl<'a, S: RangeSource> ReadScan<'a> for &'a ArenaReader<'a, S> {
             scratch.resize(size, 0);
         }
         let buf = &mut scratch[..size];
-        self.source
-            .borrow_mut()
-            .read_at(offset, buf)
-            .map_err(|_| ())?;
-        self.bytes_read.set(self.bytes_read.get() + size as u64);
+        self.read_whole(offset, buf)?;
         Ok(f(buf))
     }
 }

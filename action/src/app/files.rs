@@ -109,8 +109,6 @@ pub fn inspect_all<T: Send>(
     };
     let queue = Queue::default();
     let tables = Arc::new(Tables::default());
-    // Only when there will be helpers: the question costs a read of /proc.
-    let caller = if jobs > 1 { current_cpu() } else { None };
     let work = || {
         let mut arena = Arena::sharing(&tables);
         let mut done = Vec::new();
@@ -120,6 +118,8 @@ pub fn inspect_all<T: Send>(
         done
     };
     let jobs = jobs.clamp(1, MAX_JOBS);
+    // Only when there will be helpers: the question costs a read of /proc.
+    let caller = if jobs > 1 { current_cpu() } else { None };
     let parts: Vec<Vec<(usize, (FileReport, T))>> = std::thread::scope(|s| {
         // A thread that cannot be started leaves its share to the others.
         let spawn = || {
@@ -133,7 +133,9 @@ pub fn inspect_all<T: Send>(
         let mut helpers: Vec<_> = (1..jobs.min(2)).filter_map(|_| spawn()).collect();
         // A kernel that queued the helper behind this thread, on this CPU, runs it now, and it moves off
         // (move_off); elsewhere the yield returns at once. Over /usr/bin here: paired median 0.95 (64 of 80).
-        std::thread::yield_now();
+        if !helpers.is_empty() {
+            std::thread::yield_now();
+        }
         // Should `list` panic, the helpers see the end of the list instead of waiting for ever.
         struct End<'a>(&'a Queue);
         impl Drop for End<'_> {
@@ -197,7 +199,16 @@ fn move_off(cpu: Option<usize>) {
 /// (rustix): rustix finds the vDSO through /proc/self/auxv, and where that names a vDSO the process does not
 /// have mapped (under valgrind) the lookup crashed the process.
 fn current_cpu() -> Option<usize> {
-    cpu_in_stat(&std::fs::read("/proc/thread-self/stat").ok()?)
+    use std::io::Read;
+    // A `stat` line is about 300 bytes (the command name is at most 16): what is past this bound is not read.
+    const MAX_STAT: u64 = 4096;
+    let mut stat = Vec::new();
+    File::open("/proc/thread-self/stat")
+        .ok()?
+        .take(MAX_STAT)
+        .read_to_end(&mut stat)
+        .ok()?;
+    cpu_in_stat(&stat)
 }
 
 fn cpu_in_stat(stat: &[u8]) -> Option<usize> {
