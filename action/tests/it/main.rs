@@ -12,6 +12,8 @@ mod ci;
 mod cli;
 mod hostile;
 mod hostile_inspect;
+#[cfg(target_arch = "x86_64")]
+mod mem;
 mod publish;
 mod real;
 mod support;
