@@ -10,9 +10,10 @@ fn main() {
     cc::Build::new()
         .file("c/mem.c")
         .opt_level(2)
-        // Nothing here may become a call to the functions the file defines.
+        // Nothing here may become a call to the functions the file defines: -ffreestanding for every
+        // compiler, and GCC's loop-idiom pass off (clang's follows -ffreestanding).
         .flag("-ffreestanding")
-        .flag("-fno-tree-loop-distribute-patterns")
+        .flag_if_supported("-fno-tree-loop-distribute-patterns")
         .flag_if_supported("-fno-stack-protector")
         .warnings(true)
         .extra_warnings(true)

@@ -13,7 +13,7 @@
 #                           builds and measures DIR/x86_64-unknown-linux-musl/release/static-build (and
 #                           DIR/release/static-build)
 #
-# Uses hyperfine (wall time and CPU time, warm cache, one warm-up run) and GNU time (peak RSS).
+# Uses hyperfine (wall time and CPU time, warm cache, three warm-up runs) and GNU time (peak RSS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,7 +49,9 @@ bench_dir() {
   echo "files: $(wc -l < "$OUT/$name.files")"
   local before=()
   [ -n "${BEFORE:-}" ] && before=(-n before "$BEFORE inspect --output /dev/null $dir")
-  hyperfine --warmup 1 --runs "${RUNS:-10}" --ignore-failure --export-json "$OUT/$name.json" --style basic \
+  # Three warm-up runs each: the command that follows the last set's readelf (minutes of it) ran its first two
+  # or three runs up to twice as slow, whichever command it was (BENCHMARKS.md, seventh session).
+  hyperfine --warmup 3 --runs "${RUNS:-10}" --ignore-failure --export-json "$OUT/$name.json" --style basic \
     -n static-build "$SB inspect --output /dev/null $dir" \
     -n glibc-build "$GNU inspect --output /dev/null $dir" \
     "${before[@]}" \
