@@ -14,7 +14,6 @@ fn main() {
         // compiler, and GCC's loop-idiom pass off (clang's follows -ffreestanding).
         .flag("-ffreestanding")
         .flag_if_supported("-fno-tree-loop-distribute-patterns")
-        .flag_if_supported("-fno-stack-protector")
         .warnings(true)
         .extra_warnings(true)
         .warnings_into_errors(true)
