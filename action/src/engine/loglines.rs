@@ -18,38 +18,38 @@ impl LineSplitter {
         }
     }
 
-    /// Add a chunk; every complete line (without its `\n` and a `\r` before it) goes to `emit`.
-    pub fn push(&mut self, mut chunk: &[u8], emit: &mut impl FnMut(String)) {
-        while let Some(nl) = chunk.iter().position(|&b| b == b'\n') {
+    /// Add a chunk; every complete line (without its `\n` and a `\r` before it) goes to `emit`. The line is
+    /// lent, not made: the one buffer of the current line is reused from line to line, so that a log of any
+    /// length costs no allocation per line (invalid UTF-8 is replaced in a copy).
+    pub fn push(&mut self, mut chunk: &[u8], emit: &mut impl FnMut(&str)) {
+        while let Some(nl) = memchr::memchr(b'\n', chunk) {
             self.append(&chunk[..nl], emit);
-            let mut line = std::mem::take(&mut self.buf);
-            if line.last() == Some(&b'\r') {
-                line.pop();
-            }
-            emit(String::from_utf8_lossy(&line).into_owned());
+            let end = self.buf.len() - usize::from(self.buf.last() == Some(&b'\r'));
+            emit(&String::from_utf8_lossy(&self.buf[..end]));
+            self.buf.clear();
             chunk = &chunk[nl + 1..];
         }
         self.append(chunk, emit);
     }
 
     /// The end of the stream: the last line, if it had no newline.
-    pub fn finish(&mut self, emit: &mut impl FnMut(String)) {
+    pub fn finish(&mut self, emit: &mut impl FnMut(&str)) {
         if !self.buf.is_empty() {
-            let line = std::mem::take(&mut self.buf);
-            emit(String::from_utf8_lossy(&line).into_owned());
+            emit(&String::from_utf8_lossy(&self.buf));
+            self.buf.clear();
         }
     }
 
     /// Add bytes of the current line, emitting full pieces of `max` bytes.
-    fn append(&mut self, mut bytes: &[u8], emit: &mut impl FnMut(String)) {
+    fn append(&mut self, mut bytes: &[u8], emit: &mut impl FnMut(&str)) {
         while self.buf.len() + bytes.len() > self.max {
             let room = self.max - self.buf.len();
             self.buf.extend_from_slice(&bytes[..room]);
             bytes = &bytes[room..];
             let cut = char_boundary(&self.buf);
-            let rest = self.buf.split_off(cut);
-            let piece = std::mem::replace(&mut self.buf, rest);
-            emit(String::from_utf8_lossy(&piece).into_owned());
+            emit(&String::from_utf8_lossy(&self.buf[..cut]));
+            // What is left is the start of a character cut by the piece's end: at most three bytes.
+            self.buf.drain(..cut);
         }
         self.buf.extend_from_slice(bytes);
     }
@@ -87,7 +87,7 @@ mod tests {
     fn split(chunks: &[&[u8]], max: usize) -> Vec<String> {
         let mut s = LineSplitter::new(max);
         let mut out = Vec::new();
-        let mut emit = |l: String| out.push(l);
+        let mut emit = |l: &str| out.push(l.to_string());
         for c in chunks {
             s.push(c, &mut emit);
         }
@@ -123,7 +123,7 @@ mod tests {
         let mut s = LineSplitter::new(16 << 10);
         let mut count = 0usize;
         let mut longest = 0usize;
-        let mut emit = |l: String| {
+        let mut emit = |l: &str| {
             count += 1;
             longest = longest.max(l.len());
         };
@@ -131,8 +131,14 @@ mod tests {
             s.push(&chunk, &mut emit);
             assert!(s.buf.capacity() <= 64 << 10);
         }
+        // One buffer for every piece: its memory is reused, not made again for each.
+        let capacity = s.buf.capacity();
+        for _ in 0..16 {
+            s.push(&chunk, &mut emit);
+            assert_eq!(s.buf.capacity(), capacity);
+        }
         s.finish(&mut emit);
-        assert_eq!(count, (64 << 20) / (16 << 10));
+        assert_eq!(count, (65 << 20) / (16 << 10));
         assert_eq!(longest, 16 << 10);
     }
 }

@@ -418,14 +418,17 @@ impl Engine {
         let mut lines = LineSplitter::new(MAX_LOG_LINE);
         let mut link = static_build_core::linklog::LinkLog::new();
         let deadline = Duration::from_secs(plan.timeout_secs).saturating_sub(started.elapsed());
-        let mut show = |line: String| {
-            let line = neutralize(&line);
-            link.observe(&line);
-            self.progress.target_line(t, &line);
-            if tail.len() == LOG_TAIL_LINES {
-                tail.pop_front();
-            }
-            tail.push_back(line);
+        let mut show = |line: &str| {
+            // Once the tail is full, the memory of its oldest line takes the new one: a log of any length
+            // allocates nothing per line.
+            let mut kept = match tail.len() {
+                LOG_TAIL_LINES => tail.pop_front().unwrap_or_default(),
+                _ => String::new(),
+            };
+            neutralize_into(line, &mut kept);
+            link.observe(&kept);
+            self.progress.target_line(t, &kept);
+            tail.push_back(kept);
         };
         let follow = async {
             while let Some(item) = logs.next().await {
@@ -531,15 +534,29 @@ impl Engine {
 /// neither drive a terminal nor reach an annotation raw; whether it may start a workflow command is
 /// [`crate::term`]'s concern.
 fn neutralize(line: &str) -> String {
-    line.chars()
-        .map(|c| {
-            if (c.is_control() && c != '\t') || static_build_core::escape::is_invisible(c) {
-                '?'
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::new();
+    neutralize_into(line, &mut out);
+    out
+}
+
+/// [`neutralize`] into `out` (cleared first), whose memory is reused.
+fn neutralize_into(line: &str, out: &mut String) {
+    out.clear();
+    // Printable ASCII and tabs, most of a build's log, are copied at once.
+    if line
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    {
+        out.push_str(line);
+        return;
+    }
+    out.extend(line.chars().map(|c| {
+        if (c.is_control() && c != '\t') || static_build_core::escape::is_invisible(c) {
+            '?'
+        } else {
+            c
+        }
+    }));
 }
 
 #[cfg(test)]
@@ -751,6 +768,12 @@ mod tests {
         assert_eq!(neutralize("a\u{1b}[31mb\u{7}"), "a?[31mb?");
         assert_eq!(neutralize("plain\tline"), "plain\tline");
         assert_eq!(neutralize("x\u{202e}y"), "x?y");
+        // Into a buffer that held a longer line: only the new line is left.
+        let mut kept = "an older, longer line".to_string();
+        neutralize_into("new\u{7}", &mut kept);
+        assert_eq!(kept, "new?");
+        neutralize_into("plain", &mut kept);
+        assert_eq!(kept, "plain");
     }
 
     fn archive(entries: &[(&str, tar::EntryType, &[u8], Option<&str>)]) -> Vec<u8> {

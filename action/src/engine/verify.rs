@@ -179,9 +179,9 @@ impl Engine {
         let mut lines = LineSplitter::new(MAX_LOG_LINE);
         let output = &mut run.output;
         let mut truncated = false;
-        let mut keep = |line: String| {
+        let mut keep = |line: &str| {
             if output.len() < VERIFY_OUTPUT_LINES {
-                output.push(neutralize(&line));
+                output.push(neutralize(line));
             } else {
                 truncated = true;
             }
