@@ -295,7 +295,11 @@ pub fn standalone(
     what: Standalone<'_>,
     display: crate::engine::Display,
 ) -> Result<Done> {
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    // One thread, as the build's (app/build.rs).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let engine = Engine::connect(display).await?;
         let run_id = super::build::run_id();
