@@ -45,7 +45,7 @@ pub fn build(
     // One thread: the build is one task that waits on the Docker engine (its targets are futures polled
     // together, its heavy work, the cache's archives, goes to blocking threads). On worker threads, the HTTP
     // client read the logs into memory on one thread that the build freed on another, and mimalloc v2 (the
-    // allocator, src/main.rs) let a 500 MB log hold 65-144 MiB; on this thread it holds 26 MiB.
+    // allocator, src/main.rs) let a 500 MB log hold 67-144 MiB; on this thread it holds 26 MiB.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
