@@ -11,8 +11,8 @@
  * How: a copy of up to 64 bytes loads everything it copies before it stores anything, in at most four
  * overlapping 16-byte pieces (two 8-, 4- or 2-byte pieces below 16 bytes), so it is right whichever way the
  * two areas overlap. A longer one goes 32 bytes, then 16, at a time in the direction that overlap allows,
- * with the 16-byte piece at the far end loaded first and stored last. memcmp compares eight bytes at a time and finds the first byte that
- * differs by byte-swapping the two words (x86-64 is little-endian).
+ * with the 16-byte piece at the far end loaded first and stored last. memcmp compares eight bytes at a time
+ * and finds the first byte that differs by byte-swapping the two words (x86-64 is little-endian).
  *
  * Only SSE2 (the x86-64 baseline) through GCC's vector extension: no instruction a CPU could lack. Compiled
  * with -ffreestanding and -fno-tree-loop-distribute-patterns (build.rs), so that the compiler does not turn

@@ -42,14 +42,7 @@ pub fn build(
     display: Display,
     cache: &CacheOptions,
 ) -> Result<(Report, CacheSteps)> {
-    // One thread: the build is one task that waits on the Docker engine (its targets are futures polled
-    // together, its heavy work, the cache's archives, goes to blocking threads). On worker threads, the HTTP
-    // client read the logs into memory on one thread that the build freed on another, and mimalloc v2 (the
-    // allocator, src/main.rs) let a 500 MB log hold 67-144 MiB; on this thread it holds 26 MiB.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime().context("cannot start the async runtime")?;
     let (results, steps, mut verified) =
         runtime.block_on(build_all(plan, dir, out, display, cache))?;
     let mut report = Report::new(env!("CARGO_PKG_VERSION"), policy.clone());

@@ -295,11 +295,7 @@ pub fn standalone(
     what: Standalone<'_>,
     display: crate::engine::Display,
 ) -> Result<Done> {
-    // One thread, as the build's (app/build.rs).
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let engine = Engine::connect(display).await?;
         let run_id = super::build::run_id();
